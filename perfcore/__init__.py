@@ -1,0 +1,48 @@
+"""perfcore: performance appraisal schemes (绩效考核) and pay linkage as data.
+
+>>> from perfcore import load_preset, evaluate
+>>> scheme = load_preset("nursing")
+"""
+
+from .decimals import D, round_money, round_score
+from .distribution import hamilton_counts
+from .engine import evaluate
+from .errors import FileError, InputError, PerfcoreError, Problem, SchemeError, UnknownSchemeError
+from .formula import Formula, FormulaError, compile_formula
+from .period import PeriodInput, load_period_input, parse_period, parse_period_input
+from .presets import load_preset, preset_ids, resolve_scheme
+from .result import BreakdownLine, Evaluation, Pay, SubjectResult
+from .scheme import Scheme, load_scheme, parse_scheme
+
+__all__ = [
+    "BreakdownLine",
+    "D",
+    "Evaluation",
+    "FileError",
+    "Formula",
+    "FormulaError",
+    "InputError",
+    "Pay",
+    "PerfcoreError",
+    "PeriodInput",
+    "Problem",
+    "Scheme",
+    "SchemeError",
+    "SubjectResult",
+    "UnknownSchemeError",
+    "compile_formula",
+    "evaluate",
+    "hamilton_counts",
+    "load_period_input",
+    "load_preset",
+    "load_scheme",
+    "parse_period",
+    "parse_period_input",
+    "parse_scheme",
+    "preset_ids",
+    "resolve_scheme",
+    "round_money",
+    "round_score",
+]
+
+__version__ = "0.1.0"

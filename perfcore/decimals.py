@@ -1,0 +1,101 @@
+"""Decimal helpers: the one constructor ``D()`` and the explicit rounding rules.
+
+Scores and money are :class:`decimal.Decimal` end to end.  A float reaching the
+library is a bug in the caller (``0.1`` is not one tenth), so ``D`` refuses it.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal, InvalidOperation, localcontext
+from typing import Any
+
+__all__ = [
+    "CENT",
+    "D",
+    "ENGINE_CONTEXT",
+    "ONE_HUNDRED",
+    "ZERO",
+    "engine_context",
+    "fmt",
+    "round_money",
+    "round_score",
+    "show",
+]
+
+#: Intermediate results (means, shares) carry 40 significant digits; rounding
+#: happens only where SCHEMES.md says: totals and each money component.
+ENGINE_CONTEXT = Context(prec=40, rounding=ROUND_HALF_EVEN)
+CENT = Decimal("0.01")
+ZERO = Decimal(0)
+ONE_HUNDRED = Decimal(100)
+
+
+def D(value: Any) -> Decimal:  # noqa: N802 - the conventional short name, as in beancount
+    """Return ``value`` as a Decimal.  Accepts Decimal, int and numeric strings.
+
+    >>> D("0.1") + D("0.2")
+    Decimal('0.3')
+
+    Floats and booleans are refused with :class:`TypeError`: their value is not
+    the one written in the source document.
+    """
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise ValueError(f"not a finite number: {value!r}")
+        return value
+    if isinstance(value, bool):
+        raise TypeError(f"a boolean is not a number: {value!r}")
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        raise TypeError(f"floats are not accepted, write the number as text or Decimal: {value!r}")
+    if isinstance(value, str):
+        text = value.strip().replace(",", "") if "," in value else value.strip()
+        try:
+            result = Decimal(text)
+        except InvalidOperation:
+            raise ValueError(f"not a number: {value!r}") from None
+        if not result.is_finite():
+            raise ValueError(f"not a finite number: {value!r}")
+        return result
+    raise TypeError(f"not a number: {value!r}")
+
+
+def round_score(value: Decimal) -> Decimal:
+    """Round a total to 2 decimals, ROUND_HALF_UP (SCHEMES.md, shared semantics)."""
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def round_money(value: Decimal) -> Decimal:
+    """Round a money component to 0.01 yuan, ROUND_HALF_UP, once per component."""
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def engine_context() -> Any:
+    """Context manager giving the engine's precision to a block of arithmetic."""
+    return localcontext(ENGINE_CONTEXT)
+
+
+def fmt(value: Decimal | None, places: int | None = None) -> str | None:
+    """Plain decimal text without exponent; ``places`` rounds half-up for display."""
+    if value is None:
+        return None
+    if places is not None:
+        value = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+        return format(value, "f")
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def show(value: Decimal | None, places: int | None = None) -> str:
+    """Text for a human reason: exact when short, else ``≈`` and 4 decimals."""
+    if value is None:
+        return "—"
+    if places is not None:
+        return fmt(value, places) or ""
+    text = fmt(value) or ""
+    if "." in text and len(text.split(".")[1]) > 4:
+        return "≈" + (fmt(value, 4) or "").rstrip("0").rstrip(".")
+    return text

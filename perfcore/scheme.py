@@ -1,0 +1,638 @@
+"""The scheme language: pydantic models of a scheme file and its load-time checks.
+
+A scheme is validated once, when it is loaded.  Structural problems (wrong
+types, unknown keys) come from pydantic, all at once; when the structure is
+sound, the semantic checks (weights adding up, codes that exist, formulas
+that compile) also report all their problems at once.  Each problem names the
+file, the path inside it, its line and the bad value.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+
+from .decimals import D, ONE_HUNDRED, ZERO
+from .errors import Problem, SchemeError
+from .formula import Formula, FormulaError, compile_formula
+from .yamlio import Document, load_document
+
+__all__ = [
+    "Attribute",
+    "Distribution",
+    "EligibilityRule",
+    "EventType",
+    "FlagRule",
+    "Grade",
+    "GradeCap",
+    "Indicator",
+    "InputSpec",
+    "KpiCard",
+    "Parameter",
+    "Quota",
+    "RankFlag",
+    "Ranking",
+    "RaterRole",
+    "Scheme",
+    "SubperiodSpec",
+    "Worksheet",
+    "load_scheme",
+    "parse_scheme",
+]
+
+
+def _number(value: Any) -> Decimal:
+    return D(value)
+
+
+Num = Annotated[Decimal, BeforeValidator(_number)]
+Code = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+PeriodKind = Literal["week", "month", "quarter", "half_year", "year"]
+_PARAM_REF = re.compile(r"^\$([a-z][a-z0-9_]*)$")
+
+#: Names every formula may read besides the scheme's own codes.
+BUILTIN_NAMES = frozenset({
+    "total", "grade", "rank", "group_size", "subperiod_mean", "subperiod_count",
+    "deductions_raw", "event_points", "kpi_count", "kpi_met", "kpi_missed", "kpi_exceeded",
+    "vetoed", "True", "False",
+})
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Parameter(_Model):
+    """A named value of a preset; ``assumption`` marks SCHEMES.md's (A) defaults."""
+
+    value: Any
+    assumption: bool = False
+    source: str = ""
+    description: str = ""
+
+
+class Attribute(_Model):
+    """A subject attribute the scheme reads (the addon maps HR fields onto these)."""
+
+    code: Code
+    name: str = ""
+    type: Literal["number", "text", "bool", "list"] = "text"
+    values: list[str] | None = None
+    min: Num | None = None
+    max: Num | None = None
+    required: bool = False
+    default: Any = None
+
+
+class InputSpec(_Model):
+    """A numeric input of ``scores`` that is not itself an indicator (counts, hours …)."""
+
+    code: Code
+    name: str = ""
+    min: Num | None = None
+    max: Num | None = None
+    list: bool = False
+    scope: Literal["period", "subperiod", "both"] = "period"
+    default: Num | None = None
+
+
+class EligibilityRule(_Model):
+    """Exclude a subject when ``attribute <op> value``; ``reason`` may use ``{value}``."""
+
+    attribute: Code
+    op: Literal["eq", "ne", "in", "not_in", "lt", "le", "gt", "ge"]
+    value: Any
+    reason: str
+    default: Any = None
+
+
+class RaterRole(_Model):
+    """A rater role of an indicator; ``weight`` is a percentage or a formula."""
+
+    code: Code
+    name: str = ""
+    weight: Num | str = ONE_HUNDRED
+    required: bool = False
+    pool: list[Code] = []
+    max_valid: Num | None = None
+    replace_with: Code | None = None
+    replace_offset: Num = ZERO
+    replace_flag: str | None = None
+
+
+class WorksheetSection(_Model):
+    code: Code
+    count: int = Field(ge=1)
+    points: Num
+
+
+class WorksheetExtra(_Model):
+    code: Code
+    points: Num
+
+
+class Worksheet(_Model):
+    """A rater's score computed from a work sheet (item statuses plus extras)."""
+
+    statuses: dict[str, Num]
+    sections: list[WorksheetSection]
+    extras: list[WorksheetExtra] = []
+    max: Num | None = None
+
+
+class Indicator(_Model):
+    """An indicator, item or measure; a node of the indicator tree."""
+
+    code: Code
+    name: str = ""
+    weight: Num | None = None
+    max: Num | None = None
+    scale: tuple[Num, Num] | None = None
+    source: Literal["given", "items", "given_or_items", "formula", "given_or_formula",
+                    "full", "subperiod_mean"] | None = None
+    formula: str | None = None
+    clamp: bool = False
+    raters: list[RaterRole] | None = None
+    worksheet: Worksheet | None = None
+    aggregation: Literal["weighted", "mean", "sum"] | None = None
+    items: list[Indicator] = []
+
+    @property
+    def resolved_source(self) -> str:
+        if self.source:
+            return self.source
+        if self.formula:
+            return "formula"
+        return "items" if self.items else "given"
+
+    @property
+    def resolved_scale(self) -> tuple[Decimal, Decimal]:
+        if self.scale is not None:
+            return self.scale
+        if self.max is not None:
+            return (ZERO, self.max)
+        return (ZERO, ONE_HUNDRED)
+
+    @property
+    def resolved_aggregation(self) -> str:
+        return self.aggregation or _default_aggregation(self.items)
+
+    def walk(self) -> Iterator[Indicator]:
+        yield self
+        for item in self.items:
+            yield from item.walk()
+
+
+def _default_aggregation(items: list[Indicator]) -> str:
+    if items and all(i.weight is not None for i in items):
+        return "weighted"
+    if items and all(i.max is not None for i in items):
+        return "sum"
+    return "mean"
+
+
+class EventType(_Model):
+    """A 加减分 event, veto, money fine or pay-percentage event."""
+
+    code: Code
+    name: str = ""
+    kind: Literal["points", "veto", "fine", "pay_percent", "count"] = "points"
+    points: Num | None = None
+    range: tuple[Num, Num] | None = None
+    amount: Num | None = None
+    percent: Num | None = None
+    level: Literal["total", "indicator"] = "total"
+    indicator: Code | None = None
+    cap: Num | None = None
+    note_required: bool = False
+    scope: Literal["period", "subperiod", "both"] = "period"
+
+
+class Grade(_Model):
+    """A grade: a band (inclusive lower bound ``min``) or a condition ``when``."""
+
+    code: Code
+    label: str = ""
+    min: Num | None = None
+    when: str | None = None
+
+
+class GradeCap(_Model):
+    """When ``when`` holds, the grade may be no better than ``grade``."""
+
+    when: str
+    grade: Code
+    reason: str = ""
+
+
+class Quota(_Model):
+    grade: Code
+    percent: Num
+
+
+class Distribution(_Model):
+    """Forced distribution (强制分布) per group: ``forced`` or ``cap``."""
+
+    mode: Literal["forced", "cap"]
+    quotas: list[Quota]
+    scope: Literal["group", "all"] = "group"
+
+
+class RankFlag(_Model):
+    """Flag the top or bottom N of the ranking (optionally among those matching ``among``)."""
+
+    flag: str
+    top: int | None = Field(default=None, ge=1)
+    bottom: int | None = Field(default=None, ge=1)
+    among: str | None = None
+
+
+class Ranking(_Model):
+    scope: Literal["group", "all"] = "group"
+    flags: list[RankFlag] = []
+
+
+class FlagRule(_Model):
+    """Raise ``flag`` on a scored subject when the formula ``when`` holds."""
+
+    flag: str
+    when: str
+    reason: str = ""
+
+
+class KpiCard(_Model):
+    """Balanced-scorecard KPIs: dimensions and how many KPIs each subject has per dimension."""
+
+    dimensions: list[Code]
+    manager_attribute: Code = "is_manager"
+    manager_count: tuple[int, int] = (1, 3)
+    other_count: tuple[int, int] = (1, 1)
+
+
+class SubperiodSpec(_Model):
+    """Sub-periods (weeks of a month, months of a quarter) scored on their own."""
+
+    kind: Literal["week", "month"]
+    max_count: int | None = None
+    indicators: list[Indicator]
+    graded: bool = False
+
+
+class Scheme(_Model):
+    """A whole appraisal scheme, as read from ``data/schemes/<id>.yaml``."""
+
+    id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]*$")]
+    title: str
+    seed: str = ""
+    description: str = ""
+    subject: Literal["employee", "unit"] = "employee"
+    periods: list[PeriodKind] = Field(min_length=1)
+    parameters: dict[Code, Parameter] = {}
+    attributes: list[Attribute] = []
+    inputs: list[InputSpec] = []
+    variables: dict[Code, str] = {}
+    eligibility: list[EligibilityRule] = []
+    raters: list[RaterRole] = []
+    indicators: list[Indicator] = []
+    total_max: Num | None = None
+    direct_total: Code | None = None
+    events: list[EventType] = []
+    event_note_required: bool = False
+    veto_grade: Code | None = None
+    grades: list[Grade] = []
+    grade_caps: list[GradeCap] = []
+    tie_break: list[Code] = []
+    distribution: Distribution | None = None
+    ranking: Ranking | None = None
+    flag_rules: list[FlagRule] = []
+    kpi_card: KpiCard | None = None
+    subperiods: SubperiodSpec | None = None
+    pay: dict[str, Any] | None = None
+    cross_period: list[dict[str, Any]] | None = None
+    process: dict[str, Any] = {}
+
+    # -- derived look-ups (cheap; the model is frozen) ---------------------------------
+    def all_indicators(self) -> Iterator[Indicator]:
+        for indicator in self.indicators:
+            yield from indicator.walk()
+        if self.subperiods:
+            for indicator in self.subperiods.indicators:
+                yield from indicator.walk()
+
+    def indicator(self, code: str) -> Indicator | None:
+        return next((i for i in self.all_indicators() if i.code == code), None)
+
+    def event(self, code: str) -> EventType | None:
+        return next((e for e in self.events if e.code == code), None)
+
+    def grade(self, code: str) -> Grade | None:
+        return next((g for g in self.grades if g.code == code), None)
+
+    def parameter_values(self) -> dict[str, Any]:
+        return {name: p.value for name, p in self.parameters.items()}
+
+    def known_names(self) -> set[str]:
+        names = set(BUILTIN_NAMES) | set(self.parameters) | set(self.variables)
+        names |= {a.code for a in self.attributes} | {i.code for i in self.inputs}
+        for indicator in self.all_indicators():
+            names.add(indicator.code)
+            for role in self.raters_of(indicator):
+                names.add(role.code)
+                names.update(role.pool)
+        return names
+
+    def raters_of(self, indicator: Indicator) -> list[RaterRole]:
+        return indicator.raters if indicator.raters is not None else self.raters
+
+
+Indicator.model_rebuild()
+
+
+# ---------------------------------------------------------------------------------------
+# Loading
+
+
+def load_scheme(path: str | Path, parameters: Mapping[str, Any] | None = None) -> Scheme:
+    """Load and validate a scheme file; ``parameters`` override its named parameters."""
+    return parse_scheme(load_document(path), parameters)
+
+
+def parse_scheme(document: Document | Mapping[str, Any], parameters: Mapping[str, Any] | None = None) -> Scheme:
+    """Validate already-parsed scheme data (a :class:`Document` or a plain mapping)."""
+    if not isinstance(document, Document):
+        document = Document(document, None)
+    data = document.data
+    if not isinstance(data, dict):
+        raise SchemeError([document.problem((), "a scheme file must be a mapping", type(data).__name__)])
+    problems: list[Problem] = []
+    data = _substitute_parameters(data, document, parameters or {}, problems)
+    if problems:
+        raise SchemeError(problems)
+    try:
+        scheme = Scheme.model_validate(data)
+    except ValidationError as exc:
+        raise SchemeError(_pydantic_problems(exc, document)) from None
+    problems = [document.problem(path, message, value) for path, message, value in check_scheme(scheme)]
+    if problems:
+        raise SchemeError(problems)
+    return scheme
+
+
+def _pydantic_problems(exc: ValidationError, document: Document) -> list[Problem]:
+    problems = []
+    for error in exc.errors(include_url=False):
+        path = tuple(error["loc"])
+        message = error["msg"]
+        if error["type"] == "extra_forbidden":
+            message = f"unknown key {path[-1]!r}"
+        problems.append(document.problem(path, message, error.get("input")))
+    return problems
+
+
+def _substitute_parameters(data: dict[str, Any], document: Document, overrides: Mapping[str, Any],
+                           problems: list[Problem]) -> dict[str, Any]:
+    """Replace ``$name`` references by parameter values (after applying ``overrides``)."""
+    raw_params = data.get("parameters") or {}
+    if not isinstance(raw_params, dict):
+        return data
+    values: dict[str, Any] = {}
+    for name, spec in raw_params.items():
+        values[name] = spec.get("value") if isinstance(spec, dict) else spec
+    for name, value in overrides.items():
+        if name not in values:
+            problems.append(document.problem(("parameters",), f"no parameter named {name!r} to override "
+                                             f"(known: {', '.join(sorted(values)) or 'none'})", name))
+            continue
+        values[name] = value
+    params = {
+        name: ({**spec, "value": values[name]} if isinstance(spec, dict) else {"value": values[name]})
+        for name, spec in raw_params.items()
+    }
+
+    def walk(node: Any, path: tuple[Any, ...]) -> Any:
+        if isinstance(node, dict):
+            return {k: walk(v, path + (k,)) for k, v in node.items()}
+        if isinstance(node, list):
+            return [walk(v, path + (i,)) for i, v in enumerate(node)]
+        if isinstance(node, str):
+            match = _PARAM_REF.match(node)
+            if match:
+                name = match.group(1)
+                if name not in values:
+                    problems.append(document.problem(path, f"unknown parameter ${name}", node))
+                    return node
+                return values[name]
+        return node
+
+    result = {k: walk(v, (k,)) for k, v in data.items() if k != "parameters"}
+    result["parameters"] = params
+    return result
+
+
+# ---------------------------------------------------------------------------------------
+# Semantic checks
+
+Issue = tuple[tuple[Any, ...], str, Any]
+
+
+def check_scheme(scheme: Scheme) -> list[Issue]:
+    """All semantic problems of a structurally valid scheme, as (path, message, value)."""
+    out: list[Issue] = []
+    names = scheme.known_names()
+
+    def formula(path: tuple[Any, ...], source: str) -> Formula | None:
+        try:
+            return compile_formula(source, names)
+        except FormulaError as exc:
+            out.append((path, str(exc), source))
+            return None
+
+    # unique codes -------------------------------------------------------------
+    seen: dict[str, str] = {}
+    for kind, codes in (
+        ("indicator", [i.code for i in scheme.all_indicators()]),
+        ("input", [i.code for i in scheme.inputs]),
+        ("attribute", [a.code for a in scheme.attributes]),
+        ("parameter", list(scheme.parameters)),
+        ("variable", list(scheme.variables)),
+    ):
+        for code in codes:
+            if code in seen:
+                out.append(((), f"code {code!r} is used twice (as {seen[code]} and as {kind})", code))
+            seen[code] = kind
+    for kind, codes, path in (
+        ("event", [e.code for e in scheme.events], "events"),
+        ("grade", [g.code for g in scheme.grades], "grades"),
+    ):
+        for index, code in enumerate(codes):
+            if codes.index(code) != index:
+                out.append(((path, index, "code"), f"duplicate {kind} code", code))
+
+    # indicators ------------------------------------------------------------------
+    top_max = scheme.total_max
+    _check_level(scheme, scheme.indicators, ("indicators",), top_max, f"scheme {scheme.id!r}", out, formula)
+    if scheme.subperiods:
+        _check_level(scheme, scheme.subperiods.indicators, ("subperiods", "indicators"), None,
+                     f"scheme {scheme.id!r} sub-periods", out, formula)
+        if not any(i.resolved_source == "subperiod_mean" for i in scheme.indicators) and not any(
+            "subperiod_mean" in (i.formula or "") for i in scheme.all_indicators()
+        ):
+            out.append((("subperiods",), "sub-periods are declared but no indicator reads them "
+                        "(source: subperiod_mean or a formula using subperiod_mean)", None))
+    if scheme.direct_total and scheme.direct_total not in {i.code for i in scheme.inputs}:
+        out.append((("direct_total",), "direct_total must name a declared input", scheme.direct_total))
+    for name, source in scheme.variables.items():
+        formula(("variables", name), source)
+    indicator_codes = {i.code for i in scheme.all_indicators()}
+    if not scheme.indicators and not scheme.kpi_card:
+        out.append((("indicators",), "a scheme needs indicators or a kpi_card", []))
+
+    # events ----------------------------------------------------------------------
+    for index, event in enumerate(scheme.events):
+        path = ("events", index)
+        if event.kind == "points" and event.points is not None and event.range is not None:
+            out.append((path, f"event {event.code!r} has both fixed points and a range", event.code))
+        if event.range is not None and event.range[0] > event.range[1]:
+            out.append((path + ("range",), f"range of event {event.code!r} is empty (min > max)", list(event.range)))
+        if event.level == "indicator":
+            if not event.indicator:
+                out.append((path, f"indicator-level event {event.code!r} names no indicator", None))
+            elif event.indicator not in indicator_codes:
+                out.append((path + ("indicator",), f"event {event.code!r} names an unknown indicator", event.indicator))
+        if event.kind == "veto" and not scheme.veto_grade:
+            out.append((path, f"veto event {event.code!r} needs the scheme's veto_grade", event.code))
+        if event.kind == "fine" and event.amount is None:
+            out.append((path, f"fine {event.code!r} needs an amount", event.code))
+        if event.kind == "pay_percent" and event.percent is None:
+            out.append((path, f"pay-percent event {event.code!r} needs a percent", event.code))
+        if event.cap is not None and event.cap < 0:
+            out.append((path + ("cap",), "a cap is a non-negative number", event.cap))
+
+    # grades ----------------------------------------------------------------------
+    grade_codes = [g.code for g in scheme.grades]
+    bands = [g for g in scheme.grades if g.when is None]
+    conditional = [g for g in scheme.grades if g.when is not None]
+    if bands and conditional and any(g.min is not None for g in bands):
+        out.append((("grades",), "grades mix score bands (min) and conditions (when)", grade_codes))
+    rank_only = bool(scheme.grades) and all(g.min is None and g.when is None for g in scheme.grades)
+    if rank_only and not (scheme.distribution and scheme.distribution.mode == "forced"):
+        out.append((("grades",), "grades without bounds or conditions need a forced distribution", grade_codes))
+    previous: Decimal | None = None
+    for index, grade in enumerate(scheme.grades if not rank_only else []):
+        if grade.when is not None:
+            formula(("grades", index, "when"), grade.when)
+            continue
+        if grade.min is None:
+            if index != len(scheme.grades) - 1:
+                out.append((("grades", index), f"grade {grade.code!r} has no lower bound but is not the last", grade.code))
+        elif previous is not None and grade.min >= previous:
+            out.append((("grades", index, "min"), f"band lower bounds must decrease (after {previous})", grade.min))
+        if grade.min is not None:
+            previous = grade.min
+    if scheme.grades and scheme.grades[-1].min is not None:
+        out.append((("grades", len(scheme.grades) - 1),
+                    "the last grade must have no lower bound so that every total gets a grade",
+                    scheme.grades[-1].code))
+    if scheme.veto_grade and scheme.veto_grade not in grade_codes:
+        out.append((("veto_grade",), "veto_grade is not one of the grades", scheme.veto_grade))
+    for index, cap in enumerate(scheme.grade_caps):
+        formula(("grade_caps", index, "when"), cap.when)
+        if cap.grade not in grade_codes:
+            out.append((("grade_caps", index, "grade"), "unknown grade", cap.grade))
+    if scheme.distribution:
+        quotas = scheme.distribution.quotas
+        total_percent = sum((q.percent for q in quotas), ZERO)
+        if total_percent != ONE_HUNDRED:
+            out.append((("distribution", "quotas"),
+                        f"quota percentages of scheme {scheme.id!r} sum to {total_percent}, expected 100",
+                        total_percent))
+        for index, quota in enumerate(quotas):
+            if quota.grade not in grade_codes:
+                out.append((("distribution", "quotas", index, "grade"), "unknown grade", quota.grade))
+            if quota.percent < 0:
+                out.append((("distribution", "quotas", index, "percent"), "a quota is not negative", quota.percent))
+        order = [grade_codes.index(q.grade) for q in quotas if q.grade in grade_codes]
+        if order != sorted(order):
+            out.append((("distribution", "quotas"), "quotas must list grades best first, as in grades",
+                        [q.grade for q in quotas]))
+    for index, code in enumerate(scheme.tie_break):
+        if code not in indicator_codes:
+            out.append((("tie_break", index), "tie-break names an unknown indicator", code))
+    if scheme.ranking:
+        for index, flag in enumerate(scheme.ranking.flags):
+            if (flag.top is None) == (flag.bottom is None):
+                out.append((("ranking", "flags", index), "give exactly one of top or bottom", flag.flag))
+            if flag.among:
+                formula(("ranking", "flags", index, "among"), flag.among)
+    for index, rule in enumerate(scheme.flag_rules):
+        formula(("flag_rules", index, "when"), rule.when)
+    for index, rule in enumerate(scheme.eligibility):
+        if rule.attribute not in {a.code for a in scheme.attributes}:
+            out.append((("eligibility", index, "attribute"), "eligibility reads an undeclared attribute", rule.attribute))
+        if rule.op in ("in", "not_in") and not isinstance(rule.value, list):
+            out.append((("eligibility", index, "value"), f"op {rule.op} needs a list", rule.value))
+    for index, attribute in enumerate(scheme.attributes):
+        if attribute.values is not None and attribute.type not in ("text", "list"):
+            out.append((("attributes", index, "values"), "only text attributes list values", attribute.values))
+    if scheme.kpi_card and scheme.kpi_card.manager_attribute not in {a.code for a in scheme.attributes}:
+        out.append((("kpi_card", "manager_attribute"), "undeclared attribute", scheme.kpi_card.manager_attribute))
+    return out
+
+
+def _check_level(scheme: Scheme, items: list[Indicator], path: tuple[Any, ...], parent_max: Decimal | None,
+                 owner: str, out: list[Issue], formula: Any) -> None:
+    if not items:
+        return
+    has_weight = [i.weight is not None for i in items]
+    has_max = [i.max is not None for i in items]
+    if any(has_weight) and not all(has_weight):
+        missing = [i.code for i in items if i.weight is None]
+        out.append((path, f"{owner}: some indicators have a weight and some not", missing))
+    elif all(has_weight):
+        total = sum((i.weight for i in items if i.weight is not None), ZERO)
+        if total != ONE_HUNDRED:
+            out.append((path, f"{owner}: indicator weights sum to {total}, expected 100",
+                        {i.code: str(i.weight) for i in items}))
+    if all(has_max) and parent_max is not None:
+        total = sum((i.max for i in items if i.max is not None), ZERO)
+        if total != parent_max:
+            out.append((path, f"{owner}: maximum points sum to {total}, expected {parent_max}",
+                        {i.code: str(i.max) for i in items}))
+    for index, indicator in enumerate(items):
+        here = path + (index,)
+        low, high = indicator.resolved_scale
+        if low > high:
+            out.append((here + ("scale",), f"scale of {indicator.code!r} is empty", [str(low), str(high)]))
+        source = indicator.resolved_source
+        if source in ("items", "given_or_items") and not indicator.items:
+            out.append((here, f"indicator {indicator.code!r} has source {source} but no items", indicator.code))
+        if source in ("formula", "given_or_formula"):
+            if not indicator.formula:
+                out.append((here, f"indicator {indicator.code!r} has source {source} but no formula", indicator.code))
+            else:
+                formula(here + ("formula",), indicator.formula)
+        if source == "full" and indicator.max is None and indicator.scale is None:
+            out.append((here, f"indicator {indicator.code!r} starts full but has no max", indicator.code))
+        if source == "subperiod_mean" and scheme.subperiods is None:
+            out.append((here, f"indicator {indicator.code!r} reads sub-periods the scheme does not declare", indicator.code))
+        roles = scheme.raters_of(indicator)
+        if roles and source in ("given", "given_or_items", "given_or_formula"):
+            numeric = [r for r in roles if not isinstance(r.weight, str)]
+            if len(numeric) == len(roles):
+                total = sum((r.weight for r in numeric if not isinstance(r.weight, str)), ZERO)
+                if total != ONE_HUNDRED:
+                    out.append((here + ("raters",), f"rater weights of {indicator.code!r} sum to {total}, expected 100",
+                                {r.code: str(r.weight) for r in roles}))
+            for r_index, role in enumerate(roles):
+                if isinstance(role.weight, str):
+                    formula(here + ("raters", r_index, "weight"), role.weight)
+                if role.replace_with and role.replace_with not in {r.code for r in roles}:
+                    out.append((here + ("raters", r_index, "replace_with"), "unknown rater role", role.replace_with))
+        child_max = indicator.max if indicator.max is not None else (
+            indicator.scale[1] if indicator.scale is not None and indicator.resolved_aggregation == "sum" else None)
+        _check_level(scheme, indicator.items, here + ("items",), child_max, f"indicator {indicator.code!r}", out, formula)
