@@ -26,7 +26,7 @@ from rich.tree import Tree
 from .decimals import fmt
 from .decimals import show as show_number
 from .engine import evaluate
-from .errors import PerfcoreError, Problem
+from .errors import InputError, PerfcoreError, Problem
 from .period import parse_period_input
 from .presets import preset_ids, preset_path, resolve_scheme
 from .result import Evaluation
@@ -227,9 +227,16 @@ def evaluate_command(
     format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")] = None,
     param: ParamOption = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Fail (exit 2) when a subject cannot be scored.")] = False,
 ) -> None:
     """Score, grade, distribute and rank every subject of a period file."""
     s, evaluation = _evaluate(scheme, input_file, param)
+    if strict:
+        incomplete = [r for r in evaluation.results if r.status == "incomplete"]
+        if incomplete:
+            raise InputError([Problem(f"subjects[{evaluation.results.index(r)}]",
+                                      f"subject {r.id!r} cannot be scored: {r.excluded_reason}", file=str(input_file))
+                              for r in incomplete])
     if format is Format.json:
         text = json.dumps(evaluation.to_dict(), ensure_ascii=False, indent=2) + "\n"
     elif format is Format.csv:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 __all__ = [
@@ -43,6 +44,8 @@ class Problem:
 
 
 def _show(value: Any) -> str:
+    if isinstance(value, Decimal):
+        return format(value, "f")
     text = repr(value) if not isinstance(value, str) else f"'{value}'"
     return text if len(text) <= 120 else text[:117] + "..."
 

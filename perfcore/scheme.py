@@ -383,6 +383,21 @@ def parse_scheme(document: Document | Mapping[str, Any], parameters: Mapping[str
     return scheme
 
 
+def _like(original: Any, value: Any) -> Any:
+    """An override converted to the type of the value it replaces (text from a command line)."""
+    if isinstance(original, bool):
+        if isinstance(value, bool):
+            return value
+        if str(value).lower() in ("true", "yes", "1"):
+            return True
+        if str(value).lower() in ("false", "no", "0"):
+            return False
+        raise ValueError(f"expected true or false, got {value!r}")
+    if isinstance(original, (int, Decimal)):
+        return D(value)
+    return value
+
+
 def _pydantic_problems(exc: ValidationError, document: Document) -> list[Problem]:
     problems = []
     for error in exc.errors(include_url=False):
@@ -408,7 +423,12 @@ def _substitute_parameters(data: dict[str, Any], document: Document, overrides: 
             problems.append(document.problem(("parameters",), f"no parameter named {name!r} to override "
                                              f"(known: {', '.join(sorted(values)) or 'none'})", name))
             continue
-        values[name] = value
+        try:
+            values[name] = _like(values[name], value)
+        except (TypeError, ValueError) as exc:
+            problems.append(document.problem(("parameters", name), f"override does not fit the parameter: {exc}", value))
+    # Numbers are Decimal everywhere, so formulas and fields see one type.
+    values = {k: (Decimal(v) if isinstance(v, int) and not isinstance(v, bool) else v) for k, v in values.items()}
     params = {
         name: ({**spec, "value": values[name]} if isinstance(spec, dict) else {"value": values[name]})
         for name, spec in raw_params.items()

@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from perfcore import evaluate, load_preset
+from perfcore.cli import app
+from perfcore.result import Evaluation
+from perfcore.yamlio import load_document
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "data" / "examples"
+
+
+def run_example(scheme_id: str) -> Evaluation:
+    return evaluate(load_preset(scheme_id), load_document(EXAMPLES / f"{scheme_id}.yaml"))
+
+
+def run(scheme_id: str, data: dict[str, Any]) -> Evaluation:
+    return evaluate(load_preset(scheme_id), data)
+
+
+@pytest.fixture
+def cli():
+    runner = CliRunner()
+
+    def invoke(*args: str):
+        return runner.invoke(app, [str(a) for a in args])
+
+    return invoke

@@ -1,0 +1,185 @@
+"""Bad input through the CLI: exit code 2, one message per problem naming file, field and value."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+NURSE = "  - {id: N1, scores: {head_nurse: 90, nursing_dept: 90, patient: 90}}\n"
+GOOD_SCHEME = """\
+id: tiny
+title: tiny
+periods: [month]
+indicators:
+  - {code: a, weight: 60}
+  - {code: b, weight: 40}
+grades:
+  - {code: good, min: 80}
+  - {code: poor}
+"""
+
+
+def period(body: str, period: str = "2024-05") -> str:
+    return f'period: "{period}"\nsubjects:\n' + textwrap.dedent(body)
+
+
+# (name, scheme, file name, file text, extra args, texts the error output must contain)
+CASES = [
+    ("weights-not-100", "scheme", "s.yaml", GOOD_SCHEME.replace("weight: 40", "weight: 35"), [],
+     ["indicators", "sum to 95, expected 100"]),
+    ("unknown-event-code", "nursing", "p.yaml", period(NURSE.replace("}}", "}, events: [{code: bribe}]}")), [],
+     ["subjects[0].events[0].code", "unknown event code", "'bribe'"]),
+    ("unknown-score-code", "nursing", "p.yaml", period(NURSE.replace("patient: 90", "patient: 90, charm: 5")), [],
+     ["subjects[0].scores.charm", "unknown score code"]),
+    ("out-of-range-score", "nursing", "p.yaml", period(NURSE.replace("patient: 90", "patient: 105")), [],
+     ["subjects[0].scores.patient", "out of its scale 0..100", "105"]),
+    ("ranged-event-without-points", "admin-dept", "p.yaml",
+     period("  - {id: A, attributes: {position: driver}, scores: {vehicle_score: 90}, events: [{code: attitude_violation}]}\n"),
+     [], ["subjects[0].events[0].points", "needs explicit points within -5..-2"]),
+    ("ranged-event-outside-range", "admin-dept", "p.yaml",
+     period("  - {id: A, attributes: {position: driver}, scores: {vehicle_score: 90}, events: [{code: attitude_violation, points: -7}]}\n"),
+     [], ["subjects[0].events[0].points", "must lie within -5..-2", "-7"]),
+    ("duplicate-subject-id", "nursing", "p.yaml", period(NURSE + NURSE), [],
+     ["subjects[1].id", "duplicate subject id", "'N1'"]),
+    ("not-a-number", "nursing", "p.yaml", period(NURSE.replace("patient: 90", "patient: ninety")), [],
+     ["subjects[0].scores.patient", "not a number", "ninety"]),
+    ("infinite-number", "nursing", "p.yaml", period(NURSE.replace("patient: 90", "patient: .inf")), [],
+     ["p.yaml:3", "infinite or NaN"]),
+    ("missing-required-rater", "scheme+input", "p.yaml",
+     period("  - {id: R1, scores: {a: {self: 80}, b: 70}}\n"), ["--strict"],
+     ["subjects[0]", "'R1' cannot be scored", "required rater 'boss' missing for indicator 'a'"]),
+    ("malformed-yaml", "nursing", "p.yaml", 'period: "2024-05"\nsubjects: [\n  {id: N1\n', [],
+     ["p.yaml:", "malformed YAML"]),
+    ("unknown-preset", "no-such-scheme", "p.yaml", period(NURSE), [],
+     ["unknown scheme 'no-such-scheme'", "nursing"]),
+    ("unknown-attribute", "nursing", "p.yaml", period(NURSE.replace("scores:", "attributes: {hair: red}, scores:")), [],
+     ["subjects[0].attributes.hair", "unknown attribute"]),
+    ("attribute-not-in-values", "nursing", "p.yaml", period(NURSE.replace("scores:", "attributes: {title: chief}, scores:")), [],
+     ["subjects[0].attributes.title", "not one of intermediate", "chief"]),
+    ("attribute-above-max", "acquisition-bonus", "p.yaml",
+     period("  - {id: A, attributes: {float_ratio: 0.35, current_wage: 1000}, scores: {score: 80}}\n"), [],
+     ["subjects[0].attributes.float_ratio", "must lie within 0..0.3", "0.35"]),
+    ("wrong-period-kind", "nursing", "p.yaml", period(NURSE, "2024-Q2"), [],
+     ["period", "runs on periods of kind month, not quarter"]),
+    ("bad-period-text", "nursing", "p.yaml", period(NURSE, "2024-13"), [],
+     ["period", "'2024-13' is not one of"]),
+    ("scheme-mismatch", "nursing", "p.yaml", "scheme: sales-staff\n" + period(NURSE), [],
+     ["scheme", "for scheme 'sales-staff', not 'nursing'"]),
+    ("fixed-event-with-points", "nursing", "p.yaml",
+     period(NURSE.replace("}}", "}, events: [{code: praise, points: 12}]}")), [],
+     ["subjects[0].events[0].points", "fixed points 10"]),
+    ("note-required", "company-monthly", "p.yaml",
+     period("  - {id: E, scores: {score: 80}, events: [{code: other, points: 2}]}\n"), [],
+     ["subjects[0].events[0].note", "requires a note"]),
+    ("count-not-whole", "nursing", "p.yaml",
+     period(NURSE.replace("}}", "}, events: [{code: praise, count: 1.5}]}")), [],
+     ["subjects[0].events[0].count", "whole number", "1.5"]),
+    ("kpi-count-per-dimension", "retail-kpi", "p.yaml", period("""\
+      - id: K
+        attributes: {goal_achieved: true}
+        kpis:
+          - {code: a, dimension: financial, target: 1, actual: 1}
+          - {code: b, dimension: financial, target: 1, actual: 1}
+          - {code: c, dimension: customer, target: 1, actual: 1}
+          - {code: d, dimension: process, target: 1, actual: 1}
+          - {code: e, dimension: learning, target: 1, actual: 1}
+    """, "2024-Q2"), [], ["subjects[0].kpis", "2 KPIs in dimension 'financial', expected 1"]),
+    ("unknown-rater", "dept-quarterly", "p.yaml", period("""\
+      - {id: Q, scores: {attitude: {team: 80, boss: 90}, performance: {team: 80}, ability: {team: 80}, growth: {team: 80}}}
+    """, "2024-Q2"), [], ["subjects[0].scores.attitude.boss", "unknown rater"]),
+    ("plain-number-for-two-raters", "dept-quarterly", "p.yaml", period("""\
+      - {id: Q, scores: {attitude: 80, performance: {team: 80}, ability: {team: 80}, growth: {team: 80}}}
+    """, "2024-Q2"), [], ["subjects[0].scores.attitude", "rated by team, leader"]),
+    ("points-above-max", "finance-dept", "p.yaml", period("""\
+      - {id: F, scores: {accuracy: 21, responsibility: 15, speed: 13, initiative: 12, knowledge: 10,
+         judgment: 7, planning: 5, guidance: 5, discipline: 8, teamwork: 5}}
+    """), [], ["subjects[0].scores.accuracy", "out of its scale 0..20", "21"]),
+    ("subperiod-outside-period", "general-quarterly", "p.yaml", period("""\
+      - id: G
+        scores: {composite: {self: 80, peer: [80], committee: 80}}
+        subperiods: [{period: "2024-09", scores: {work: {self: 80, finance: 80, superior: 80}}}]
+    """, "2024-Q2"), [], ["subjects[0].subperiods[0].period", "outside the period 2024-Q2"]),
+    ("typo-top-level-key", "nursing", "p.yaml", 'period: "2024-05"\nsubject:\n' + NURSE, [],
+     ["unknown key 'subject'"]),
+    ("list-for-single-input", "nursing", "p.yaml", period(NURSE.replace("nursing_dept: 90", "nd_failing_cases: [1, 2]")), [],
+     ["subjects[0].scores.nd_failing_cases", "takes one number, not a list"]),
+    ("file-not-found", "nursing", None, None, [], ["missing.yaml", "file not found"]),
+    ("not-a-mapping", "nursing", "p.yaml", "- just\n- a list\n", [], ["a period file must be a mapping"]),
+    ("unknown-parameter-override", "nursing", "p.yaml", period(NURSE), ["--param", "colour=blue"],
+     ["no parameter named 'colour'"]),
+]
+
+REQUIRED_RATER_SCHEME = """\
+id: required-rater
+title: required rater
+periods: [month]
+indicators:
+  - code: a
+    weight: 50
+    raters: [{code: self, weight: 20}, {code: boss, weight: 80, required: true}]
+  - {code: b, weight: 50}
+"""
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
+def test_bad_input_exits_2_naming_the_field(cli, tmp_path, case):
+    name, scheme, file_name, text, extra, expected = case
+    target = tmp_path / (file_name or "missing.yaml")
+    if text is not None:
+        target.write_text(text, encoding="utf-8")
+    if scheme == "scheme":
+        result = cli("validate", target)
+    else:
+        if scheme == "scheme+input":
+            scheme_file = tmp_path / "required.yaml"
+            scheme_file.write_text(REQUIRED_RATER_SCHEME, encoding="utf-8")
+            scheme = scheme_file
+        result = cli("evaluate", scheme, target, "--format", "json", *extra)
+    assert result.exit_code == 2, result.output
+    message = result.stderr
+    for needle in expected:
+        assert needle in message, f"{needle!r} not in {message!r}"
+    assert "Traceback" not in result.output
+
+
+def test_there_are_at_least_twenty_distinct_bad_inputs():
+    assert len({c[0] for c in CASES}) >= 20
+
+
+def test_every_problem_of_a_file_is_reported_at_once(cli, tmp_path):
+    target = tmp_path / "p.yaml"
+    target.write_text(period("""\
+      - {id: N1, scores: {head_nurse: 190, nursing_dept: 90, patient: 90}}
+      - {id: N1, scores: {head_nurse: 90, nursing_dept: 90, patient: 90}, events: [{code: nope}]}
+    """), encoding="utf-8")
+    result = cli("evaluate", "nursing", target)
+    assert result.exit_code == 2
+    assert "3 problem(s) found." in result.stderr
+    # line numbers point at the offending lines
+    assert "p.yaml:3: subjects[0].scores.head_nurse" in result.stderr
+    assert "p.yaml:4: subjects[1].id" in result.stderr
+
+
+def test_missing_required_rater_makes_the_subject_incomplete_in_the_library(tmp_path):
+    from perfcore import evaluate, load_scheme
+
+    path = tmp_path / "required.yaml"
+    path.write_text(REQUIRED_RATER_SCHEME, encoding="utf-8")
+    scheme = load_scheme(path)
+    evaluation = evaluate(scheme, {"period": "2024-05", "subjects": [
+        {"id": "R1", "scores": {"a": {"self": 80}, "b": 70}},
+        {"id": "R2", "scores": {"a": {"self": 80, "boss": 90}, "b": 70}}]})
+    r1, r2 = evaluation.results
+    assert (r1.status, r1.total, r1.flags) == ("incomplete", None, ["incomplete"])
+    # R2: a = 80×20% + 90×80% = 16 + 72 = 88; total = 88×50% + 70×50% = 44 + 35 = 79
+    assert r2.total == __import__("decimal").Decimal("79.00")
+
+
+def test_floats_from_python_are_refused():
+    from perfcore import InputError, evaluate, load_preset
+
+    with pytest.raises(InputError) as info:
+        evaluate(load_preset("nursing"), {"period": "2024-05", "subjects": [
+            {"id": "N1", "scores": {"head_nurse": 90, "nursing_dept": 90, "patient": 90.5}}]})
+    assert "subjects[0].scores.patient" in str(info.value) and "floats are not accepted" in str(info.value)
