@@ -19,7 +19,10 @@ from .decimals import show as fmt
 from .distribution import assign_cap, assign_forced, hamilton_counts
 from .errors import InputError, Problem
 from .formula import Formula, FormulaError, compile_formula
+from .crossperiod import apply_rules
+from .pay import PayContext, pay_stage
 from .period import EventInput, Period, PeriodInput, SubjectInput, parse_period, parse_period_input
+from .pools import year_end_pools
 from .result import Evaluation, SubjectResult, SubperiodResult
 from .scheme import EventType, Indicator, RaterRole, Scheme, Worksheet
 from .yamlio import Document
@@ -704,12 +707,56 @@ def evaluate(scheme: Scheme, period_input: PeriodInput | Document | Mapping[str,
     _check_facts(data.facts, document, problems)
     if problems:
         raise InputError(problems)
+    assert period is not None
     with engine_context():
-        results = [_score_subject(c, b) for b in bound]
+        results = [_score_subject(c, b, period) for b in bound]
         _group_stage(c, results)
         for result, b in zip(results, bound):
             _flag_rules(c, result, b)
-    return Evaluation(scheme.id, data.period, results)
+        # Cross-period flags come before pay: they never change a total, but pay may read them.
+        for result, b in zip(results, bound):
+            apply_rules(scheme, period, result, b.source.history, c.formula)
+        evaluation = Evaluation(scheme.id, data.period, results)
+        _pay(c, evaluation, bound, data.facts, period, document)
+    return evaluation
+
+
+def _pay(c: _Compiled, evaluation: Evaluation, bound: list[_Bound], facts: dict[str, Any], period: Period,
+         document: Document) -> None:
+    spec = c.scheme.pay
+    if spec is None:
+        return
+    contexts = []
+    for index, (result, b) in enumerate(zip(evaluation.results, bound)):
+        names = _base_names(c, b)
+        names.update(_result_names(c, result))
+        names.update(facts=facts, group=result.group, total_exact=result.total_exact, flags=list(result.flags))
+        counts: dict[str, Decimal] = {code: ZERO for code in c.events}
+        fines = percent = ZERO
+        for event in [*b.events, *(e for sub in b.subperiods for e in sub[3])]:
+            counts[event.type.code] += event.count
+            if event.type.kind == "fine" and event.type.amount is not None:
+                fines += event.type.amount * event.count
+            if event.type.kind == "pay_percent" and event.type.percent is not None:
+                percent += event.type.percent * event.count
+        contexts.append(PayContext(result, names, counts, fines, percent, f"subjects[{index}]"))
+    problems = pay_stage(c.scheme, period.kind, contexts, c.formula)
+    pools = spec.year_end_pools
+    if pools is not None and period.kind in pools.periods:
+        unallocated, forfeited, pool_problems = year_end_pools(pools, [x for x in contexts if x.result.scored], facts)
+        evaluation.unallocated.update(unallocated)
+        evaluation.forfeited.update(forfeited)
+        problems += pool_problems
+    if problems:
+        raise InputError([_problem_at(document, path, message) for path, message in problems])
+
+
+def _problem_at(document: Document, path: str, message: str) -> Problem:
+    keys: list[Any] = []
+    for part in path.replace("]", "").replace("[", ".").split("."):
+        if part:
+            keys.append(int(part) if part.isdigit() else part)
+    return document.problem(tuple(keys), message)
 
 
 def _check_facts(facts: Any, document: Document, problems: list[Problem], path: tuple[Any, ...] = ("facts",)) -> None:
@@ -732,10 +779,10 @@ def _base_names(c: _Compiled, b: _Bound) -> dict[str, Any]:
     return names
 
 
-def _score_subject(c: _Compiled, b: _Bound) -> SubjectResult:
+def _score_subject(c: _Compiled, b: _Bound, period: Period) -> SubjectResult:
     subject = b.source
     result = SubjectResult(id=subject.id, name=subject.name, group=subject.group)
-    reason = _eligibility(c, b.attributes)
+    reason = _eligibility(c, b.attributes) or _history_eligibility(c, b, period)
     if reason is not None:
         result.eligible = False
         result.status = "excluded"
@@ -744,6 +791,12 @@ def _score_subject(c: _Compiled, b: _Bound) -> SubjectResult:
         return result
     names = _base_names(c, b)
     scorer = _Scorer(c, result, names)
+    if c.scheme.score_periods is not None and period.kind not in c.scheme.score_periods:
+        result.add("total", "not_scored", None, f"no score in {period.kind} periods; pay only")
+        return result
+    if c.scheme.annual_rollup is not None and period.kind == "year":
+        _annual_rollup(c, b, period, result)
+        return result
     try:
         for name, source in c.scheme.variables.items():
             names[name] = D(scorer.formula(source))
@@ -781,6 +834,54 @@ def _score_subject(c: _Compiled, b: _Bound) -> SubjectResult:
         result.flag("incomplete", str(exc))
     result.metrics = {k: v for k, v in names.items() if k in ("deductions_raw", "event_points")}
     return result
+
+
+def _history_eligibility(c: _Compiled, b: _Bound, period: Period) -> str | None:
+    for rule in c.scheme.history_eligibility:
+        if period.kind != rule.period_kind:
+            continue
+        earlier = [(parse_period(h.period), h) for h in b.source.history]
+        earlier = [(p, h) for p, h in earlier if p.kind == rule.from_kind and p.end < period.start]
+        if not earlier:
+            return f"{rule.reason}: no earlier {rule.from_kind} grade"
+        last_period, last = max(earlier, key=lambda item: item[0].start)
+        if last.grade not in rule.grades:
+            return f"{rule.reason}: {last_period.text} grade {last.grade}"
+    return None
+
+
+def _annual_rollup(c: _Compiled, b: _Bound, period: Period, result: SubjectResult) -> None:
+    """A year scored from the year's monthly history: mean of the monthly totals, then annual grades."""
+    rollup = c.scheme.annual_rollup
+    assert rollup is not None
+    months = []
+    flags: set[str] = set()
+    for entry in b.source.history:
+        p = parse_period(entry.period)
+        if p.kind == "month" and p.start.year == period.start.year:
+            flags.update(entry.flags)
+            if entry.total is not None:
+                months.append((p.text, entry.total))
+    flags.update(e.type.code for e in b.events)
+    if not months:
+        result.status = "incomplete"
+        result.excluded_reason = f"no monthly totals of {period.text} in history"
+        result.flag("incomplete", result.excluded_reason)
+        return
+    total = _mean([t for _, t in months])
+    result.add("total", "annual", total, f"mean of {len(months)} monthly totals "
+               f"({', '.join(f'{p} {fmt(t)}' for p, t in sorted(months))}) = {fmt(total)}")
+    result.total_exact, result.total = total, round_score(total)
+    grade = next((g.code for g in rollup.grades if g.min is None or result.total >= g.min), None)
+    why = f"total {fmt(result.total, 2)}"
+    for flag, forced in rollup.flag_grades.items():
+        if flag in flags:
+            grade, why = forced, f"{flag} in the year"
+            result.flag(flag, f"{flag} recorded in {period.text}")
+    labels = {g.code: g.label for g in rollup.grades}
+    result.grade = result.band_grade = grade
+    result.grade_label = labels.get(grade) if grade else None
+    result.add("grade", grade or "", result.total, f"annual grade {grade} {labels.get(grade, '')}: {why}")
 
 
 def _apply_grade_caps(c: _Compiled, scorer: _Scorer, result: SubjectResult, grade: str) -> str:

@@ -70,6 +70,26 @@ def _round_half_up(value: Any, places: Any = 2) -> Decimal:
     return D(value).quantize(Decimal(1).scaleb(-int(places)), rounding=ROUND_HALF_UP)
 
 
+def _get(mapping: Any, *keys: Any) -> Any:
+    """``get(facts, 'department_pools', group)``: a value down a key path, 0 when any key is missing."""
+    node = mapping
+    for key in keys:
+        if not isinstance(node, Mapping):
+            raise TypeError(f"get() needs a table or mapping, got {type(node).__name__}")
+        if key not in node:
+            return Decimal(0)
+        node = node[key]
+    return node
+
+
+def _max_lookup(table: Any, keys: Any) -> Decimal:
+    """The highest value of ``table`` among ``keys`` (0 when none): 'the highest applicable one'."""
+    if not isinstance(table, Mapping):
+        raise TypeError(f"max_lookup() needs a table, got {type(table).__name__}")
+    values = [D(table[k]) for k in (keys or [])]
+    return max(values) if values else Decimal(0)
+
+
 FUNCTIONS: dict[str, Any] = {
     "min": _min,
     "max": _max,
@@ -79,6 +99,8 @@ FUNCTIONS: dict[str, Any] = {
     "abs": lambda x: abs(D(x)),
     "clamp": _clamp,
     "round_half_up": _round_half_up,
+    "get": _get,
+    "max_lookup": _max_lookup,
 }
 
 _OPERATORS: dict[type, Any] = {

@@ -30,11 +30,21 @@ class BreakdownLine:
 
 @dataclass(slots=True)
 class Pay:
+    """The subject's money for the period: ``amount`` is what it receives."""
+
     amount: Decimal
     components: dict[str, Decimal] = field(default_factory=dict)
+    installments: list[Decimal] | None = None
+    forfeited: Decimal | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"amount": fmt(self.amount, 2), "components": {k: fmt(v, 2) for k, v in self.components.items()}}
+        out: dict[str, Any] = {"amount": fmt(self.amount, 2),
+                               "components": {k: fmt(v, 2) for k, v in self.components.items()}}
+        if self.installments is not None:
+            out["installments"] = [fmt(v, 2) for v in self.installments]
+        if self.forfeited is not None:
+            out["forfeited"] = fmt(self.forfeited, 2)
+        return out
 
 
 @dataclass(slots=True)
@@ -115,6 +125,7 @@ class Evaluation:
     period: str
     results: list[SubjectResult]
     unallocated: dict[str, Decimal] = field(default_factory=dict)
+    forfeited: dict[str, Decimal] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
 
     def result(self, subject_id: str) -> SubjectResult:
@@ -129,5 +140,6 @@ class Evaluation:
             "period": self.period,
             "results": [r.to_dict() for r in self.results],
             "unallocated": {k: fmt(v, 2) for k, v in self.unallocated.items()},
+            "forfeited": {k: fmt(v, 2) for k, v in self.forfeited.items()},
             "warnings": list(self.warnings),
         }

@@ -34,6 +34,13 @@ __all__ = [
     "InputSpec",
     "KpiCard",
     "Parameter",
+    "PayComponent",
+    "PaySpec",
+    "PaySplit",
+    "YearEndPools",
+    "CrossPeriodRule",
+    "HistoryEligibility",
+    "AnnualRollup",
     "Quota",
     "RankFlag",
     "Ranking",
@@ -57,7 +64,9 @@ _PARAM_REF = re.compile(r"^\$([a-z][a-z0-9_]*)$")
 
 #: Names every formula may read besides the scheme's own codes.
 BUILTIN_NAMES = frozenset({
-    "total", "grade", "rank", "group_size", "subperiod_mean", "subperiod_count",
+    "total", "total_exact", "grade", "rank", "group", "group_size", "group_mean", "group_total",
+    "pay_score", "facts", "events", "fines", "pay_percent", "subperiod_grades", "flags",
+    "subperiod_mean", "subperiod_count",
     "deductions_raw", "event_points", "kpi_count", "kpi_met", "kpi_missed", "kpi_exceeded",
     "vetoed", "True", "False",
 })
@@ -283,6 +292,94 @@ class SubperiodSpec(_Model):
     graded: bool = False
 
 
+class PaySplit(_Model):
+    """A pool per group (``pool`` formula) split among its members by ``weight`` (cents exact)."""
+
+    pool: str
+    weight: str
+    scope: Literal["group", "all"] = "group"
+
+
+class PayComponent(_Model):
+    """A named part of the pay: a formula (optionally only ``when`` …) or a pool split."""
+
+    code: Code
+    name: str = ""
+    formula: str | None = None
+    split: PaySplit | None = None
+    when: str | None = None
+    periods: list[PeriodKind] | None = None
+
+
+class CommissionTier(_Model):
+    """``rate`` percent on the whole profit when profit ≤ ``up_to`` (< when not ``inclusive``)."""
+
+    up_to: Num | None = None
+    inclusive: bool = True
+    rate: Num
+
+
+class YearEndPools(_Model):
+    """The acquisition-bonus year-end pools (001 篇1): contracts, consulting, profit commission."""
+
+    periods: list[PeriodKind] = ["year"]
+    contract_values: dict[str, Num]
+    split: dict[Literal["gm", "market", "others"], Num]
+    market_split: dict[Literal["manager", "discretionary", "equal"], Num]
+    others_split: dict[Literal["equal", "discretionary"], Num]
+    consulting_saving_rate: Num
+    consulting_profit_rate: Num
+    commission_tiers: list[CommissionTier]
+    installments: int = Field(default=4, ge=1)
+
+
+class PaySpec(_Model):
+    """How performance becomes money; every component is rounded once, half-up, to 0.01."""
+
+    basis: Literal["absolute", "relative"] = "absolute"
+    tables: dict[Code, dict[str, Num]] = {}
+    variables: dict[Code, str] = {}
+    components: list[PayComponent] = []
+    year_end_pools: YearEndPools | None = None
+
+
+class CrossPeriodRule(_Model):
+    """A rule over ``history`` plus the current period that raises a flag (never changes the total).
+
+    ``window``: ``rolling`` (the current period and the ``size − 1`` before it), ``calendar_year``
+    (this year up to now) or ``consecutive`` (the last ``size`` periods, stepping by ``step``, all
+    matching).  ``where`` is a formula over one record (total, grade, flags, rank); records flagged
+    ``skip_flag`` are not counted.  ``only_in`` restricts the rule to periods ending a year (``H2``,
+    ``12``) and the like.
+    """
+
+    flag: str
+    window: Literal["rolling", "calendar_year", "consecutive"]
+    size: int = Field(default=1, ge=1)
+    step: Literal["period", "year"] = "period"
+    where: str
+    at_least: int = Field(default=1, ge=1)
+    skip_flag: str | None = None
+    only_in: list[str] | None = None
+    reason: str = ""
+
+
+class HistoryEligibility(_Model):
+    """In periods of ``period_kind``, appraise only subjects whose last ``from_kind`` grade is listed."""
+
+    period_kind: PeriodKind
+    from_kind: PeriodKind
+    grades: list[Code]
+    reason: str
+
+
+class AnnualRollup(_Model):
+    """A year period scored from the year's monthly history: mean of the monthly totals."""
+
+    grades: list["Grade"]
+    flag_grades: dict[str, Code] = {}
+
+
 class Scheme(_Model):
     """A whole appraisal scheme, as read from ``data/schemes/<id>.yaml``."""
 
@@ -312,8 +409,11 @@ class Scheme(_Model):
     flag_rules: list[FlagRule] = []
     kpi_card: KpiCard | None = None
     subperiods: SubperiodSpec | None = None
-    pay: dict[str, Any] | None = None
-    cross_period: list[dict[str, Any]] | None = None
+    score_periods: list[PeriodKind] | None = None
+    pay: PaySpec | None = None
+    cross_period: list[CrossPeriodRule] = []
+    history_eligibility: list[HistoryEligibility] = []
+    annual_rollup: AnnualRollup | None = None
     process: dict[str, Any] = {}
 
     # -- derived look-ups (cheap; the model is frozen) ---------------------------------
@@ -338,6 +438,8 @@ class Scheme(_Model):
 
     def known_names(self) -> set[str]:
         names = set(BUILTIN_NAMES) | set(self.parameters) | set(self.variables)
+        if self.pay:
+            names |= set(self.pay.tables) | set(self.pay.variables) | {c.code for c in self.pay.components}
         names |= {a.code for a in self.attributes} | {i.code for i in self.inputs}
         for indicator in self.all_indicators():
             names.add(indicator.code)
@@ -599,6 +701,45 @@ def check_scheme(scheme: Scheme) -> list[Issue]:
     for index, attribute in enumerate(scheme.attributes):
         if attribute.values is not None and attribute.type not in ("text", "list"):
             out.append((("attributes", index, "values"), "only text attributes list values", attribute.values))
+    if scheme.pay:
+        for name, source in scheme.pay.variables.items():
+            formula(("pay", "variables", name), source)
+        seen_components: set[str] = set()
+        for index, component in enumerate(scheme.pay.components):
+            path = ("pay", "components", index)
+            if component.code in seen_components:
+                out.append((path + ("code",), "duplicate pay component", component.code))
+            seen_components.add(component.code)
+            if (component.formula is None) == (component.split is None):
+                out.append((path, f"pay component {component.code!r} needs exactly one of formula or split", component.code))
+            if component.formula:
+                formula(path + ("formula",), component.formula)
+            if component.when:
+                formula(path + ("when",), component.when)
+            if component.split:
+                formula(path + ("split", "pool"), component.split.pool)
+                formula(path + ("split", "weight"), component.split.weight)
+        pools = scheme.pay.year_end_pools
+        if pools:
+            for key, parts in (("split", pools.split), ("market_split", pools.market_split),
+                               ("others_split", pools.others_split)):
+                total = sum(parts.values(), ZERO)
+                if total != ONE_HUNDRED:
+                    out.append((("pay", "year_end_pools", key), f"shares sum to {total}, expected 100",
+                                {k: str(v) for k, v in parts.items()}))
+            bounds = [t.up_to for t in pools.commission_tiers]
+            if not bounds or bounds[-1] is not None or any(b is None for b in bounds[:-1]):
+                out.append((("pay", "year_end_pools", "commission_tiers"),
+                            "tiers need increasing up_to bounds and a last tier without one", [str(b) for b in bounds]))
+            elif any(a >= b for a, b in zip(bounds[:-2], bounds[1:-1])):  # type: ignore[operator]
+                out.append((("pay", "year_end_pools", "commission_tiers"), "up_to bounds must increase",
+                            [str(b) for b in bounds]))
+    for index, rule in enumerate(scheme.cross_period):
+        formula(("cross_period", index, "where"), rule.where)
+    for index, rule in enumerate(scheme.history_eligibility):
+        for code in rule.grades:
+            if code not in grade_codes:
+                out.append((("history_eligibility", index, "grades"), "unknown grade", code))
     if scheme.kpi_card and scheme.kpi_card.manager_attribute not in {a.code for a in scheme.attributes}:
         out.append((("kpi_card", "manager_attribute"), "undeclared attribute", scheme.kpi_card.manager_attribute))
     return out

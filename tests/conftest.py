@@ -19,8 +19,20 @@ def run_example(scheme_id: str) -> Evaluation:
     return evaluate(load_preset(scheme_id), load_document(EXAMPLES / f"{scheme_id}.yaml"))
 
 
+#: Pay attributes for synthetic subjects of presets whose pay needs them.
+PAY_ATTRIBUTES: dict[str, dict[str, Any]] = {
+    "nursing": {"title": "nurse", "post": "outpatient", "bonus_base": 1000},
+    "dept-quarterly": {"bonus_base": 1000},
+}
+
+
+def with_pay(scheme_id: str, subjects: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    extra = PAY_ATTRIBUTES.get(scheme_id, {})
+    return [{**s, "attributes": {**extra, **s.get("attributes", {})}} for s in subjects]
+
+
 def run(scheme_id: str, data: dict[str, Any]) -> Evaluation:
-    return evaluate(load_preset(scheme_id), data)
+    return evaluate(load_preset(scheme_id), {**data, "subjects": with_pay(scheme_id, data["subjects"])})
 
 
 @pytest.fixture

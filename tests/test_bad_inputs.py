@@ -6,7 +6,8 @@ import textwrap
 
 import pytest
 
-NURSE = "  - {id: N1, scores: {head_nurse: 90, nursing_dept: 90, patient: 90}}\n"
+NURSE = ("  - {id: N1, attributes: {title: nurse, post: ward_day, bonus_base: 1000},"
+         " scores: {head_nurse: 90, nursing_dept: 90, patient: 90}}\n")
 GOOD_SCHEME = """\
 id: tiny
 title: tiny
@@ -53,15 +54,15 @@ CASES = [
      ["p.yaml:", "malformed YAML"]),
     ("unknown-preset", "no-such-scheme", "p.yaml", period(NURSE), [],
      ["unknown scheme 'no-such-scheme'", "nursing"]),
-    ("unknown-attribute", "nursing", "p.yaml", period(NURSE.replace("scores:", "attributes: {hair: red}, scores:")), [],
+    ("unknown-attribute", "nursing", "p.yaml", period(NURSE.replace("bonus_base: 1000}", "bonus_base: 1000, hair: red}")), [],
      ["subjects[0].attributes.hair", "unknown attribute"]),
-    ("attribute-not-in-values", "nursing", "p.yaml", period(NURSE.replace("scores:", "attributes: {title: chief}, scores:")), [],
+    ("attribute-not-in-values", "nursing", "p.yaml", period(NURSE.replace("title: nurse", "title: chief")), [],
      ["subjects[0].attributes.title", "not one of intermediate", "chief"]),
     ("attribute-above-max", "acquisition-bonus", "p.yaml",
      period("  - {id: A, attributes: {float_ratio: 0.35, current_wage: 1000}, scores: {score: 80}}\n"), [],
      ["subjects[0].attributes.float_ratio", "must lie within 0..0.3", "0.35"]),
     ("wrong-period-kind", "nursing", "p.yaml", period(NURSE, "2024-Q2"), [],
-     ["period", "runs on periods of kind month, not quarter"]),
+     ["period", "runs on periods of kind month, year, not quarter"]),
     ("bad-period-text", "nursing", "p.yaml", period(NURSE, "2024-13"), [],
      ["period", "'2024-13' is not one of"]),
     ("scheme-mismatch", "nursing", "p.yaml", "scheme: sales-staff\n" + period(NURSE), [],
@@ -110,6 +111,8 @@ CASES = [
      ["no parameter named 'colour'"]),
 ]
 
+NURSE_PAY = {"title": "nurse", "post": "ward_day", "bonus_base": 1000}
+
 REQUIRED_RATER_SCHEME = """\
 id: required-rater
 title: required rater
@@ -150,8 +153,8 @@ def test_there_are_at_least_twenty_distinct_bad_inputs():
 def test_every_problem_of_a_file_is_reported_at_once(cli, tmp_path):
     target = tmp_path / "p.yaml"
     target.write_text(period("""\
-      - {id: N1, scores: {head_nurse: 190, nursing_dept: 90, patient: 90}}
-      - {id: N1, scores: {head_nurse: 90, nursing_dept: 90, patient: 90}, events: [{code: nope}]}
+      - {id: N1, attributes: {title: nurse, post: ward_day, bonus_base: 1000}, scores: {head_nurse: 190, nursing_dept: 90, patient: 90}}
+      - {id: N1, attributes: {title: nurse, post: ward_day, bonus_base: 1000}, scores: {head_nurse: 90, nursing_dept: 90, patient: 90}, events: [{code: nope}]}
     """), encoding="utf-8")
     result = cli("evaluate", "nursing", target)
     assert result.exit_code == 2
@@ -181,5 +184,5 @@ def test_floats_from_python_are_refused():
 
     with pytest.raises(InputError) as info:
         evaluate(load_preset("nursing"), {"period": "2024-05", "subjects": [
-            {"id": "N1", "scores": {"head_nurse": 90, "nursing_dept": 90, "patient": 90.5}}]})
+            {"id": "N1", "attributes": NURSE_PAY, "scores": {"head_nurse": 90, "nursing_dept": 90, "patient": 90.5}}]})
     assert "subjects[0].scores.patient" in str(info.value) and "floats are not accepted" in str(info.value)

@@ -11,6 +11,8 @@ from hypothesis import strategies as st
 from perfcore import evaluate, hamilton_counts, load_preset, parse_scheme
 from perfcore.distribution import assign_cap
 
+from conftest import with_pay
+
 SCORES = st.integers(min_value=0, max_value=1000).map(lambda n: Decimal(n) / 10)  # 0.0 … 100.0 exactly
 
 
@@ -19,9 +21,10 @@ def _forced_scheme():
 
 
 def _subjects(scores, group="g"):
-    return [{"id": f"S{i:03d}", "group": group,
-             "scores": {code: {"team": s, "leader": s} for code in ("attitude", "performance", "ability", "growth")}}
-            for i, s in enumerate(scores)]
+    return with_pay("dept-quarterly", [
+        {"id": f"S{i:03d}", "group": group,
+         "scores": {code: {"team": s, "leader": s} for code in ("attitude", "performance", "ability", "growth")}}
+        for i, s in enumerate(scores)])
 
 
 @given(size=st.integers(0, 500), cuts=st.lists(st.integers(0, 100), min_size=1, max_size=5))
@@ -53,7 +56,7 @@ def test_cap_never_exceeds_a_quota(scores):
     nursing = load_preset("nursing")
     subjects = [{"id": f"N{i:03d}", "group": "w", "scores": {"head_nurse": s, "nursing_dept": s, "patient": s}}
                 for i, s in enumerate(scores)]
-    e = evaluate(nursing, {"period": "2024-05", "subjects": subjects})
+    e = evaluate(nursing, {"period": "2024-05", "subjects": with_pay("nursing", subjects)})
     excellent, good, _ = hamilton_counts(len(scores), [Decimal(30), Decimal(50), Decimal(20)])
     counts = Counter(r.grade for r in e.results)
     assert counts.get("excellent", 0) <= excellent
@@ -83,8 +86,8 @@ def test_results_are_invariant_under_permutation_of_subjects(rows, rnd):
                  "scores": {"head_nurse": a, "nursing_dept": b, "patient": c}} for i, (a, b, c) in enumerate(rows)]
     shuffled = list(subjects)
     rnd.shuffle(shuffled)
-    first = {r.id: r.to_dict() for r in evaluate(nursing, {"period": "2024-05", "subjects": subjects}).results}
-    second = {r.id: r.to_dict() for r in evaluate(nursing, {"period": "2024-05", "subjects": shuffled}).results}
+    first = {r.id: r.to_dict() for r in evaluate(nursing, {"period": "2024-05", "subjects": with_pay("nursing", subjects)}).results}
+    second = {r.id: r.to_dict() for r in evaluate(nursing, {"period": "2024-05", "subjects": with_pay("nursing", shuffled)}).results}
     assert first == second
 
 
@@ -97,7 +100,7 @@ def test_total_moves_monotonically_with_a_positively_weighted_score(base, code, 
     totals = []
     for value in (low, high):
         scores[code] = value
-        e = evaluate(nursing, {"period": "2024-05", "subjects": [{"id": "N", "scores": dict(scores)}]})
+        e = evaluate(nursing, {"period": "2024-05", "subjects": with_pay("nursing", [{"id": "N", "scores": dict(scores)}])})
         totals.append(e.result("N").total_exact)
     assert totals[0] <= totals[1]
 
@@ -115,17 +118,17 @@ def test_tie_across_a_quota_boundary_is_flagged():
 def test_tie_break_list_orders_equal_totals():
     # First a plain order by total, then equal totals ordered by the tie-break [patient, head_nurse].
     nursing = load_preset("nursing")
-    e = evaluate(nursing, {"period": "2024-05", "subjects": [
+    e = evaluate(nursing, {"period": "2024-05", "subjects": with_pay("nursing", [
         # N-B: 92×.3 + 92×.3 + 80×.4 = 27.6 + 27.6 + 32 = 87.2
         {"id": "N-B", "group": "w", "scores": {"head_nurse": 92, "nursing_dept": 92, "patient": 80}},
         {"id": "N-A", "group": "w", "scores": {"head_nurse": 84, "nursing_dept": 84, "patient": 90}},
-    ]})
+    ])})
     # N-A: 84×.3 + 84×.3 + 90×.4 = 25.2 + 25.2 + 36 = 86.4; N-B 87.2 → N-B ranks first by total
     assert [r.id for r in sorted(e.results, key=lambda r: r.rank)] == ["N-B", "N-A"]
-    e = evaluate(nursing, {"period": "2024-05", "subjects": [
+    e = evaluate(nursing, {"period": "2024-05", "subjects": with_pay("nursing", [
         {"id": "N-B", "group": "w", "scores": {"head_nurse": 90, "nursing_dept": 90, "patient": 85}},
         {"id": "N-A", "group": "w", "scores": {"head_nurse": 85, "nursing_dept": 85, "patient": "92.5"}},
-    ]})
+    ])})
     # N-B: 27 + 27 + 34 = 88; N-A: 25.5 + 25.5 + 37 = 88 → equal; patient 92.5 > 85 → N-A first
     assert [r.id for r in sorted(e.results, key=lambda r: r.rank)] == ["N-A", "N-B"]
 
