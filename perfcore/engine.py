@@ -710,7 +710,8 @@ def evaluate(scheme: Scheme, period_input: PeriodInput | Document | Mapping[str,
     assert period is not None
     with engine_context():
         results = [_score_subject(c, b, period) for b in bound]
-        _group_stage(c, results)
+        rollup = scheme.annual_rollup is not None and period.kind == "year"
+        _group_stage(c, results, distribute=not rollup)  # annual grades are not under the monthly quotas
         for result, b in zip(results, bound):
             _flag_rules(c, result, b)
         # Cross-period flags come before pay: they never change a total, but pay may read them.
@@ -953,7 +954,7 @@ def _groups(results: list[SubjectResult], scope: str) -> dict[str | None, list[S
     return groups
 
 
-def _group_stage(c: _Compiled, results: list[SubjectResult]) -> None:
+def _group_stage(c: _Compiled, results: list[SubjectResult], distribute: bool = True) -> None:
     scheme = c.scheme
     ranked = [r for r in results if r.scored and r.total_exact is not None]
     ranking_scope = scheme.ranking.scope if scheme.ranking else "group"
@@ -963,7 +964,7 @@ def _group_stage(c: _Compiled, results: list[SubjectResult]) -> None:
             result.rank = position
             where = f"group {group}" if group is not None else "all subjects"
             result.add("rank", str(position), result.total_exact, f"rank {position} of {len(members)} in {where}")
-    if scheme.distribution:
+    if scheme.distribution and distribute:
         _distribute(c, ranked)
     if scheme.ranking:
         for group, members in _groups(ranked, ranking_scope).items():

@@ -42,13 +42,17 @@ class PayError(Exception):
         super().__init__(message)
 
 
-def _evaluate(formula: Callable[[str], Any], source: str, names: dict[str, Any], what: str) -> Any:
+def _evaluate(formula: Callable[[str], Any], source: str, names: dict[str, Any], what: str,
+              number: bool = False) -> Any:
+    """Evaluate a pay formula; a failure names the formula and the names that had no value."""
     try:
-        return formula(source)(names)
-    except FormulaError as exc:
+        value = formula(source)(names)
+        return D(value) if number else value
+    except (FormulaError, TypeError, ValueError) as exc:
         missing = sorted(n for n in formula(source).names if names.get(n, 0) is None)
         hint = f" (no value for {', '.join(repr(m) for m in missing)})" if missing else ""
-        raise PayError("", f"{what}: {exc}{hint}") from None
+        detail = str(exc) if isinstance(exc, FormulaError) else f"formula {source!r}: not a number ({exc})"
+        raise PayError("", f"{what}: {detail}{hint}") from None
 
 
 def pay_stage(scheme: Scheme, period_kind: str, subjects: Sequence[PayContext],
@@ -115,8 +119,9 @@ def _splits(components: Sequence[PayComponent], scored: Sequence[PayContext], fo
         for group, members in groups.items():
             members = sorted(members, key=lambda m: m.result.id)
             try:
-                pool = D(_evaluate(formula, split.pool, members[0].names, f"pool of {component.code}"))
-                weights = [D(_evaluate(formula, split.weight, m.names, f"weight of {component.code}")) for m in members]
+                pool = _evaluate(formula, split.pool, members[0].names, f"pool of {component.code}", number=True)
+                weights = [_evaluate(formula, split.weight, m.names, f"weight of {component.code}", number=True)
+                           for m in members]
                 parts = split_cents(pool, weights) if sum(weights, ZERO) else [ZERO] * len(members)
             except (PayError, ValueError) as exc:
                 problems.append((members[0].path, f"group {group!r}: {exc}"))
@@ -138,7 +143,7 @@ def _subject_pay(scheme: Scheme, subject: PayContext, components: Sequence[PayCo
     if not components:
         return
     for name, source in spec.variables.items():
-        names[name] = D(_evaluate(formula, source, names, f"pay variable {name}"))
+        names[name] = _evaluate(formula, source, names, f"pay variable {name}", number=True)
         result.add("pay", name, names[name], f"{name} = {source} = {fmt(names[name])}")
     values: dict[str, Decimal] = {}
     for component in components:
@@ -151,7 +156,7 @@ def _subject_pay(scheme: Scheme, subject: PayContext, components: Sequence[PayCo
             result.add("pay", component.code, value, reason)
         else:
             assert component.formula is not None
-            exact = D(_evaluate(formula, component.formula, names, f"pay component {component.code}"))
+            exact = _evaluate(formula, component.formula, names, f"pay component {component.code}", number=True)
             value = round_money(exact)
             result.add("pay", component.code, value,
                        f"{label} = {component.formula} = {fmt(exact)} → {fmt(value, 2)} (half-up to 0.01)")
