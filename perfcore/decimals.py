@@ -95,7 +95,10 @@ def show(value: Decimal | None, places: int | None = None) -> str:
         return "—"
     if places is not None:
         return fmt(value, places) or ""
-    text = fmt(value) or ""
-    if "." in text and len(text.split(".")[1]) > 4:
-        return "≈" + (fmt(value, 4) or "").rstrip("0").rstrip(".")
-    return text
+    text = format(value, "f")
+    dot = text.find(".")
+    if dot >= 0:
+        if len(text) - dot - 1 > 4:
+            return "≈" + (fmt(value, 4) or "").rstrip("0").rstrip(".")
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text

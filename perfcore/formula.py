@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import operator
+import threading
 from collections.abc import Iterable, Mapping
 from decimal import ROUND_HALF_UP, Decimal, DivisionByZero, InvalidOperation
 from typing import Any
@@ -128,7 +129,16 @@ _ALLOWED_NODES = (
 )
 
 
+_PLAIN = (Decimal, str, bool, int, type(None))
+
+
 class _Evaluator(SimpleEval):
+    def _check_disallowed_items(self, item: Any) -> None:
+        # Fast path for the values formulas work on; anything else gets simpleeval's full check.
+        if type(item) in _PLAIN:
+            return
+        super()._check_disallowed_items(item)
+
     def __init__(self) -> None:
         super().__init__(operators=dict(_OPERATORS), functions=dict(FUNCTIONS), names={})
         # Only what compile_formula lets through is ever evaluated; drop the rest.
@@ -145,20 +155,24 @@ class _Evaluator(SimpleEval):
 class Formula:
     """A compiled formula; call it with a mapping of names."""
 
-    __slots__ = ("source", "names", "_node")
+    __slots__ = ("source", "names", "_node", "_local")
 
     def __init__(self, source: str, node: ast.expr, names: frozenset[str]):
         self.source = source
         self.names = names
         self._node = node
+        # One evaluator per thread, reused: building simpleeval's tables per call was the cost.
+        self._local = threading.local()
 
     def __repr__(self) -> str:
         return f"Formula({self.source!r})"
 
     def __call__(self, names: Mapping[str, Any]) -> Any:
-        evaluator = _Evaluator()
-        evaluator.names = dict(names)
-        evaluator.expr = self.source
+        evaluator = getattr(self._local, "evaluator", None)
+        if evaluator is None:
+            evaluator = self._local.evaluator = _Evaluator()
+            evaluator.expr = self.source
+        evaluator.names = names
         try:
             with engine_context():
                 return evaluator._eval(self._node)
