@@ -6,7 +6,7 @@
 
 from .decimals import D, round_money, round_score
 from .distribution import hamilton_counts
-from .engine import evaluate
+from .engine import evaluate, screen
 from .errors import FileError, InputError, PerfcoreError, Problem, SchemeError, UnknownSchemeError
 from .formula import Formula, FormulaError, compile_formula
 from .period import PeriodInput, load_period_input, parse_period, parse_period_input
@@ -43,6 +43,7 @@ __all__ = [
     "resolve_scheme",
     "round_money",
     "round_score",
+    "screen",
 ]
 
 __version__ = "0.1.0"

@@ -27,7 +27,7 @@ from .result import Evaluation, SubjectResult, SubperiodResult
 from .scheme import EventType, Indicator, RaterRole, Scheme, Worksheet
 from .yamlio import Document
 
-__all__ = ["evaluate"]
+__all__ = ["evaluate", "screen"]
 
 
 class _Incomplete(Exception):
@@ -758,6 +758,28 @@ def _problem_at(document: Document, path: str, message: str) -> Problem:
         if part:
             keys.append(int(part) if part.isdigit() else part)
     return document.problem(tuple(keys), message)
+
+
+def screen(scheme: Scheme, period_input: PeriodInput | Document | Mapping[str, Any]) -> dict[str, str | None]:
+    """Eligibility only (no scores needed): subject id → exclusion reason, or None when appraised.
+
+    Attributes and history are checked as in :func:`evaluate`; problems raise :class:`InputError`.
+    """
+    data, document = parse_period_input(period_input)
+    c = _compiled(scheme)
+    problems: list[Problem] = []
+    try:
+        period = parse_period(data.period)
+    except ValueError as exc:
+        raise InputError([document.problem(("period",), str(exc), data.period)]) from None
+    binder = _Binder(c, document, problems)
+    out: dict[str, str | None] = {}
+    for index, subject in enumerate(data.subjects):
+        b = _Bound(subject, binder.bind_attributes(subject, ("subjects", index)), {}, {}, [])
+        out[subject.id] = _eligibility(c, b.attributes) or _history_eligibility(c, b, period)
+    if problems:
+        raise InputError(problems)
+    return out
 
 
 def _check_facts(facts: Any, document: Document, problems: list[Problem], path: tuple[Any, ...] = ("facts",)) -> None:

@@ -85,3 +85,12 @@ def test_scheme_file_path_and_param_override(cli):
     b02 = next(r for r in json.loads(result.stdout)["results"] if r["id"] == "B02")
     # 0.5 × 84.5 + 0.5 × 90 = 42.25 + 45 = 87.25
     assert b02["total"] == "87.25"
+
+
+def test_screen_reports_eligibility_without_scores():
+    from perfcore import load_preset, screen
+
+    reasons = screen(load_preset("sales-staff"), {"period": "2024-05", "subjects": [
+        {"id": "A", "attributes": {"employment_status": "regular"}},
+        {"id": "B", "attributes": {"employment_status": "intern"}}]})
+    assert reasons == {"A": None, "B": "intern"}
