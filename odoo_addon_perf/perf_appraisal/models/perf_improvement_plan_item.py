@@ -1,0 +1,27 @@
+from dateutil.relativedelta import relativedelta
+
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class PerfImprovementPlanItem(models.Model):
+    _name = "perf.improvement.plan.item"
+    _description = "Improvement Plan Item"
+    _order = "plan_id, sequence, id"
+
+    plan_id = fields.Many2one("perf.improvement.plan", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="plan_id.company_id", store=True, index=True)
+    sequence = fields.Integer()
+    goal = fields.Char(required=True)
+    measures = fields.Text()
+    resources = fields.Text()
+    review_date = fields.Date(required=True)
+
+    @api.constrains("review_date")
+    def _check_review_date(self):
+        for item in self:
+            start = item.plan_id.date
+            if not (start + relativedelta(months=6) <= item.review_date <= start + relativedelta(months=12)):
+                raise ValidationError(_("The review date of “%(goal)s” must be 6 to 12 months after the plan "
+                                        "(%(start)s – %(end)s).", goal=item.goal, start=start + relativedelta(months=6),
+                                        end=start + relativedelta(months=12)))

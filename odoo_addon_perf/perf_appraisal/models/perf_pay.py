@@ -1,0 +1,90 @@
+import html
+import json
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+REPLACEABLE = ("draft", "to_pay", "withheld")
+
+
+class PerfPay(models.Model):
+    _name = "perf.pay"
+    _description = "Performance Pay Result"
+    _order = "pay_date desc, id desc"
+
+    name = fields.Char(compute="_compute_name", store=True)
+    employee_id = fields.Many2one("hr.employee", index=True)
+    department_id = fields.Many2one("hr.department", index=True, help="The unit paid, for unit schemes.")
+    appraisal_id = fields.Many2one("perf.appraisal", index=True, ondelete="restrict")
+    cycle_id = fields.Many2one("perf.cycle", index=True, ondelete="restrict")
+    scheme_id = fields.Many2one(related="cycle_id.scheme_id", store=True)
+    company_id = fields.Many2one("res.company", required=True, index=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    period = fields.Char(required=True)
+    date_from = fields.Date(required=True)
+    date_to = fields.Date(required=True)
+    pay_date = fields.Date(required=True, index=True)
+    amount = fields.Monetary(currency_field="currency_id", required=True)
+    components_json = fields.Text(string="Components", help="Named components as perfcore computed them.")
+    components_html = fields.Html(compute="_compute_components_html", sanitize=False)
+    state = fields.Selection([("draft", "Draft"), ("to_pay", "To Pay"), ("withheld", "Withheld"),
+                              ("paid", "Paid"), ("cancelled", "Cancelled")], default="draft", required=True, index=True)
+
+    @api.depends("employee_id.name", "department_id.name", "period")
+    def _compute_name(self):
+        for pay in self:
+            pay.name = f"{(pay.employee_id or pay.department_id).name or ''} {pay.period or ''}".strip()
+
+    @api.depends("components_json")
+    def _compute_components_html(self):
+        for pay in self:
+            components = json.loads(pay.components_json or "{}")
+            pay.components_html = "<table class='table table-sm'>" + "".join(
+                f"<tr><td>{html.escape(k)}</td><td class='text-end'>{html.escape(str(v))}</td></tr>"
+                for k, v in components.items()) + "</table>"
+
+    @api.model
+    def _sync_from_evaluation(self, cycle, evaluation, keys):
+        """Replace the cycle's unpaid results with perfcore's; paid ones are never touched or doubled."""
+        appraisal_ids = list(keys)
+        existing = self.sudo().search([("appraisal_id", "in", appraisal_ids)])
+        paid_for = set(existing.filtered(lambda p: p.state == "paid").appraisal_id.ids)
+        existing.filtered(lambda p: p.state in REPLACEABLE).unlink()
+        by_key = {r.id: r for r in evaluation.results}
+        subjects = {row["id"]: row for row in self.env["perf.appraisal"].browse(appraisal_ids).read(
+            ["employee_id", "department_id"], load=None)}
+        state = "draft" if cycle.state not in ("published", "closed") else "to_pay"
+        vals_list = []
+        for appraisal_id, key in keys.items():
+            result = by_key[key]
+            if result.pay is None or appraisal_id in paid_for:
+                continue
+            components = {k: str(v) for k, v in result.pay.components.items()}
+            if result.pay.installments is not None:
+                components["installments"] = [str(v) for v in result.pay.installments]
+                components["forfeited"] = str(result.pay.forfeited or 0)
+            unit = cycle.scheme_id.subject_kind == "unit"
+            vals_list.append({
+                "employee_id": subjects[appraisal_id]["employee_id"],
+                "department_id": subjects[appraisal_id]["department_id"] if unit else False,
+                "appraisal_id": appraisal_id, "cycle_id": cycle.id, "company_id": cycle.company_id.id,
+                "period": cycle.period, "date_from": cycle.date_from, "date_to": cycle.date_to,
+                "pay_date": cycle.pay_date or cycle.date_to, "amount": float(result.pay.amount),
+                "components_json": json.dumps(components, ensure_ascii=False), "state": state,
+            })
+        return self.sudo().create(vals_list)
+
+    def _release_after_publication(self):
+        """Draft results become payable at publication, or withheld until the interview (不面谈不发奖金)."""
+        for pay in self.filtered(lambda p: p.state == "draft"):
+            withhold = pay.scheme_id.interview_required_for_pay and not pay.appraisal_id.interview_done
+            pay.state = "withheld" if withhold else "to_pay"
+
+    def _release_after_interview(self):
+        self.filtered(lambda p: p.state == "withheld" and p.appraisal_id.interview_done).write({"state": "to_pay"})
+
+    def action_cancel(self):
+        if any(p.state == "paid" for p in self):
+            raise UserError(_("A paid result is cancelled from its payslip, not here."))
+        self.write({"state": "cancelled"})
+        return True

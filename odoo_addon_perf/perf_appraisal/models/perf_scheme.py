@@ -1,0 +1,203 @@
+import html
+
+import perfcore
+from perfcore.decimals import fmt
+from perfcore.presets import preset_path
+from perfcore.yamlio import parse_text
+
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+# Parsed schemes by (record id, source, parameter values): parsing is cheap but not free.
+_PARSED = {}
+
+
+def _text(value):
+    """A parameter value as the text the parameter form shows."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if hasattr(value, "quantize"):
+        return fmt(value)
+    return "" if value is None else str(value)
+
+
+class PerfScheme(models.Model):
+    _name = "perf.scheme"
+    _description = "Appraisal Scheme"
+    _inherit = ["mail.thread"]
+    _order = "sequence, code"
+
+    name = fields.Char(required=True, translate=True, tracking=True)
+    code = fields.Char(required=True, index=True, help="The perfcore scheme id, e.g. nursing.")
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    is_preset = fields.Boolean(readonly=True, help="Shipped with perfcore; refreshed on upgrade.")
+    company_id = fields.Many2one(
+        "res.company", index=True, help="Leave empty to share the scheme with every company."
+    )
+    source_yaml = fields.Text(string="Scheme Source (YAML)", required=True)
+    seed = fields.Char(readonly=True)
+    subject_kind = fields.Selection(
+        [("employee", "Employees"), ("unit", "Departments")], readonly=True, default="employee"
+    )
+    period_kinds = fields.Char(readonly=True)
+    parameter_ids = fields.One2many("perf.scheme.parameter", "scheme_id", string="Parameters")
+    summary_html = fields.Html(compute="_compute_summary_html", sanitize=False, string="Summary")
+    interview_required_for_pay = fields.Boolean(
+        string="No Interview, No Pay",
+        help="不面谈不发奖金: withhold performance pay until both sides acknowledge the interview.",
+    )
+    cycle_ids = fields.One2many("perf.cycle", "scheme_id")
+    cycle_count = fields.Integer(compute="_compute_cycle_count")
+
+    _sql_constraints = [
+        ("code_company_uniq", "unique(code, company_id)", "A scheme code must be unique per company."),
+    ]
+
+    # -- perfcore ----------------------------------------------------------------------
+    def _parameter_overrides(self):
+        return {p.name: p.value for p in self.parameter_ids if p.value not in (False, None)}
+
+    def _perfcore_scheme(self):
+        """The perfcore Scheme of this record, with its parameter values applied."""
+        self.ensure_one()
+        overrides = self._parameter_overrides()
+        key = (self.id, self.source_yaml, tuple(sorted(overrides.items())))
+        scheme = _PARSED.get(key)
+        if scheme is None:
+            document = parse_text(self.source_yaml or "", f"perf.scheme {self.code}")
+            scheme = perfcore.parse_scheme(document, overrides)
+            _PARSED[key] = scheme
+        return scheme
+
+    @api.constrains("source_yaml", "parameter_ids")
+    def _check_source_yaml(self):
+        for scheme in self:
+            try:
+                scheme._perfcore_scheme()
+            except perfcore.PerfcoreError as exc:
+                raise ValidationError(_("The scheme %(code)s is invalid:\n%(problems)s",
+                                        code=scheme.code, problems=str(exc))) from None
+
+    def _sync_from_source(self):
+        """Refresh the read-only facts and the parameter list from the YAML source."""
+        for scheme in self:
+            try:
+                document = parse_text(scheme.source_yaml or "", f"perf.scheme {scheme.code}")
+                parsed = perfcore.parse_scheme(document)
+            except perfcore.PerfcoreError as exc:
+                raise ValidationError(str(exc)) from None
+            values = {
+                "seed": parsed.seed,
+                "subject_kind": parsed.subject,
+                "period_kinds": ", ".join(parsed.periods),
+            }
+            if scheme.code != parsed.id:
+                values["code"] = parsed.id
+            existing = {p.name: p for p in scheme.parameter_ids}
+            commands = []
+            for index, (name, parameter) in enumerate(parsed.parameters.items()):
+                default = _text(parameter.value)
+                meta = {
+                    "sequence": index,
+                    "default_value": default,
+                    "assumption": parameter.assumption,
+                    "source": parameter.source,
+                    "description": parameter.description,
+                }
+                if name in existing:
+                    line = existing.pop(name)
+                    if line.value == line.default_value:  # not edited: follow the new default
+                        meta["value"] = default
+                    commands.append(fields.Command.update(line.id, meta))
+                else:
+                    commands.append(fields.Command.create({"name": name, "value": default, **meta}))
+            commands += [fields.Command.delete(line.id) for line in existing.values()]
+            values["parameter_ids"] = commands
+            super(PerfScheme, scheme).write(values)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("source_yaml") and not vals.get("code"):
+                vals["code"] = self._code_of(vals["source_yaml"])
+        schemes = super().create(vals_list)
+        schemes._sync_from_source()
+        return schemes
+
+    def write(self, vals):
+        result = super().write(vals)
+        if "source_yaml" in vals:
+            self._sync_from_source()
+        return result
+
+    @api.model
+    def _code_of(self, source):
+        try:
+            return perfcore.parse_scheme(parse_text(source, "upload")).id
+        except perfcore.PerfcoreError as exc:
+            raise ValidationError(str(exc)) from None
+
+    @api.model
+    def load_presets(self):
+        """Create or refresh the perfcore presets; idempotent (also run on upgrade)."""
+        Scheme = self.with_context(active_test=False).sudo()
+        for sequence, scheme_id in enumerate(perfcore.preset_ids()):
+            source = preset_path(scheme_id).read_text(encoding="utf-8")
+            existing = Scheme.search([("code", "=", scheme_id), ("is_preset", "=", True)], limit=1)
+            if existing:
+                if existing.source_yaml != source:
+                    existing.write({"source_yaml": source})
+                continue
+            title = perfcore.parse_scheme(parse_text(source, scheme_id)).title
+            Scheme.create({"name": title, "code": scheme_id, "source_yaml": source,
+                           "is_preset": True, "sequence": sequence})
+        return True
+
+    # -- display -------------------------------------------------------------------------
+    def _compute_cycle_count(self):
+        counts = dict(self.env["perf.cycle"]._read_group([("scheme_id", "in", self.ids)], ["scheme_id"], ["__count"]))
+        for scheme in self:
+            scheme.cycle_count = counts.get(scheme, 0)
+
+    @api.depends("source_yaml", "parameter_ids.value")
+    def _compute_summary_html(self):
+        for scheme in self:
+            try:
+                scheme.summary_html = _summary(scheme._perfcore_scheme())
+            except perfcore.PerfcoreError as exc:
+                scheme.summary_html = f"<pre>{html.escape(str(exc))}</pre>"
+
+
+def _summary(s):
+    """A read-only HTML digest: indicators, raters, events, grades and quotas."""
+    e = html.escape
+    rows = []
+
+    def walk(indicators, depth):
+        for i in indicators:
+            share = f"{fmt(i.weight)}%" if i.weight is not None else (f"max {fmt(i.max)}" if i.max is not None else "")
+            roles = s.raters_of(i)
+            raters = ", ".join(f"{r.code} {r.weight if isinstance(r.weight, str) else fmt(r.weight)}" for r in roles)
+            rows.append(f"<tr><td style='padding-left:{depth * 16}px'>{e(i.code)}</td><td>{e(i.name)}</td>"
+                        f"<td>{e(share)}</td><td>{e(i.resolved_source)}</td><td>{e(raters)}</td></tr>")
+            walk(i.items, depth + 1)
+
+    walk(s.indicators, 0)
+    if s.subperiods:
+        walk(s.subperiods.indicators, 1)
+    parts = ["<table class='table table-sm'><thead><tr><th>Indicator</th><th>Name</th><th>Weight</th>"
+             "<th>Source</th><th>Raters</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>"]
+    if s.events:
+        parts.append("<p><b>Events:</b> " + ", ".join(
+            e(f"{ev.code} ({ev.name}) {fmt(ev.points) if ev.points is not None else ev.kind}") for ev in s.events) + "</p>")
+    if s.grades:
+        parts.append("<p><b>Grades:</b> " + ", ".join(
+            e(f"{g.code} {g.label} {'≥ ' + fmt(g.min) if g.min is not None else (g.when or '')}") for g in s.grades) + "</p>")
+    if s.distribution:
+        parts.append("<p><b>Distribution:</b> " + e(s.distribution.mode) + ": " + ", ".join(
+            e(f"{q.grade} {fmt(q.percent)}%") for q in s.distribution.quotas) + "</p>")
+    if s.pay:
+        parts.append("<p><b>Pay:</b> " + ", ".join(e(c.code) for c in s.pay.components) +
+                     (" + year-end pools" if s.pay.year_end_pools else "") + "</p>")
+    return "".join(parts)

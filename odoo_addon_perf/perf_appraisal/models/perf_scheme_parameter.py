@@ -1,0 +1,23 @@
+from odoo import api, fields, models
+
+
+class PerfSchemeParameter(models.Model):
+    _name = "perf.scheme.parameter"
+    _description = "Appraisal Scheme Parameter"
+    _order = "scheme_id, sequence, id"
+
+    scheme_id = fields.Many2one("perf.scheme", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="scheme_id.company_id", store=True)
+    sequence = fields.Integer()
+    name = fields.Char(required=True, readonly=True)
+    value = fields.Char(help="Editable; checked by perfcore when saved.")
+    default_value = fields.Char(readonly=True)
+    assumption = fields.Boolean(string="Assumption (A)", readonly=True,
+                                help="A default fixed by the scheme catalogue where the source document is silent.")
+    source = fields.Char(readonly=True, help="Where the value comes from in the source documents.")
+    description = fields.Char(readonly=True)
+
+    @api.constrains("value")
+    def _check_value(self):
+        # perfcore checks the edited value in context (type, ranges, formulas that use it).
+        self.scheme_id._check_source_yaml()
