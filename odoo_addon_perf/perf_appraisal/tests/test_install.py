@@ -1,0 +1,39 @@
+from odoo.tests import TransactionCase, tagged
+
+
+@tagged("post_install", "-at_install")
+class TestInstall(TransactionCase):
+    def test_presets_loaded(self):
+        """The 18 perfcore presets are schemes after install."""
+        schemes = self.env["perf.scheme"].search([("is_preset", "=", True)])
+        self.assertEqual(len(schemes), 18)
+        nursing = schemes.filtered(lambda s: s.code == "nursing")
+        self.assertEqual(nursing.name, "护士绩效奖金")
+        self.assertIn("pay_basis", nursing.parameter_ids.mapped("name"))
+
+    def test_load_presets_is_idempotent(self):
+        """Loading presets again creates nothing and keeps edited parameter values."""
+        nursing = self.env["perf.scheme"].search([("code", "=", "nursing")])
+        parameter = nursing.parameter_ids.filtered(lambda p: p.name == "nd_points_per_failing_case")
+        parameter.value = "3"
+        self.env["perf.scheme"].load_presets()
+        self.assertEqual(self.env["perf.scheme"].search_count([("is_preset", "=", True)]), 18)
+        self.assertEqual(parameter.value, "3")
+
+    def test_bad_scheme_refused_with_perfcore_messages(self):
+        """A scheme whose weights do not add up is refused, naming the sum."""
+        from odoo.exceptions import ValidationError
+
+        with self.assertRaises(ValidationError) as info:
+            self.env["perf.scheme"].create({"name": "bad", "source_yaml": (
+                "id: bad\ntitle: bad\nperiods: [month]\nindicators:\n"
+                "  - {code: a, weight: 60}\n  - {code: b, weight: 35}\n")})
+        self.assertIn("sum to 95, expected 100", str(info.exception))
+
+    def test_bad_parameter_value_refused(self):
+        """Editing a parameter to a value of the wrong type is refused by perfcore."""
+        from odoo.exceptions import ValidationError
+
+        nursing = self.env["perf.scheme"].search([("code", "=", "nursing")])
+        with self.assertRaises(ValidationError):
+            nursing.parameter_ids.filtered(lambda p: p.name == "nd_points_per_failing_case").value = "two"

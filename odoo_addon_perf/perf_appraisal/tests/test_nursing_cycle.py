@@ -1,0 +1,106 @@
+import perfcore
+
+from odoo.tests import tagged
+
+from .common import NURSES, D, PerfCase
+
+
+@tagged("post_install", "-at_install")
+class TestNursingCycle(PerfCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.cycle = cls.nursing_cycle()
+        cls.by_name = {a.subject_name: a for a in cls.cycle.appraisal_ids}
+
+    def test_totals_grades_ranks_pay(self):
+        """Totals, cap-distributed grades, ranks and pay of the 7 nurses (hand-derived in perfcore's golden test)."""
+        expected = {
+            # name: total, grade, rank, pay  — e.g. 张三 92×.3 + 95×.3 + 90×.4 + 10 = 102.10,
+            # pay 102.10/100 × 1.2 × 1.5 × 1000 = 1837.80; 李四 excellent by band, capped to good in ward-3
+            "张三": (D("102.10"), "excellent", 1, D("1837.80")),
+            "李四": (D("94.10"), "good", 2, D("1317.40")),
+            "王五": (D("93.30"), "good", 3, D("1959.30")),
+            "赵六": (D("65.00"), "pass", 4, D("728.00")),
+            "钱七": (D("97.40"), "excellent", 1, D("1963.58")),
+            "孙八": (D("90.10"), "good", 2, D("1513.68")),
+            "周九": (D("60.00"), "pass", 3, D("864.00")),
+        }
+        for name, (total, grade, rank, pay) in expected.items():
+            appraisal = self.by_name[name]
+            self.assertEqual(D(appraisal.total_exact).quantize(D("0.01")), total, name)
+            self.assertEqual((appraisal.grade, appraisal.rank), (grade, rank), name)
+            self.assertEqual(D(str(appraisal.pay_amount)).quantize(D("0.01")), pay, name)
+        self.assertEqual(self.by_name["李四"].band_grade, "excellent")
+
+    def test_same_as_perfcore_on_the_same_input(self):
+        """The addon writes back exactly what perfcore returns for the input it built."""
+        scheme = self.nursing._perfcore_scheme()
+        data, keys = self.cycle._period_input(scheme, self.cycle.appraisal_ids)
+        evaluation = perfcore.evaluate(scheme, data)
+        for appraisal in self.cycle.appraisal_ids:
+            result = evaluation.result(keys[appraisal.id])
+            self.assertEqual(appraisal.total_exact, perfcore.decimals.fmt(result.total_exact))
+            self.assertEqual((appraisal.grade, appraisal.rank, appraisal.flags or ""),
+                             (result.grade, result.rank, ",".join(result.flags)))
+            self.assertEqual(D(str(appraisal.pay_amount)).quantize(D("0.01")), result.pay.amount)
+
+    def test_breakdown_readable_and_pay_results(self):
+        """The breakdown is on the appraisal; one draft perf.pay per nurse with named components."""
+        self.assertIn("excellent is full, moved to good", self.by_name["李四"].breakdown_html)
+        pays = self.env["perf.pay"].search([("cycle_id", "=", self.cycle.id)])
+        self.assertEqual(len(pays), len(NURSES))
+        self.assertEqual(set(pays.mapped("state")), {"draft"})
+        self.assertIn("bonus", pays[0].components_json)
+
+    def test_recompute_replaces_results(self):
+        """Computing again after a score changes updates totals and replaces (not adds) pay results."""
+        appraisal = self.by_name["周九"]
+        appraisal.set_score("patient", 75, "patient")
+        self.cycle.action_compute()
+        # 60×.3 + 70×.3 + 75×.4 = 18 + 21 + 30 = 69; −5 exam_fail = 64.00
+        self.assertEqual(appraisal.total_exact, "64")
+        self.assertEqual(self.env["perf.pay"].search_count([("cycle_id", "=", self.cycle.id)]), len(NURSES))
+
+    def test_workflow_to_publication(self):
+        """Calibrate → approval → confirm/approve → publish: pay becomes payable and appraisees can read."""
+        cycle = self.cycle
+        cycle.action_calibrate()
+        self.by_name["赵六"].write({"grade_override": "good", "override_reason": "护理部复核后调整"})
+        self.assertEqual(self.by_name["赵六"].final_grade, "good")
+        cycle.action_to_approval()
+        cycle.appraisal_ids.with_user(self.officer).action_confirm()
+        cycle.appraisal_ids.with_user(self.officer).action_approve()
+        cycle.action_publish()
+        self.assertEqual(cycle.state, "published")
+        self.assertEqual(set(self.env["perf.pay"].search([("cycle_id", "=", cycle.id)]).mapped("state")), {"to_pay"})
+        own = self.env["perf.appraisal"].with_user(self.nurse_users["张三"]).search([])
+        self.assertEqual(own.subject_name, "张三")
+
+    def test_no_interview_no_pay(self):
+        """With "no interview, no pay", published pay stays withheld until both sides acknowledge."""
+        self.nursing.interview_required_for_pay = True
+        cycle = self.cycle
+        cycle.action_calibrate()
+        cycle.action_to_approval()
+        cycle.appraisal_ids.action_confirm()
+        cycle.appraisal_ids.action_approve()
+        cycle.action_publish()
+        appraisal = self.by_name["张三"]
+        self.assertEqual(appraisal.pay_ids.state, "withheld")
+        appraisal.with_user(self.nurse_users["张三"]).action_acknowledge()
+        self.assertEqual(appraisal.pay_ids.state, "withheld")
+        appraisal.with_user(self.head_users["ward-3"]).action_acknowledge()
+        self.assertEqual(appraisal.pay_ids.state, "to_pay")
+
+    def test_excluded_subjects_listed_with_reason(self):
+        """A nurse without her pay attributes stops the start with perfcore's message naming her."""
+        from odoo.exceptions import UserError
+
+        extra = self.env["hr.employee"].create({"name": "吴十", "department_id": self.wards["ward-3"].id})
+        cycle = self.make_cycle(self.nursing, name="2024-06", date_from="2024-06-01", date_to="2024-06-30",
+                                employee_ids=[(6, 0, extra.ids)])
+        with self.assertRaises(UserError) as info:
+            cycle.action_start()
+        self.assertIn("吴十", str(info.exception))
+        self.assertIn("lacks required attribute", str(info.exception))

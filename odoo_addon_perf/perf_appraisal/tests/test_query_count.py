@@ -1,0 +1,44 @@
+from odoo.tests import tagged
+
+from .common import PerfCase
+
+
+@tagged("post_install", "-at_install")
+class TestQueryCount(PerfCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        ward = cls.wards["ward-3"]
+        cls.cycles = {}
+        for size, month in ((20, "07"), (80, "08")):
+            nurses = cls.env["hr.employee"].create([
+                {"name": f"N{size}-{i}", "department_id": ward.id, "parent_id": cls.heads["ward-3"].id} for i in range(size)])
+            nurses.set_perf_attribute("title", "nurse")
+            nurses.set_perf_attribute("post", "ward_day")
+            nurses.set_perf_attribute("bonus_base", 1000)
+            cycle = cls.make_cycle(cls.nursing, name=f"2024-{month}", date_from=f"2024-{month}-01",
+                                   date_to=f"2024-{month}-31", employee_ids=[(6, 0, nurses.ids)])
+            cycle.action_start()
+            cycle.appraisal_ids.score_ids.filtered(lambda s: s.code != "nd_failing_cases").write({"value": 85})
+            cls.env["perf.event"].create([{"scheme_id": cls.nursing.id, "employee_id": n.id, "code": "praise",
+                                           "date": f"2024-{month}-10", "state": "approved"} for n in nurses[:5]])
+            cycle.action_compute()  # warm the caches (scheme parse, formulas)
+            cls.cycles[size] = cycle
+
+    def count(self, cycle):
+        self.env.flush_all()
+        self.env.invalidate_all()
+        before = self.cr.sql_log_count
+        cycle.action_compute()
+        self.env.flush_all()
+        return self.cr.sql_log_count - before
+
+    def test_compute_query_count_does_not_grow(self):
+        """Computing 80 appraisals takes as many queries as computing 20."""
+        self.count(self.cycles[20]), self.count(self.cycles[80])  # a first round warms one-time look-ups
+        small, large = self.count(self.cycles[20]), self.count(self.cycles[80])
+        self.assertEqual(small, large, f"20 appraisals: {small} queries, 80 appraisals: {large}")
+        self.assertLess(small, 60)
+        # every score 85 → 85; the five nurses with a praise event: 85 + 10 = 95
+        totals = sorted(self.cycles[80].appraisal_ids.mapped("total_exact"))
+        self.assertEqual(totals, ["85"] * 75 + ["95"] * 5)

@@ -1,0 +1,59 @@
+from odoo.tests import tagged
+
+from .common import D, PerfCase
+
+# Area points of four village clinics (basic_medical, public_health, coop_medical, integration,
+# hr_finance, environment, satisfaction) and their agricultural population.
+CLINICS = {
+    "东村卫生室": ((24, 28, 9, 9, 9, 5, 9), 1800),   # 93 pass
+    "西村卫生室": ((20, 25, 8, 8, 8, 4, 8), 1200),   # 81 pass
+    "南村卫生室": ((18, 22, 7, 7, 7, 4, 7), 1200),   # 72 fail
+    "北村卫生室": ((15, 20, 6, 6, 6, 3, 6), 600),    # 62 fail
+}
+AREAS = ("basic_medical", "public_health", "coop_medical", "integration", "hr_finance", "environment", "satisfaction")
+
+
+@tagged("post_install", "-at_install")
+class TestVillageClinicCycle(PerfCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.scheme = cls.env["perf.scheme"].search([("code", "=", "village-clinic")])
+        cls.clinics = cls.env["hr.department"]
+        for name, (_points, population) in CLINICS.items():
+            clinic = cls.env["hr.department"].create({"name": name})
+            clinic.set_perf_attribute("ag_population", population)
+            cls.clinics |= clinic
+        cls.cycle = cls.make_cycle(cls.scheme, name="2024 上半年", date_from="2024-01-01", date_to="2024-06-30",
+                                   department_ids=[(6, 0, cls.clinics.ids)])
+        cls.cycle.action_start()
+        for clinic in cls.clinics:
+            appraisal = cls.cycle.appraisal_ids.filtered(lambda a: a.department_id == clinic)
+            for code, value in zip(AREAS, CLINICS[clinic.name][0]):
+                appraisal.set_score(code, value, "assessor")
+        cls.cycle.action_compute()
+        cls.by_name = {a.subject_name: a for a in cls.cycle.appraisal_ids}
+
+    def test_unit_subjects(self):
+        """Departments are the subjects of a unit scheme; the cycle period is a half-year."""
+        self.assertEqual(self.cycle.period, "2024-H1")
+        self.assertEqual(len(self.cycle.appraisal_ids), 4)
+        self.assertFalse(self.cycle.appraisal_ids.employee_id)
+
+    def test_totals_grades_flags_subsidy(self):
+        """Points sum, 80 to pass, ranking flags and the half-year subsidy (pass full, fail × total/80)."""
+        expected = {
+            # 8000 × population / 1200 / 2; fail × total / 80
+            "东村卫生室": (D("93"), "pass", {"excellent_clinic"}, D("6000.00")),
+            "西村卫生室": (D("81"), "pass", {"excellent_clinic"}, D("4000.00")),
+            "南村卫生室": (D("72"), "fail", {"criticism"}, D("3600.00")),          # 4000 × 72/80
+            "北村卫生室": (D("62"), "fail", {"criticism", "head_warning"}, D("1550.00")),  # 2000 × 62/80
+        }
+        for name, (total, grade, flags, pay) in expected.items():
+            appraisal = self.by_name[name]
+            self.assertEqual(D(appraisal.total_exact), total, name)
+            self.assertEqual(appraisal.grade, grade, name)
+            self.assertEqual(set((appraisal.flags or "").split(",")) - {""}, flags, name)
+            self.assertEqual(D(str(appraisal.pay_amount)).quantize(D("0.01")), pay, name)
+        pays = self.env["perf.pay"].search([("cycle_id", "=", self.cycle.id)])
+        self.assertEqual(set(pays.department_id.ids), set(self.clinics.ids))
