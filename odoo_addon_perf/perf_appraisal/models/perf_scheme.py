@@ -1,3 +1,5 @@
+import base64
+import binascii
 import html
 
 import perfcore
@@ -36,6 +38,9 @@ class PerfScheme(models.Model):
         "res.company", index=True, help="Leave empty to share the scheme with every company."
     )
     source_yaml = fields.Text(string="Scheme Source (YAML)", required=True)
+    source_file = fields.Binary(string="Upload Scheme File", attachment=False, store=False,
+                                help="A perfcore scheme file (.yaml); replaces the source when saved.")
+    source_filename = fields.Char(store=False)
     seed = fields.Char(readonly=True)
     subject_kind = fields.Selection(
         [("employee", "Employees"), ("unit", "Departments")], readonly=True, default="employee"
@@ -116,8 +121,22 @@ class PerfScheme(models.Model):
             values["parameter_ids"] = commands
             super(PerfScheme, scheme).write(values)
 
+    @api.model
+    def _source_from_upload(self, vals):
+        """A scheme file uploaded in the form becomes the YAML source (UTF-8 text only)."""
+        data = vals.pop("source_file", None)
+        vals.pop("source_filename", None)
+        if not data:
+            return vals
+        try:
+            vals["source_yaml"] = base64.b64decode(data).decode("utf-8")
+        except (binascii.Error, UnicodeDecodeError) as exc:
+            raise ValidationError(_("The uploaded scheme file is not UTF-8 text: %s", exc)) from None
+        return vals
+
     @api.model_create_multi
     def create(self, vals_list):
+        vals_list = [self._source_from_upload(dict(vals)) for vals in vals_list]
         for vals in vals_list:
             if vals.get("source_yaml") and not vals.get("code"):
                 vals["code"] = self._code_of(vals["source_yaml"])
@@ -126,6 +145,7 @@ class PerfScheme(models.Model):
         return schemes
 
     def write(self, vals):
+        vals = self._source_from_upload(dict(vals))
         result = super().write(vals)
         if "source_yaml" in vals:
             self._sync_from_source()

@@ -37,3 +37,18 @@ class TestInstall(TransactionCase):
         nursing = self.env["perf.scheme"].search([("code", "=", "nursing")])
         with self.assertRaises(ValidationError):
             nursing.parameter_ids.filtered(lambda p: p.name == "nd_points_per_failing_case").value = "two"
+
+    def test_upload_scheme_file(self):
+        """An uploaded scheme file becomes a scheme; a bad one is refused with perfcore's message."""
+        import base64
+
+        from odoo.exceptions import ValidationError
+
+        good = ("id: tiny\ntitle: 小方案\nperiods: [month]\nindicators:\n"
+                "  - {code: a, weight: 60}\n  - {code: b, weight: 40}\n")
+        scheme = self.env["perf.scheme"].create({"name": "x", "source_file": base64.b64encode(good.encode())})
+        self.assertEqual((scheme.code, scheme.period_kinds), ("tiny", "month"))
+        bad = good.replace("weight: 40", "weight: 45")
+        with self.assertRaises(ValidationError) as info:
+            scheme.write({"source_file": base64.b64encode(bad.encode())})
+        self.assertIn("sum to 105, expected 100", str(info.exception))
