@@ -1,0 +1,156 @@
+from decimal import Decimal
+
+from odoo.tests import tagged
+
+from odoo.addons.perf_appraisal.tests.common import PerfCase
+
+D = Decimal
+
+
+@tagged("post_install", "-at_install")
+class TestPerfPayroll(PerfCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["ir.config_parameter"].sudo().set_param("payroll.allow_cancel_payslips", True)
+        basic_category = cls.env["hr.salary.rule.category"].create({"name": "Basic", "code": "BASIC"})
+        basic = cls.env["hr.salary.rule"].create({
+            "name": "Basic", "code": "BASIC", "sequence": 1, "category_id": basic_category.id,
+            "condition_select": "none", "amount_select": "code", "amount_python_compute": "result = contract.wage"})
+        cls.structure = cls.env["hr.payroll.structure"].create({
+            "name": "护理人员", "code": "NURSE",
+            "rule_ids": [(6, 0, (basic | cls.env.ref("perf_appraisal_payroll.hr_salary_rule_perf")).ids)]})
+        cls.contracts = cls.env["hr.contract"].create([{
+            "name": f"合同 {nurse.name}", "employee_id": nurse.id, "wage": 5000, "struct_id": cls.structure.id,
+            "date_start": "2024-01-01", "state": "open"} for nurse in cls.nurses])
+        cls.cycle = cls.nursing_cycle()
+        cls.amounts = {a.employee_id: D(str(a.pay_amount)).quantize(D("0.01")) for a in cls.cycle.appraisal_ids}
+
+    def publish(self):
+        self.cycle.action_calibrate()
+        self.cycle.action_to_approval()
+        self.cycle.appraisal_ids.action_confirm()
+        self.cycle.appraisal_ids.action_approve()
+        self.cycle.action_publish()
+
+    def payslip(self, employee, date_from="2024-05-01", date_to="2024-05-31"):
+        """A payslip made as in the form: the employee onchange fetches contract, structure and inputs."""
+        payslip = self.env["hr.payslip"].create({"employee_id": employee.id, "date_from": date_from, "date_to": date_to})
+        payslip.onchange_employee()
+        payslip.compute_sheet()
+        return payslip
+
+    @staticmethod
+    def perf_line(payslip):
+        return D(str(sum(payslip.line_ids.filtered(lambda line: line.code == "PERF").mapped("total")))).quantize(D("0.01"))
+
+    def paid_overall(self, employee):
+        """What the done (non-refund) payslips of the employee paid through PERF."""
+        slips = self.env["hr.payslip"].search([("employee_id", "=", employee.id), ("state", "=", "done"),
+                                               ("credit_note", "=", False)])
+        return sum((self.perf_line(s) for s in slips), D(0))
+
+    def test_single_payslip_pays_the_result(self):
+        """A confirmed nursing appraisal: the payslip's PERF line equals the perf.pay amount, linked both ways."""
+        self.publish()
+        nurse = self.nurses[0]  # 张三: 102.10 / 100 × 1.2 × 1.5 × 1000 = 1837.80
+        payslip = self.payslip(nurse)
+        self.assertEqual(self.perf_line(payslip), D("1837.80"))
+        payslip.action_payslip_done()
+        pay = self.env["perf.pay"].search([("employee_id", "=", nurse.id)])
+        self.assertEqual((pay.state, pay.payslip_id), ("paid", payslip))
+        self.assertEqual(payslip.perf_pay_count, 1)
+
+    def test_unpublished_results_are_not_paid(self):
+        """Before publication the results are drafts: the payslip gets no PERF input."""
+        payslip = self.payslip(self.nurses[0])
+        self.assertEqual(self.perf_line(payslip), D(0))
+
+    def test_batch_wizard_pays_each_its_own(self):
+        """OCA's batch wizard (get_inputs on an empty recordset) gives each employee exactly their amount."""
+        extra = self.env["hr.employee"].create([
+            {"name": f"护士{i}", "department_id": self.wards["emergency"].id, "parent_id": self.heads["emergency"].id}
+            for i in range(3)])
+        extra.set_perf_attribute("title", "nurse")
+        extra.set_perf_attribute("post", "outpatient")
+        extra.set_perf_attribute("bonus_base", 1000)
+        self.env["hr.contract"].create([{"name": f"合同 {e.name}", "employee_id": e.id, "wage": 5000,
+                                         "struct_id": self.structure.id, "date_start": "2024-01-01", "state": "open"}
+                                        for e in extra])
+        cycle = self.make_cycle(self.nursing, name="2024-05 补", employee_ids=[(6, 0, extra.ids)])
+        cycle.action_start()
+        for appraisal, score in zip(cycle.appraisal_ids.sorted("id"), (80, 70, 90)):
+            for line in appraisal.score_ids.filtered(lambda s: s.code != "nd_failing_cases"):
+                line.value = score
+        cycle.action_compute()
+        for c in (self.cycle, cycle):
+            c.action_calibrate()
+            c.action_to_approval()
+            c.appraisal_ids.action_confirm()
+            c.appraisal_ids.action_approve()
+            c.action_publish()
+        employees = self.nurses | extra
+        run = self.env["hr.payslip.run"].create({"name": "2024-05", "date_start": "2024-05-01", "date_end": "2024-05-31"})
+        wizard = self.env["hr.payslip.employees"].create({"employee_ids": [(6, 0, employees.ids)]})
+        wizard.with_context(active_id=run.id).compute_sheet()
+        self.assertEqual(len(run.slip_ids), 10)
+        expected = {a.employee_id: D(str(a.pay_amount)).quantize(D("0.01"))
+                    for a in (self.cycle | cycle).appraisal_ids}
+        # the three extra nurses: 80, 70, 90 → × 1.0 × 1.0 × 1000 / 100 = 800, 700, 900
+        self.assertEqual(sorted(expected[e] for e in extra), [D("700.00"), D("800.00"), D("900.00")])
+        for slip in run.slip_ids:
+            self.assertEqual(self.perf_line(slip), expected[slip.employee_id], slip.employee_id.name)
+
+    def test_paid_exactly_once(self):
+        """Recompute twice, refetch, confirm, cancel, re-confirm, refund: paid once overall, never twice."""
+        self.cycle.action_compute()
+        self.cycle.action_compute()  # unpaid results are replaced, not added
+        self.publish()
+        nurse = self.nurses[1]  # 李四: 94.10 / 100 × 1.0 × 1.4 × 1000 = 1317.40
+        amount = D("1317.40")
+        self.assertEqual(self.amounts[nurse], amount)
+        payslip = self.payslip(nurse)
+        payslip.onchange_employee()  # fetching the inputs again keeps one PERF input
+        self.assertEqual(len(payslip.input_line_ids.filtered(lambda i: i.code == "PERF")), 1)
+        payslip.compute_sheet()
+        payslip.action_payslip_done()
+        self.assertEqual(self.paid_overall(nurse), amount)
+        # a second payslip of the same month finds nothing left to pay
+        self.assertEqual(self.perf_line(self.payslip(nurse)), D(0))
+        payslip.action_payslip_cancel()
+        pay = self.env["perf.pay"].search([("employee_id", "=", nurse.id)])
+        self.assertEqual((pay.state, pay.payslip_id.id), ("to_pay", False))
+        self.assertEqual(self.paid_overall(nurse), D(0))
+        payslip.action_payslip_draft()
+        payslip.onchange_employee()
+        payslip.compute_sheet()
+        payslip.action_payslip_done()
+        self.assertEqual(self.paid_overall(nurse), amount)
+        payslip.refund_sheet()
+        refund = payslip.refunded_id
+        self.assertTrue(refund.credit_note)
+        self.assertFalse(refund.perf_pay_ids)
+        self.assertEqual(pay.payslip_id, payslip)
+        self.assertEqual(self.paid_overall(nurse), amount)
+        # the next month's payslip does not pay May's result again
+        self.assertEqual(self.perf_line(self.payslip(nurse, "2024-06-01", "2024-06-30")), D(0))
+
+    def test_withheld_until_the_interview(self):
+        """"No interview, no pay": withheld results stay out of payslips until both acknowledge."""
+        self.nursing.interview_required_for_pay = True
+        self.publish()
+        nurse = self.nurses[0]
+        appraisal = self.cycle.appraisal_ids.filtered(lambda a: a.employee_id == nurse)
+        self.assertEqual(self.perf_line(self.payslip(nurse)), D(0))
+        appraisal.with_user(self.nurse_users["张三"]).action_acknowledge()
+        appraisal.with_user(self.head_users["ward-3"]).action_acknowledge()
+        self.assertEqual(self.perf_line(self.payslip(nurse)), D("1837.80"))
+
+    def test_quarterly_result_paid_in_the_month_of_its_pay_date(self):
+        """A quarterly result is paid in the payslip whose period contains the cycle's pay date."""
+        self.cycle.pay_date = "2024-06-05"
+        self.cycle.action_compute()
+        self.publish()
+        nurse = self.nurses[0]
+        self.assertEqual(self.perf_line(self.payslip(nurse)), D(0))
+        self.assertEqual(self.perf_line(self.payslip(nurse, "2024-06-01", "2024-06-30")), D("1837.80"))
