@@ -61,6 +61,16 @@ class PerfCase(TransactionCase):
         return cls.env["perf.cycle"].create({"name": name, "scheme_id": scheme.id, "date_from": date_from,
                                              "date_to": date_to, **values})
 
+    @staticmethod
+    def publish(cycle):
+        """Calibrate, send for approval, confirm and approve everything (as HR), publish."""
+        cycle.action_calibrate()
+        cycle.action_to_approval()
+        cycle.appraisal_ids.action_confirm()
+        cycle.appraisal_ids.action_approve()
+        cycle.action_publish()
+        return cycle
+
     @classmethod
     def nursing_cycle(cls):
         """The nursing example entered through the ORM API and computed."""

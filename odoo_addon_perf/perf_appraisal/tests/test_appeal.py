@@ -11,12 +11,7 @@ class TestAppeal(PerfCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.cycle = cls.nursing_cycle()
-        cls.cycle.action_calibrate()
-        cls.cycle.action_to_approval()
-        cls.cycle.appraisal_ids.action_confirm()
-        cls.cycle.appraisal_ids.action_approve()
-        cls.cycle.action_publish()
+        cls.cycle = cls.publish(cls.nursing_cycle())
         cls.appraisal = cls.cycle.appraisal_ids.filtered(lambda a: a.subject_name == "赵六")
         # Published on Monday 2024-06-03.
         cls.appraisal.published_date = datetime.date(2024, 6, 3)

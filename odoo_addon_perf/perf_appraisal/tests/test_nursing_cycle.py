@@ -80,12 +80,7 @@ class TestNursingCycle(PerfCase):
     def test_no_interview_no_pay(self):
         """With "no interview, no pay", published pay stays withheld until both sides acknowledge."""
         self.nursing.interview_required_for_pay = True
-        cycle = self.cycle
-        cycle.action_calibrate()
-        cycle.action_to_approval()
-        cycle.appraisal_ids.action_confirm()
-        cycle.appraisal_ids.action_approve()
-        cycle.action_publish()
+        self.publish(self.cycle)
         appraisal = self.by_name["张三"]
         self.assertEqual(appraisal.pay_ids.state, "withheld")
         appraisal.with_user(self.nurse_users["张三"]).action_acknowledge()

@@ -17,13 +17,6 @@ class TestSecurity(PerfCase):
             "name": "分院 2024-05", "scheme_id": cls.nursing.id, "date_from": "2024-05-01", "date_to": "2024-05-31",
             "company_id": cls.other_company.id})
 
-    def publish(self):
-        self.cycle.action_calibrate()
-        self.cycle.action_to_approval()
-        self.cycle.appraisal_ids.action_confirm()
-        self.cycle.appraisal_ids.action_approve()
-        self.cycle.action_publish()
-
     def visible(self, user, model="perf.appraisal"):
         return set(self.env[model].with_user(user).search([]).mapped("subject_name" if model == "perf.appraisal" else "id"))
 
@@ -31,14 +24,14 @@ class TestSecurity(PerfCase):
         """An appraisee sees nothing before publication, then only their own appraisal."""
         nurse = self.nurse_users["张三"]
         self.assertEqual(self.visible(nurse), set())
-        self.publish()
+        self.publish(self.cycle)
         self.assertEqual(self.visible(nurse), {"张三"})
         with self.assertRaises(AccessError):
             self.by_name["李四"].with_user(nurse).read(["total"])
 
     def test_user_cannot_write_results(self):
         """An appraisee cannot change their own result."""
-        self.publish()
+        self.publish(self.cycle)
         with self.assertRaises(AccessError):
             self.by_name["张三"].with_user(self.nurse_users["张三"]).write({"grade_override": "excellent"})
 
@@ -67,7 +60,7 @@ class TestSecurity(PerfCase):
         # nursing has no peer role, so the line stays unrated (perfcore would refuse a peer score here)
         self.env["perf.score"].create({"appraisal_id": appraisal.id, "code": "patient", "rater_role": "peer",
                                        "rater_user_id": peer.id})
-        self.publish()
+        self.publish(self.cycle)
         lines = self.env["perf.score"].with_user(self.nurse_users["张三"]).search([("appraisal_id", "=", appraisal.id)])
         self.assertTrue(lines)
         self.assertNotIn("peer", lines.mapped("rater_role"))

@@ -1,3 +1,3 @@
 from . import hr_payslip
-from . import hr_payslip_input
+from . import hr_payslip_employees
 from . import perf_pay

@@ -16,13 +16,17 @@ class HrPayslip(models.Model):
             payslip.perf_pay_count = len(payslip.perf_pay_ids)
 
     @api.model
-    def _perf_pays_for(self, employees, date_from, date_to):
-        """Payable results whose pay date falls in the payslip period (monthly and quarterly alike)."""
-        if not employees or not date_from or not date_to:
-            return self.env["perf.pay"]
-        return self.env["perf.pay"].sudo().search([
-            ("employee_id", "in", employees.ids), ("state", "=", "to_pay"),
-            ("pay_date", ">=", date_from), ("pay_date", "<=", date_to)])
+    def _perf_pay_domain(self, employees, date_from, date_to):
+        # Payable results whose pay date falls in the payslip period (monthly and quarterly alike).
+        return [("employee_id", "in", employees.ids), ("state", "=", "to_pay"),
+                ("pay_date", ">=", date_from), ("pay_date", "<=", date_to)]
+
+    @api.model
+    def _perf_pay_amounts(self, employees, date_from, date_to):
+        """{employee id: payable amount} in one grouped query."""
+        groups = self.env["perf.pay"].sudo()._read_group(
+            self._perf_pay_domain(employees, date_from, date_to), ["employee_id"], ["amount:sum"])
+        return {employee.id: amount for employee, amount in groups}
 
     @api.model
     def get_inputs(self, contracts, date_from, date_to):
@@ -32,14 +36,18 @@ class HrPayslip(models.Model):
         res = super().get_inputs(contracts, date_from, date_to)
         if not contracts:
             return res
-        pays = self._perf_pays_for(contracts.employee_id, date_from, date_to)
+        employee = contracts.employee_id[:1]
+        prefetch = self.env.context.get("perf_pay_prefetch") or {}
+        if tuple(prefetch.get("period") or ()) == (fields.Date.to_string(date_from), fields.Date.to_string(date_to)):
+            amount = prefetch["amounts"].get(employee.id, 0.0)
+        else:
+            amount = self._perf_pay_amounts(employee, date_from, date_to).get(employee.id, 0.0)
         others = [line for line in res if line.get("code") != PERF]
         existing = next((line for line in res if line.get("code") == PERF), None)
-        if not pays and existing is None:
+        if not amount and existing is None:
             return res
         line = dict(existing or {"name": _("Performance Pay"), "code": PERF})
-        line.update({"contract_id": contracts[0].id, "amount": sum(pays.mapped("amount")),
-                     "perf_pay_ids": [fields.Command.set(pays.ids)]})
+        line.update({"contract_id": contracts[0].id, "amount": amount})
         return others + [line]
 
     def action_payslip_done(self):
@@ -49,23 +57,21 @@ class HrPayslip(models.Model):
         return result
 
     def _perf_link_paid(self):
-        """Mark the results the PERF input carried as paid by this payslip, exactly once."""
+        """Mark the payable results of the period paid by this payslip — only if its PERF line pays exactly them."""
         self.ensure_one()
-        pays = self.input_line_ids.filtered(lambda i: i.code == PERF).perf_pay_ids.sudo()
-        if not pays:
-            return
-        stale = pays.filtered(lambda p: p.state != "to_pay")
-        if stale:
-            raise UserError(_("%(slip)s: the performance pay of %(names)s is no longer payable (%(states)s); "
-                              "recompute the payslip's inputs first.", slip=self.display_name,
-                              names=", ".join(stale.mapped("name")), states=", ".join(set(stale.mapped("state")))))
+        if not self.input_line_ids.filtered(lambda i: i.code == PERF):
+            return  # nothing was due when the inputs were fetched; results stay payable
+        pays = self.env["perf.pay"].sudo().search(self._perf_pay_domain(self.employee_id, self.date_from, self.date_to))
         paid_lines = self.line_ids.filtered(lambda line: line.code == PERF)
         if not paid_lines:
-            self.message_post(body=_("Performance pay was not paid: the salary structure has no PERF rule."))
+            if pays:
+                self.message_post(body=_("Performance pay was not paid: the salary structure has no PERF rule."))
             return
-        if self.company_id.currency_id.compare_amounts(sum(paid_lines.mapped("total")), sum(pays.mapped("amount"))):
-            raise UserError(_("%s: the PERF line does not match its performance pay results; recompute the payslip.",
-                              self.display_name))
+        paid = sum(paid_lines.mapped("total"))
+        if self.company_id.currency_id.compare_amounts(paid, sum(pays.mapped("amount"))):
+            raise UserError(_("%(slip)s pays %(paid)s of performance pay, but %(due)s is payable now (results paid, "
+                              "withheld or added since the inputs were fetched); recompute the payslip.",
+                              slip=self.display_name, paid=paid, due=sum(pays.mapped("amount"))))
         pays.write({"state": "paid", "payslip_id": self.id})
 
     def action_payslip_cancel(self):

@@ -26,13 +26,6 @@ class TestPerfPayroll(PerfCase):
         cls.cycle = cls.nursing_cycle()
         cls.amounts = {a.employee_id: D(str(a.pay_amount)).quantize(D("0.01")) for a in cls.cycle.appraisal_ids}
 
-    def publish(self):
-        self.cycle.action_calibrate()
-        self.cycle.action_to_approval()
-        self.cycle.appraisal_ids.action_confirm()
-        self.cycle.appraisal_ids.action_approve()
-        self.cycle.action_publish()
-
     def payslip(self, employee, date_from="2024-05-01", date_to="2024-05-31"):
         """A payslip made as in the form: the employee onchange fetches contract, structure and inputs."""
         payslip = self.env["hr.payslip"].create({"employee_id": employee.id, "date_from": date_from, "date_to": date_to})
@@ -52,7 +45,7 @@ class TestPerfPayroll(PerfCase):
 
     def test_single_payslip_pays_the_result(self):
         """A confirmed nursing appraisal: the payslip's PERF line equals the perf.pay amount, linked both ways."""
-        self.publish()
+        self.publish(self.cycle)
         nurse = self.nurses[0]  # 张三: 102.10 / 100 × 1.2 × 1.5 × 1000 = 1837.80
         payslip = self.payslip(nurse)
         self.assertEqual(self.perf_line(payslip), D("1837.80"))
@@ -84,11 +77,7 @@ class TestPerfPayroll(PerfCase):
                 line.value = score
         cycle.action_compute()
         for c in (self.cycle, cycle):
-            c.action_calibrate()
-            c.action_to_approval()
-            c.appraisal_ids.action_confirm()
-            c.appraisal_ids.action_approve()
-            c.action_publish()
+            self.publish(c)
         employees = self.nurses | extra
         run = self.env["hr.payslip.run"].create({"name": "2024-05", "date_start": "2024-05-01", "date_end": "2024-05-31"})
         wizard = self.env["hr.payslip.employees"].create({"employee_ids": [(6, 0, employees.ids)]})
@@ -105,7 +94,7 @@ class TestPerfPayroll(PerfCase):
         """Recompute twice, refetch, confirm, cancel, re-confirm, refund: paid once overall, never twice."""
         self.cycle.action_compute()
         self.cycle.action_compute()  # unpaid results are replaced, not added
-        self.publish()
+        self.publish(self.cycle)
         nurse = self.nurses[1]  # 李四: 94.10 / 100 × 1.0 × 1.4 × 1000 = 1317.40
         amount = D("1317.40")
         self.assertEqual(self.amounts[nurse], amount)
@@ -129,7 +118,7 @@ class TestPerfPayroll(PerfCase):
         payslip.refund_sheet()
         refund = payslip.refunded_id
         self.assertTrue(refund.credit_note)
-        self.assertFalse(refund.perf_pay_ids)
+        self.assertFalse(refund.perf_pay_ids)  # a credit note links nothing
         self.assertEqual(pay.payslip_id, payslip)
         self.assertEqual(self.paid_overall(nurse), amount)
         # the next month's payslip does not pay May's result again
@@ -138,7 +127,7 @@ class TestPerfPayroll(PerfCase):
     def test_withheld_until_the_interview(self):
         """"No interview, no pay": withheld results stay out of payslips until both acknowledge."""
         self.nursing.interview_required_for_pay = True
-        self.publish()
+        self.publish(self.cycle)
         nurse = self.nurses[0]
         appraisal = self.cycle.appraisal_ids.filtered(lambda a: a.employee_id == nurse)
         self.assertEqual(self.perf_line(self.payslip(nurse)), D(0))
@@ -150,7 +139,19 @@ class TestPerfPayroll(PerfCase):
         """A quarterly result is paid in the payslip whose period contains the cycle's pay date."""
         self.cycle.pay_date = "2024-06-05"
         self.cycle.action_compute()
-        self.publish()
+        self.publish(self.cycle)
         nurse = self.nurses[0]
         self.assertEqual(self.perf_line(self.payslip(nurse)), D(0))
         self.assertEqual(self.perf_line(self.payslip(nurse, "2024-06-01", "2024-06-30")), D("1837.80"))
+
+    def test_confirming_a_stale_payslip_is_refused(self):
+        """Two payslips fetched before either is confirmed: the second cannot pay the result again."""
+        self.publish(self.cycle)
+        nurse = self.nurses[0]
+        first, second = self.payslip(nurse), self.payslip(nurse)
+        first.action_payslip_done()
+        from odoo.exceptions import UserError
+
+        with self.assertRaises(UserError):
+            second.action_payslip_done()
+        self.assertEqual(self.paid_overall(nurse), D("1837.80"))
