@@ -28,7 +28,7 @@ from .decimals import show as show_number
 from .engine import evaluate
 from .errors import InputError, PerfcoreError, Problem
 from .period import parse_period_input
-from .presets import preset_ids, preset_path, resolve_scheme
+from .presets import preset_ids, resolve_scheme
 from .result import Evaluation
 from .scheme import Indicator, Scheme, parse_scheme
 from .yamlio import load_document

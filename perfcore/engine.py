@@ -24,7 +24,7 @@ from .pay import PayContext, pay_stage
 from .period import EventInput, Period, PeriodInput, SubjectInput, parse_period, parse_period_input
 from .pools import year_end_pools
 from .result import Evaluation, SubjectResult, SubperiodResult
-from .scheme import EventType, Indicator, RaterRole, Scheme, Worksheet
+from .scheme import EventType, Indicator, RaterRole, Scheme, Worksheet, _default_aggregation
 from .yamlio import Document
 
 __all__ = ["evaluate", "screen"]
@@ -51,7 +51,6 @@ class _Compiled:
 
         self.formula = compile_
         self.indicators = {i.code: i for i in scheme.all_indicators()}
-        self.top_codes = {i.code for i in scheme.indicators}
         self.sub_codes = {i.code for s in (scheme.subperiods.indicators if scheme.subperiods else []) for i in s.walk()}
         self.inputs = {i.code: i for i in scheme.inputs}
         self.attributes = {a.code: a for a in scheme.attributes}
@@ -59,11 +58,6 @@ class _Compiled:
         self.grade_index = {g.code: i for i, g in enumerate(scheme.grades)}
         self.grade_labels = {g.code: g.label for g in scheme.grades}
         self.params = scheme.parameter_values()
-        self.events_by_indicator: dict[str, list[EventType]] = defaultdict(list)
-        for event in scheme.events:
-            if event.level == "indicator" and event.indicator:
-                self.events_by_indicator[event.indicator].append(event)
-        self.names_of = {i.code: i.name for i in scheme.all_indicators()}
 
 
 _CACHE: dict[int, _Compiled] = {}
@@ -605,7 +599,7 @@ class _Scorer:
             self.r.add("total", scheme.direct_total, total, f"total given directly ({scheme.direct_total})")
         elif indicators:
             values = {i.code: self.indicator(i, scores, events, prefix) for i in indicators}
-            total, how = self.aggregate(_default_aggregation_of(indicators), indicators, values, "total", prefix)
+            total, how = self.aggregate(_default_aggregation(indicators), indicators, values, "total", prefix)
             self.r.add("total", prefix + "indicators", total, f"indicator score = {fmt(total)} ({how})")
         else:
             return None
@@ -622,12 +616,12 @@ class _Scorer:
         return total
 
 
-def _default_aggregation_of(indicators: list[Indicator]) -> str:
-    if all(i.weight is not None for i in indicators):
-        return "weighted"
-    if all(i.max is not None for i in indicators):
-        return "sum"
-    return "mean"
+_ELIGIBILITY_OPS: dict[str, Callable[[Any, Any], bool]] = {
+    "eq": lambda a, b: a == b, "ne": lambda a, b: a != b,
+    "in": lambda a, b: a in b, "not_in": lambda a, b: a not in b,
+    "lt": lambda a, b: a < b, "le": lambda a, b: a <= b,
+    "gt": lambda a, b: a > b, "ge": lambda a, b: a >= b,
+}
 
 
 def _eligibility(c: _Compiled, attributes: dict[str, Any]) -> str | None:
@@ -640,13 +634,7 @@ def _eligibility(c: _Compiled, attributes: dict[str, Any]) -> str | None:
         expected = rule.value
         if isinstance(value, Decimal) and not isinstance(expected, list):
             expected = D(expected)
-        ops: dict[str, Callable[[Any, Any], bool]] = {
-            "eq": lambda a, b: a == b, "ne": lambda a, b: a != b,
-            "in": lambda a, b: a in b, "not_in": lambda a, b: a not in b,
-            "lt": lambda a, b: a < b, "le": lambda a, b: a <= b,
-            "gt": lambda a, b: a > b, "ge": lambda a, b: a >= b,
-        }
-        if ops[rule.op](value, expected):
+        if _ELIGIBILITY_OPS[rule.op](value, expected):
             return rule.reason.format(value=fmt(value) if isinstance(value, Decimal) else value)
     return None
 

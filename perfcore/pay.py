@@ -37,9 +37,7 @@ class PayContext:
 
 
 class PayError(Exception):
-    def __init__(self, path: str, message: str):
-        self.path = path
-        super().__init__(message)
+    """A pay formula failed for one subject; the message names the formula and missing names."""
 
 
 def _evaluate(formula: Callable[[str], Any], source: str, names: dict[str, Any], what: str,
@@ -52,7 +50,7 @@ def _evaluate(formula: Callable[[str], Any], source: str, names: dict[str, Any],
         missing = sorted(n for n in formula(source).names if names.get(n, 0) is None)
         hint = f" (no value for {', '.join(repr(m) for m in missing)})" if missing else ""
         detail = str(exc) if isinstance(exc, FormulaError) else f"formula {source!r}: not a number ({exc})"
-        raise PayError("", f"{what}: {detail}{hint}") from None
+        raise PayError(f"{what}: {detail}{hint}") from None
 
 
 def pay_stage(scheme: Scheme, period_kind: str, subjects: Sequence[PayContext],

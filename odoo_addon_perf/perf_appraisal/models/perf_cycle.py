@@ -294,7 +294,7 @@ class PerfCycle(models.Model):
     def _period_input(self, scheme, appraisals):
         """ONE perfcore period input for the whole cycle, read with a fixed number of queries."""
         rows = appraisals.read(["employee_id", "department_id", "group_name"], load=None)
-        keys, names = {}, {}
+        keys = {}
         unit = scheme.subject == "unit"
         subjects_by_id = {}
         for row in rows:
