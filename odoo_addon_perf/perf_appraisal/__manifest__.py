@@ -26,5 +26,4 @@
         "views/perf_menus.xml",
     ],
     "application": True,
-    "installable": True,
 }

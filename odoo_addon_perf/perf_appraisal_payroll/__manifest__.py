@@ -15,5 +15,4 @@
         "views/perf_pay_views.xml",
     ],
     "auto_install": True,
-    "installable": True,
 }

@@ -1,6 +1,6 @@
 import datetime
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 APPEAL_DAYS = 7          # 000 篇四: appeal within 7 days of publication
@@ -46,16 +46,16 @@ class PerfAppeal(models.Model):
         for appeal in self:
             published = appeal.appraisal_id.published_date
             if not published or appeal.appraisal_id.state not in ("published", "closed"):
-                raise ValidationError(_("Only a published appraisal can be appealed."))
+                raise ValidationError(self.env._("Only a published appraisal can be appealed."))
             last_day = published + datetime.timedelta(days=APPEAL_DAYS)
             if appeal.date_filed > last_day:
-                raise ValidationError(_("The appeal window closed on %(day)s (7 days after publication on %(pub)s).",
-                                        day=last_day, pub=published))
+                raise ValidationError(self.env._("The appeal window closed on %(day)s (7 days after publication on %(pub)s).",
+                                                 day=last_day, pub=published))
 
     def _answer(self, state, response):
         for appeal in self:
             if appeal.state != "submitted":
-                raise UserError(_("This appeal is already answered."))
+                raise UserError(self.env._("This appeal is already answered."))
         self.write({"state": state, "response": response or False, "date_answered": fields.Date.context_today(self)})
 
     def action_uphold(self, response=None):
@@ -75,6 +75,6 @@ class PerfAppeal(models.Model):
         officer = self.env.ref("perf_appraisal.group_perf_officer").users[:1]
         for appeal in overdue:
             appeal.activity_schedule("mail.mail_activity_data_todo", user_id=(officer or self.env.user).id,
-                                     date_deadline=today, summary=_("Overdue appeal: answer was due %s", appeal.deadline))
+                                     date_deadline=today, summary=self.env._("Overdue appeal: answer was due %s", appeal.deadline))
         overdue.write({"overdue_flagged": True})
         return overdue

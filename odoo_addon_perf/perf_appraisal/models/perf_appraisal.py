@@ -1,7 +1,7 @@
 import html
 import json
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 from .perf_cycle import CYCLE_STATES
@@ -81,11 +81,11 @@ class PerfAppraisal(models.Model):
             if not appraisal.grade_override:
                 continue
             if not (appraisal.override_reason or "").strip():
-                raise ValidationError(_("Overriding a grade needs a reason."))
+                raise ValidationError(self.env._("Overriding a grade needs a reason."))
             codes = [g.code for g in appraisal.scheme_id._perfcore_scheme().grades]
             if appraisal.grade_override not in codes:
-                raise ValidationError(_("%(grade)s is not a grade of this scheme (%(codes)s).",
-                                        grade=appraisal.grade_override, codes=", ".join(codes)))
+                raise ValidationError(self.env._("%(grade)s is not a grade of this scheme (%(codes)s).",
+                                                 grade=appraisal.grade_override, codes=", ".join(codes)))
 
     @api.depends("result_json")
     def _compute_breakdown_html(self):
@@ -99,8 +99,8 @@ class PerfAppraisal(models.Model):
                 f"<td class='text-end'>{html.escape(line['value'] or '')}</td><td>{html.escape(line['reason'])}</td></tr>"
                 for line in data["breakdown"] if not _hides_peer(line, appraisal))
             appraisal.breakdown_html = (
-                "<table class='table table-sm o_perf_breakdown'><thead><tr><th>" + _("Step") + "</th><th>"
-                + _("Code") + "</th><th>" + _("Value") + "</th><th>" + _("Reason") + "</th></tr></thead><tbody>"
+                "<table class='table table-sm o_perf_breakdown'><thead><tr><th>" + self.env._("Step") + "</th><th>"
+                + self.env._("Code") + "</th><th>" + self.env._("Value") + "</th><th>" + self.env._("Reason") + "</th></tr></thead><tbody>"
                 + rows + "</tbody></table>")
 
     # -- ORM API for integrators and tests --------------------------------------------------
@@ -110,9 +110,9 @@ class PerfAppraisal(models.Model):
         lines = self.score_ids.filtered(lambda s: s.code == code and (s.rater_role or None) == rater)
         if not lines:
             known = sorted({f"{s.code}/{s.rater_role}" if s.rater_role else s.code for s in self.score_ids})
-            raise UserError(_("No score line %(code)s%(rater)s on %(name)s (lines: %(known)s).",
-                              code=code, rater=f" rated by {rater}" if rater else "", name=self.subject_name,
-                              known=", ".join(known)))
+            raise UserError(self.env._("No score line %(code)s%(rater)s on %(name)s (lines: %(known)s).",
+                                       code=code, rater=f" rated by {rater}" if rater else "", name=self.subject_name,
+                                       known=", ".join(known)))
         values = value if isinstance(value, (list, tuple)) else [value]
         for line, number in zip(lines, values):
             line.value = number
@@ -141,7 +141,7 @@ class PerfAppraisal(models.Model):
         """The direct superior confirms (直接上级确认)."""
         for appraisal in self:
             if not (appraisal._is_officer() or appraisal.employee_id.parent_id.user_id == self.env.user):
-                raise AccessError(_("Only the direct superior (or HR) confirms %s.", appraisal.subject_name))
+                raise AccessError(self.env._("Only the direct superior (or HR) confirms %s.", appraisal.subject_name))
         self.sudo().write({"confirmed": True})
         return True
 
@@ -150,9 +150,9 @@ class PerfAppraisal(models.Model):
         for appraisal in self:
             skip = appraisal.employee_id.parent_id.parent_id.user_id
             if not (appraisal._is_officer() or skip == self.env.user):
-                raise AccessError(_("Only the skip-level superior (or HR) approves %s.", appraisal.subject_name))
+                raise AccessError(self.env._("Only the skip-level superior (or HR) approves %s.", appraisal.subject_name))
             if not appraisal.confirmed and appraisal.employee_id:
-                raise UserError(_("%s is not confirmed by the direct superior yet.", appraisal.subject_name))
+                raise UserError(self.env._("%s is not confirmed by the direct superior yet.", appraisal.subject_name))
         self.sudo().write({"approved": True})
         return True
 
@@ -165,7 +165,7 @@ class PerfAppraisal(models.Model):
             if appraisal.employee_id.parent_id.user_id == self.env.user or appraisal._is_officer():
                 values["manager_ack"] = True
             if not values:
-                raise AccessError(_("Only the appraisee or the manager acknowledges the interview."))
+                raise AccessError(self.env._("Only the appraisee or the manager acknowledges the interview."))
             appraisal.sudo().write(values)
         self.sudo().pay_ids._release_after_interview()
         return True
@@ -179,8 +179,8 @@ class PerfAppraisal(models.Model):
     def _notify_published(self):
         for appraisal in self.filtered(lambda a: a.employee_id.work_contact_id):
             appraisal.message_post(
-                body=_("Your appraisal for %(period)s is published: %(grade)s.", period=appraisal.period,
-                       grade=appraisal.grade_label or appraisal.final_grade or "-"),
+                body=self.env._("Your appraisal for %(period)s is published: %(grade)s.", period=appraisal.period,
+                                grade=appraisal.grade_label or appraisal.final_grade or "-"),
                 partner_ids=appraisal.employee_id.work_contact_id.ids, subtype_xmlid="mail.mt_comment")
 
     def _schedule_rater_activities(self):
@@ -193,7 +193,7 @@ class PerfAppraisal(models.Model):
                 appraisal.activity_schedule(
                     activity_type_id=todo.id if todo else False, user_id=user.id,
                     date_deadline=appraisal.cycle_id.deadline_rating or fields.Date.context_today(self),
-                    summary=_("Rate %s", appraisal.subject_name))
+                    summary=self.env._("Rate %s", appraisal.subject_name))
 
     @api.model
     def _follow_up_flags(self):
@@ -206,15 +206,15 @@ class PerfAppraisal(models.Model):
             hits = [f for f in appraisal.flags.split(",") if f in actionable]
             for user in officers[:1] if hits else []:
                 appraisal.activity_schedule("mail.mail_activity_data_todo", user_id=user.id,
-                                            summary=_("Follow up: %s", ", ".join(hits)))
+                                            summary=self.env._("Follow up: %s", ", ".join(hits)))
         appraisals.sudo().write({"flags_followed_up": True})
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_unconfirmed(self):
         for appraisal in self:
             if appraisal.confirmed or appraisal.state in ("approval",) + DONE_STATES:
-                raise UserError(_("A confirmed appraisal is a record to keep; %s cannot be deleted.",
-                                  appraisal.subject_name))
+                raise UserError(self.env._("A confirmed appraisal is a record to keep; %s cannot be deleted.",
+                                           appraisal.subject_name))
 
 
 def _hides_peer(line, appraisal):

@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 
@@ -26,7 +26,7 @@ class PerfAttribute(models.Model):
     def _check_subject(self):
         for line in self:
             if bool(line.employee_id) == bool(line.department_id):
-                raise ValidationError(_("An attribute belongs to an employee or to a department."))
+                raise ValidationError(self.env._("An attribute belongs to an employee or to a department."))
 
 
 class PerfAttributeMixin(models.AbstractModel):

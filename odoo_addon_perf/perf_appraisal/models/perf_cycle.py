@@ -7,7 +7,7 @@ from decimal import Decimal
 import perfcore
 from perfcore.decimals import fmt
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, float_repr
 
@@ -105,23 +105,23 @@ class PerfCycle(models.Model):
             try:
                 facts = json.loads(cycle.facts_json or "{}")
             except ValueError as exc:
-                raise ValidationError(_("Facts are not valid JSON: %s", exc)) from None
+                raise ValidationError(self.env._("Facts are not valid JSON: %s", exc)) from None
             if not isinstance(facts, dict):
-                raise ValidationError(_("Facts must be a JSON object."))
+                raise ValidationError(self.env._("Facts must be a JSON object."))
 
     @api.constrains("date_from", "date_to", "scheme_id")
     def _check_period(self):
         for cycle in self:
             if cycle.date_to < cycle.date_from:
-                raise ValidationError(_("The cycle ends before it starts."))
+                raise ValidationError(self.env._("The cycle ends before it starts."))
             if not cycle.period:
-                raise ValidationError(_("%(start)s – %(end)s is not a month, quarter, half-year, year or ISO week.",
-                                        start=cycle.date_from, end=cycle.date_to))
+                raise ValidationError(self.env._("%(start)s – %(end)s is not a month, quarter, half-year, year or ISO week.",
+                                                 start=cycle.date_from, end=cycle.date_to))
             kind = perfcore.parse_period(cycle.period).kind
             allowed = cycle.scheme_id._perfcore_scheme().periods
             if kind not in allowed:
-                raise ValidationError(_("Scheme %(scheme)s runs on periods of kind %(kinds)s, not %(kind)s.",
-                                        scheme=cycle.scheme_id.code, kinds=", ".join(allowed), kind=kind))
+                raise ValidationError(self.env._("Scheme %(scheme)s runs on periods of kind %(kinds)s, not %(kind)s.",
+                                                 scheme=cycle.scheme_id.code, kinds=", ".join(allowed), kind=kind))
 
     def _compute_appraisal_count(self):
         counts = dict(self.env["perf.appraisal"]._read_group([("cycle_id", "in", self.ids)], ["cycle_id"], ["__count"]))
@@ -213,7 +213,7 @@ class PerfCycle(models.Model):
     def action_start(self):
         for cycle in self:
             if cycle.state != "draft":
-                raise UserError(_("Only a draft cycle can be started."))
+                raise UserError(self.env._("Only a draft cycle can be started."))
             cycle._start()
         return True
 
@@ -221,7 +221,7 @@ class PerfCycle(models.Model):
         scheme = self.scheme_id._perfcore_scheme()
         subjects = self._subjects()
         if not subjects:
-            raise UserError(_("The cycle has nobody to appraise."))
+            raise UserError(self.env._("The cycle has nobody to appraise."))
         attributes = self._subject_attributes(scheme, subjects)
         history = self._history(subjects)
         keyed = {self._subject_key(s): s for s in subjects}
@@ -251,8 +251,8 @@ class PerfCycle(models.Model):
         self.env["perf.cycle.exclusion"].create(exclusion_vals)
         self.env["perf.appraisal"].create(appraisal_vals)
         self.state = "running"
-        self.message_post(body=_("Cycle started: %(n)s appraisals, %(x)s not appraised.",
-                                 n=len(appraisal_vals), x=len(exclusion_vals)))
+        self.message_post(body=self.env._("Cycle started: %(n)s appraisals, %(x)s not appraised.",
+                                          n=len(appraisal_vals), x=len(exclusion_vals)))
 
     def _score_lines(self, scheme, subject, unit):
         """The lines raters fill: each given indicator per rater role, and the inputs formulas read."""
@@ -287,7 +287,7 @@ class PerfCycle(models.Model):
     def action_compute(self):
         for cycle in self:
             if cycle.state in ("draft", "closed"):
-                raise UserError(_("Start the cycle first; a closed cycle is not recomputed."))
+                raise UserError(self.env._("Start the cycle first; a closed cycle is not recomputed."))
             cycle._compute_results()
         return True
 
@@ -392,8 +392,8 @@ class PerfCycle(models.Model):
     def _set_state(self, state, allowed):
         for cycle in self:
             if cycle.state not in allowed:
-                raise UserError(_("Cycle %(name)s is %(state)s; this step needs %(allowed)s.",
-                                  name=cycle.name, state=cycle.state, allowed=", ".join(allowed)))
+                raise UserError(self.env._("Cycle %(name)s is %(state)s; this step needs %(allowed)s.",
+                                           name=cycle.name, state=cycle.state, allowed=", ".join(allowed)))
         self.write({"state": state})
         self.appraisal_ids.filtered(lambda a: a.state not in ("published",) or state == "closed").write({"state": state})
 
@@ -418,7 +418,7 @@ class PerfCycle(models.Model):
         for cycle in self:
             waiting = cycle.appraisal_ids.filtered(lambda a: a.status == "scored" and not a.approved)
             if waiting:
-                raise UserError(_("Not yet approved: %s", ", ".join(waiting.mapped("subject_name"))))
+                raise UserError(self.env._("Not yet approved: %s", ", ".join(waiting.mapped("subject_name"))))
         self._set_state("published", ["approval"])
         self.appraisal_ids.write({"published_date": fields.Date.context_today(self)})
         for cycle in self:
@@ -433,9 +433,9 @@ class PerfCycle(models.Model):
     def action_reset_draft(self):
         for cycle in self:
             if cycle.state != "running":
-                raise UserError(_("Only a started cycle without ratings can go back to draft."))
+                raise UserError(self.env._("Only a started cycle without ratings can go back to draft."))
             if cycle.appraisal_ids.score_ids.filtered("rated"):
-                raise UserError(_("Ratings were entered; the cycle cannot go back to draft."))
+                raise UserError(self.env._("Ratings were entered; the cycle cannot go back to draft."))
             cycle.appraisal_ids.sudo().unlink()
             cycle.exclusion_ids.unlink()
             cycle.state = "draft"
@@ -459,7 +459,7 @@ class PerfCycle(models.Model):
             percents = [q.percent for q in scheme.distribution.quotas]
             groups = {}
             for appraisal in cycle.appraisal_ids.filtered(lambda a: a.status == "scored" and "veto" not in (a.flags or "")):
-                groups.setdefault(appraisal.group_name or _("(all)"), []).append(appraisal)
+                groups.setdefault(appraisal.group_name or self.env._("(all)"), []).append(appraisal)
             rows = []
             for group, members in sorted(groups.items()):
                 quota = perfcore.hamilton_counts(len(members), percents)
@@ -469,9 +469,9 @@ class PerfCycle(models.Model):
                 rows.append(f"<tr><td>{group}</td><td>{len(members)}</td>{cells}<td>{ties}</td></tr>")
             head = "".join(f"<th>{g} ({fmt(p)}%)</th>" for g, p in zip(grades, percents))
             cycle.calibration_html = (
-                "<table class='table table-sm'><thead><tr><th>" + _("Group") + "</th><th>" + _("Size") + "</th>"
-                + head + "<th>" + _("Ties at a boundary") + "</th></tr></thead><tbody>" + "".join(rows)
-                + "</tbody></table><p class='text-muted'>" + _("quota / actual") + "</p>")
+                "<table class='table table-sm'><thead><tr><th>" + self.env._("Group") + "</th><th>" + self.env._("Size") + "</th>"
+                + head + "<th>" + self.env._("Ties at a boundary") + "</th></tr></thead><tbody>" + "".join(rows)
+                + "</tbody></table><p class='text-muted'>" + self.env._("quota / actual") + "</p>")
 
     # -- reminders ------------------------------------------------------------------------------
     @api.model

@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 
@@ -26,17 +26,17 @@ class PerfEvent(models.Model):
         for event in self:
             scheme = event.scheme_id._perfcore_scheme()
             if scheme.event(event.code) is None:
-                raise ValidationError(_("%(code)s is not an event of scheme %(scheme)s (known: %(known)s).",
-                                        code=event.code, scheme=scheme.id,
-                                        known=", ".join(e.code for e in scheme.events)))
+                raise ValidationError(self.env._("%(code)s is not an event of scheme %(scheme)s (known: %(known)s).",
+                                                 code=event.code, scheme=scheme.id,
+                                                 known=", ".join(e.code for e in scheme.events)))
             if event.count < 1:
-                raise ValidationError(_("An event counts at least once."))
+                raise ValidationError(self.env._("An event counts at least once."))
 
     @api.constrains("employee_id", "department_id")
     def _check_subject(self):
         for event in self:
             if bool(event.employee_id) == bool(event.department_id):
-                raise ValidationError(_("An event belongs to one employee or one unit."))
+                raise ValidationError(self.env._("An event belongs to one employee or one unit."))
 
     def action_approve(self):
         self.write({"state": "approved"})

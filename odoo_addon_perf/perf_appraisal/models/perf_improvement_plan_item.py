@@ -1,6 +1,6 @@
 from dateutil.relativedelta import relativedelta
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 
@@ -22,6 +22,6 @@ class PerfImprovementPlanItem(models.Model):
         for item in self:
             start = item.plan_id.date
             if not (start + relativedelta(months=6) <= item.review_date <= start + relativedelta(months=12)):
-                raise ValidationError(_("The review date of “%(goal)s” must be 6 to 12 months after the plan "
-                                        "(%(start)s – %(end)s).", goal=item.goal, start=start + relativedelta(months=6),
-                                        end=start + relativedelta(months=12)))
+                raise ValidationError(self.env._("The review date of “%(goal)s” must be 6 to 12 months after the plan "
+                                                 "(%(start)s – %(end)s).", goal=item.goal, start=start + relativedelta(months=6),
+                                                 end=start + relativedelta(months=12)))

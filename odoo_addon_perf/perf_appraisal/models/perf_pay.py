@@ -1,7 +1,7 @@
 import html
 import json
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 REPLACEABLE = ("draft", "to_pay", "withheld")
@@ -85,6 +85,6 @@ class PerfPay(models.Model):
 
     def action_cancel(self):
         if any(p.state == "paid" for p in self):
-            raise UserError(_("A paid result is cancelled from its payslip, not here."))
+            raise UserError(self.env._("A paid result is cancelled from its payslip, not here."))
         self.write({"state": "cancelled"})
         return True

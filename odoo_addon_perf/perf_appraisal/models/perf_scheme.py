@@ -7,7 +7,7 @@ from perfcore.decimals import fmt
 from perfcore.presets import preset_path
 from perfcore.yamlio import parse_text
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 # Parsed schemes by (record id, source, parameter values): parsing is cheap but not free.
@@ -81,8 +81,8 @@ class PerfScheme(models.Model):
             try:
                 scheme._perfcore_scheme()
             except perfcore.PerfcoreError as exc:
-                raise ValidationError(_("The scheme %(code)s is invalid:\n%(problems)s",
-                                        code=scheme.code, problems=str(exc))) from None
+                raise ValidationError(self.env._("The scheme %(code)s is invalid:\n%(problems)s",
+                                                 code=scheme.code, problems=str(exc))) from None
 
     def _sync_from_source(self):
         """Refresh the read-only facts and the parameter list from the YAML source."""
@@ -119,7 +119,7 @@ class PerfScheme(models.Model):
                     commands.append(fields.Command.create({"name": name, "value": default, **meta}))
             commands += [fields.Command.delete(line.id) for line in existing.values()]
             values["parameter_ids"] = commands
-            super(PerfScheme, scheme).write(values)
+            scheme.write(values)
 
     @api.model
     def _source_from_upload(self, vals):
@@ -131,7 +131,7 @@ class PerfScheme(models.Model):
         try:
             vals["source_yaml"] = base64.b64decode(data).decode("utf-8")
         except (binascii.Error, UnicodeDecodeError) as exc:
-            raise ValidationError(_("The uploaded scheme file is not UTF-8 text: %s", exc)) from None
+            raise ValidationError(self.env._("The uploaded scheme file is not UTF-8 text: %s", exc)) from None
         return vals
 
     @api.model_create_multi

@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 
@@ -29,6 +29,6 @@ class PerfScore(models.Model):
     def write(self, vals):
         if "value" in vals:
             if any(s.state in ("approval", "published", "closed") and not s.appraisal_id.reopened for s in self):
-                raise UserError(_("Scores are frozen once the appraisal goes to approval."))
+                raise UserError(self.env._("Scores are frozen once the appraisal goes to approval."))
             vals = {**vals, "rated": True}
         return super().write(vals)

@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 PERF = "PERF"
@@ -46,7 +46,7 @@ class HrPayslip(models.Model):
         existing = next((line for line in res if line.get("code") == PERF), None)
         if not amount and existing is None:
             return res
-        line = dict(existing or {"name": _("Performance Pay"), "code": PERF})
+        line = dict(existing or {"name": self.env._("Performance Pay"), "code": PERF})
         line.update({"contract_id": contracts[0].id, "amount": amount})
         return others + [line]
 
@@ -65,13 +65,13 @@ class HrPayslip(models.Model):
         paid_lines = self.line_ids.filtered(lambda line: line.code == PERF)
         if not paid_lines:
             if pays:
-                self.message_post(body=_("Performance pay was not paid: the salary structure has no PERF rule."))
+                self.message_post(body=self.env._("Performance pay was not paid: the salary structure has no PERF rule."))
             return
         paid = sum(paid_lines.mapped("total"))
         if self.company_id.currency_id.compare_amounts(paid, sum(pays.mapped("amount"))):
-            raise UserError(_("%(slip)s pays %(paid)s of performance pay, but %(due)s is payable now (results paid, "
-                              "withheld or added since the inputs were fetched); recompute the payslip.",
-                              slip=self.display_name, paid=paid, due=sum(pays.mapped("amount"))))
+            raise UserError(self.env._("%(slip)s pays %(paid)s of performance pay, but %(due)s is payable now (results paid, "
+                                       "withheld or added since the inputs were fetched); recompute the payslip.",
+                                       slip=self.display_name, paid=paid, due=sum(pays.mapped("amount"))))
         pays.write({"state": "paid", "payslip_id": self.id})
 
     def action_payslip_cancel(self):
@@ -84,7 +84,7 @@ class HrPayslip(models.Model):
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",
-            "name": _("Performance Pay"),
+            "name": self.env._("Performance Pay"),
             "res_model": "perf.pay",
             "view_mode": "list,form",
             "domain": [("payslip_id", "=", self.id)],

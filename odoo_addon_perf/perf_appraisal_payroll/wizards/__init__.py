@@ -1,0 +1,1 @@
+from . import hr_payslip_employees
