@@ -52,3 +52,14 @@ class TestInstall(TransactionCase):
         with self.assertRaises(ValidationError) as info:
             scheme.write({"source_file": base64.b64encode(bad.encode())})
         self.assertIn("sum to 105, expected 100", str(info.exception))
+
+    def test_zh_cn_terms(self):
+        """The shipped zh_CN translation names menus, fields and messages in Chinese."""
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["perf_appraisal"], ["zh_CN"], overwrite=True)
+        zh = self.env(context=dict(self.env.context, lang="zh_CN"))
+        self.assertEqual(zh.ref("perf_appraisal.perf_menu_cycles").name, "考核周期")
+        self.assertEqual(zh["ir.model.fields"]._get("perf.appraisal", "final_grade").field_description, "最终等级")
+        # a message raised in code, with its placeholders kept
+        self.assertEqual(zh._("%(grade)s is not a grade of this scheme (%(codes)s).", grade="X", codes="A, B"),
+                         "X 不是本方案的等级（A, B）。")

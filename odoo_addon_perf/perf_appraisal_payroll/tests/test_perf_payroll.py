@@ -155,3 +155,12 @@ class TestPerfPayroll(PerfCase):
         with self.assertRaises(UserError):
             second.action_payslip_done()
         self.assertEqual(self.paid_overall(nurse), D("1837.80"))
+
+    def test_zh_cn_terms(self):
+        """The bridge's zh_CN translation names the PERF rule and the payslip button in Chinese."""
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["perf_appraisal_payroll"], ["zh_CN"], overwrite=True)
+        zh = self.env(context=dict(self.env.context, lang="zh_CN"))
+        self.assertEqual(zh.ref("perf_appraisal_payroll.hr_salary_rule_perf").name, "绩效工资")
+        self.assertEqual(zh["ir.model.fields"]._get("hr.payslip", "perf_pay_count").field_description,
+                         "绩效工资笔数")
