@@ -463,20 +463,18 @@ def _dotted(node: ast.AST) -> str:
 
 # -- XML helpers ---------------------------------------------------------------------------------
 
-_PARSED: dict[Path, etree._ElementTree | Exception] = {}
+_PARSED: dict[tuple[Path, int], etree._ElementTree | Exception] = {}
 
 
 def _parse(path: Path) -> etree._ElementTree | Exception:
-    key = path.resolve()
-    stamp = (key, key.stat().st_mtime_ns) if key.exists() else (key, 0)
-    cached = _PARSED.get(stamp)  # type: ignore[call-overload]
-    if cached is None:
+    """The parsed file, or the exception that stopped parsing (cached per file version)."""
+    key = (path.resolve(), path.stat().st_mtime_ns if path.exists() else 0)
+    if key not in _PARSED:
         try:
-            cached = etree.parse(str(path), etree.XMLParser(remove_comments=True))
+            _PARSED[key] = etree.parse(str(path), etree.XMLParser(remove_comments=True))
         except (etree.XMLSyntaxError, OSError) as exc:
-            cached = exc
-        _PARSED[stamp] = cached  # type: ignore[index]
-    return cached
+            _PARSED[key] = exc
+    return _PARSED[key]
 
 
 def _qualify(addon: Addon, xml_id: str) -> str:
@@ -672,8 +670,6 @@ def check_xml_ids(addon: Addon, repo: Repo) -> list[Problem]:
             if element.get("eval"):
                 for ref in _eval_refs(element.get("eval")):
                     use(path, line, ref, "ref()")
-            if element.tag == "field" and element.get("name") == "domain_force" and element.text:
-                pass  # checked by check_record_rules
             for attribute in ("name", "context"):
                 for match in XMLID_IN_TEXT_RE.finditer(element.get(attribute) or ""):
                     use(path, line, match.group(1), "action")
@@ -691,7 +687,7 @@ def check_xml_ids(addon: Addon, repo: Repo) -> list[Problem]:
     return problems
 
 
-def _check_access_csv_refs(addon, path, use, defined) -> list[Problem]:
+def _check_access_csv_refs(addon: Addon, path: Path, use, defined: set[str]) -> list[Problem]:
     problems: list[Problem] = []
     with path.open(encoding="utf-8") as handle:
         header = next(csv.reader(handle), [])
@@ -893,11 +889,9 @@ def _check_domain(repo: Repo, addon: Addon, path: Path, line: int, where: str, t
             problem = _check_path(repo, addon, model, node.elts[0].value)
             if problem:
                 problems.append(Problem(path, line, "view", f"{where}: domain {problem}"))
-            names = [n for n in ast.walk(node.elts[2]) if isinstance(n, ast.Name)]
-            for name in names:
-                if name.id in EXPRESSION_NAMES or (rhs_fields is not None and name.id in rhs_fields):
-                    continue
-                if rhs_fields is not None or name.id not in {"self"}:
+            allowed = EXPRESSION_NAMES | set(rhs_fields or ())
+            for name in (n for n in ast.walk(node.elts[2]) if isinstance(n, ast.Name)):
+                if name.id not in allowed:
                     problems.append(Problem(path, line, "view", f"{where}: domain uses {name.id!r}, which is "
                                                                 "neither a field here nor a context name"))
     return problems
