@@ -17,12 +17,14 @@ import socket
 import subprocess
 import tempfile
 import uuid
+import re
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 ADDONS = ROOT / "odoo_addon_perf"
+LOG_RECORD_START = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ ")
 ODOO_PYTHON = os.environ.get("ODOO_PYTHON", "")
 
 _PROBE = """
@@ -108,9 +110,21 @@ def _odoo(database, db_name: str, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run(cmd, capture_output=True, text=True, timeout=3600)
 
 
+def _error_records(log: str) -> list[str]:
+    """ERROR/CRITICAL log records with their continuation lines (a failing test's traceback)."""
+    records: list[str] = []
+    keep = False
+    for line in log.splitlines():
+        if LOG_RECORD_START.match(line):
+            keep = " ERROR " in line or " CRITICAL " in line
+        if keep:
+            records.append(line)
+    return records
+
+
 def _check(done: subprocess.CompletedProcess, what: str) -> None:
-    errors = [line for line in done.stderr.splitlines() if " ERROR " in line or " CRITICAL " in line]
-    assert done.returncode == 0 and not errors, f"{what} failed:\n" + "\n".join(errors[-40:] or done.stderr.splitlines()[-40:])
+    errors = _error_records(done.stderr)
+    assert done.returncode == 0 and not errors, f"{what} failed:\n" + "\n".join(errors[-80:] or done.stderr.splitlines()[-40:])
 
 
 def _installable(module: str) -> bool:
