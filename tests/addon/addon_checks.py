@@ -577,10 +577,14 @@ def check_manifest(addon: Addon, repo: Repo) -> list[Problem]:
     return problems
 
 
-def _defines_groups(path: Path) -> bool:
-    tree = _parse(path) if path.is_file() else None
+def _has_records_of(path: Path, model: str) -> bool:
+    tree = _parse(path) if path.suffix == ".xml" and path.is_file() else None
     return tree is not None and not isinstance(tree, Exception) and any(
-        r.get("model") == "res.groups" for r in tree.iter("record"))
+        r.get("model") == model for r in tree.iter("record"))
+
+
+def _defines_groups(path: Path) -> bool:
+    return _has_records_of(path, "res.groups")
 
 
 def check_xml_ids(addon: Addon, repo: Repo) -> list[Problem]:
@@ -747,16 +751,20 @@ def check_views(addon: Addon, repo: Repo) -> list[Problem]:
     return problems
 
 
-def _records(addon: Addon, model: str) -> Iterator[tuple[Path, etree._Element]]:
+def _xml_trees(addon: Addon) -> Iterator[tuple[Path, etree._ElementTree]]:
+    """The addon's XML data files that exist and parse (check_xml_ids reports the others)."""
     for data_file in addon.data_files:
-        if data_file.path.suffix != ".xml" or not data_file.path.is_file():
-            continue
-        tree = _parse(data_file.path)
-        if isinstance(tree, Exception):
-            continue
+        if data_file.path.suffix == ".xml" and data_file.path.is_file():
+            tree = _parse(data_file.path)
+            if not isinstance(tree, Exception):
+                yield data_file.path, tree
+
+
+def _records(addon: Addon, model: str) -> Iterator[tuple[Path, etree._Element]]:
+    for path, tree in _xml_trees(addon):
         for record in tree.iter("record"):
             if record.get("model") == model:
-                yield data_file.path, record
+                yield path, record
 
 
 def _field_text(record: etree._Element, name: str) -> str | None:
@@ -967,9 +975,7 @@ def check_record_rules(addon: Addon, repo: Repo) -> list[Problem]:
 
 
 def _has_rules(path: Path) -> bool:
-    tree = _parse(path) if path.suffix == ".xml" and path.is_file() else None
-    return tree is not None and not isinstance(tree, Exception) and any(
-        r.get("model") == "ir.rule" for r in tree.iter("record"))
+    return _has_records_of(path, "ir.rule")
 
 
 def _model_of_xml_id(repo: Repo, xml_id: str) -> str | None:
@@ -1044,25 +1050,20 @@ def check_python_refs(addon: Addon, repo: Repo) -> list[Problem]:
 def check_odoo18_syntax(addon: Addon, repo: Repo) -> list[Problem]:
     """No ``<tree>``, ``attrs=``/``states=``, ``view_mode`` 'tree' anywhere in the data files."""
     problems: list[Problem] = []
-    for data_file in addon.data_files:
-        if data_file.path.suffix != ".xml" or not data_file.path.is_file():
-            continue
-        tree = _parse(data_file.path)
-        if isinstance(tree, Exception):
-            continue
+    for path, tree in _xml_trees(addon):
         for element in tree.iter():
             if not isinstance(element.tag, str):
                 continue
             if element.tag == "tree":
-                problems.append(Problem(data_file.path, element.sourceline, "odoo18", "<tree> is <list> in Odoo 18"))
+                problems.append(Problem(path, element.sourceline, "odoo18", "<tree> is <list> in Odoo 18"))
             for attribute in ("attrs", "states"):
                 if element.get(attribute) is not None:
-                    problems.append(Problem(data_file.path, element.sourceline, "odoo18",
+                    problems.append(Problem(path, element.sourceline, "odoo18",
                                             f"<{element.tag} {attribute}=…> was removed in Odoo 17; "
                                             "use invisible=/readonly=/required= expressions"))
             if element.tag == "field" and element.get("name") == "view_mode" \
                     and "tree" in [m.strip() for m in (element.text or "").split(",")]:
-                problems.append(Problem(data_file.path, element.sourceline, "odoo18",
+                problems.append(Problem(path, element.sourceline, "odoo18",
                                         f"view_mode {element.text.strip()!r} names 'tree'; Odoo 18 calls it 'list'"))
     return problems
 
