@@ -837,18 +837,22 @@ class _ViewWalker:
         for child in element:
             self.walk(child, model, parent_model)
 
-    def check_expression(self, element, attribute, expression, model, parent_model) -> None:
+    def parse(self, element, attribute: str, text: str) -> ast.Expression | None:
         try:
-            tree = ast.parse(expression.strip(), mode="eval")
+            return ast.parse(text.strip(), mode="eval")
         except SyntaxError as exc:
-            self.report(element, f"{attribute}={expression!r} is not an expression: {exc.msg}")
-            return
-        self.check_names(element, f"{attribute}={expression!r}", tree, model, parent_model)
+            self.report(element, f"{attribute}={text!r} is not an expression: {exc.msg}")
+            return None
 
-    def check_names(self, element, where, tree, model, parent_model, extra: Iterable[str] = ()) -> None:
+    def check_expression(self, element, attribute, expression, model, parent_model) -> None:
+        tree = self.parse(element, attribute, expression)
+        if tree is not None:
+            self.check_names(element, f"{attribute}={expression!r}", tree, model, parent_model)
+
+    def check_names(self, element, where, tree, model, parent_model) -> None:
         fields_ = self.repo.model_fields(self.addon, model) or {}
         parent_fields = self.repo.model_fields(self.addon, parent_model) if parent_model else None
-        allowed = EXPRESSION_NAMES | set(extra)
+        allowed = EXPRESSION_NAMES
         for node in ast.walk(tree):
             if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "parent":
                 if parent_fields is None:
@@ -859,10 +863,8 @@ class _ViewWalker:
                 self.report(element, f"{where} uses {node.id!r}, which {model} does not have")
 
     def check_context(self, element, text, model, comodel) -> None:
-        try:
-            tree = ast.parse(text.strip(), mode="eval")
-        except SyntaxError as exc:
-            self.report(element, f"context={text!r} is not an expression: {exc.msg}")
+        tree = self.parse(element, "context", text)
+        if tree is None:
             return
         self.check_names(element, f"context={text!r}", tree, model, None)
         if not isinstance(tree.body, ast.Dict):
@@ -891,18 +893,24 @@ def _check_domain(repo: Repo, addon: Addon, path: Path, line: int, where: str, t
         tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError as exc:
         return [Problem(path, line, "view", f"{where}: domain {text!r} is not an expression: {exc.msg}")]
+    allowed = EXPRESSION_NAMES | set(rhs_fields or ())
+    for field_path, value in _domain_leaves(tree):
+        problem = _check_path(repo, addon, model, field_path)
+        if problem:
+            problems.append(Problem(path, line, "view", f"{where}: domain {problem}"))
+        for name in (n for n in ast.walk(value) if isinstance(n, ast.Name)):
+            if name.id not in allowed:
+                problems.append(Problem(path, line, "view", f"{where}: domain uses {name.id!r}, which is "
+                                                            "neither a field here nor a context name"))
+    return problems
+
+
+def _domain_leaves(tree: ast.AST) -> Iterator[tuple[str, ast.AST]]:
+    """(field path, value expression) of every ``(path, operator, value)`` leaf of a domain."""
     for node in ast.walk(tree):
         if isinstance(node, ast.Tuple) and len(node.elts) == 3 and isinstance(node.elts[0], ast.Constant) \
                 and isinstance(node.elts[0].value, str):
-            problem = _check_path(repo, addon, model, node.elts[0].value)
-            if problem:
-                problems.append(Problem(path, line, "view", f"{where}: domain {problem}"))
-            allowed = EXPRESSION_NAMES | set(rhs_fields or ())
-            for name in (n for n in ast.walk(node.elts[2]) if isinstance(n, ast.Name)):
-                if name.id not in allowed:
-                    problems.append(Problem(path, line, "view", f"{where}: domain uses {name.id!r}, which is "
-                                                                "neither a field here nor a context name"))
-    return problems
+            yield node.elts[0].value, node.elts[2]
 
 
 def _check_path(repo: Repo, addon: Addon, model: str, dotted: str) -> str | None:
@@ -1008,12 +1016,11 @@ def _check_rule_domain(repo, addon, path, line, rule_id, text, model) -> list[Pr
     except SyntaxError as exc:
         return [Problem(path, line, "rule", f"rule {rule_id!r}: domain is not an expression: {exc.msg}")]
     user_fields = repo.model_fields(addon, "res.users") or {}
+    for field_path, _value in _domain_leaves(tree):
+        problem = _check_path(repo, addon, model, field_path)
+        if problem:
+            problems.append(Problem(path, line, "rule", f"rule {rule_id!r}: {problem}"))
     for node in ast.walk(tree):
-        if isinstance(node, ast.Tuple) and len(node.elts) == 3 and isinstance(node.elts[0], ast.Constant) \
-                and isinstance(node.elts[0].value, str):
-            problem = _check_path(repo, addon, model, node.elts[0].value)
-            if problem:
-                problems.append(Problem(path, line, "rule", f"rule {rule_id!r}: {problem}"))
         if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "user" \
                 and node.attr not in user_fields and node.attr not in {"ids"}:
             problems.append(Problem(path, line, "rule", f"rule {rule_id!r}: user.{node.attr} is not a field of res.users"))
