@@ -6,7 +6,7 @@
 
 from .decimals import D, round_money, round_score
 from .distribution import hamilton_counts
-from .engine import evaluate, screen
+from .engine import check_attribute, check_event, check_score, evaluate, screen
 from .errors import FileError, InputError, PerfcoreError, Problem, SchemeError, UnknownSchemeError
 from .formula import Formula, FormulaError, compile_formula
 from .period import PeriodInput, load_period_input, parse_period, parse_period_input
@@ -30,6 +30,9 @@ __all__ = [
     "SchemeError",
     "SubjectResult",
     "UnknownSchemeError",
+    "check_attribute",
+    "check_event",
+    "check_score",
     "compile_formula",
     "evaluate",
     "hamilton_counts",

@@ -31,7 +31,7 @@ from .period import parse_period_input
 from .presets import preset_ids, resolve_scheme
 from .result import Evaluation
 from .scheme import Indicator, Scheme, parse_scheme
-from .yamlio import load_document
+from .yamlio import PERIOD_MAX_BYTES, SCHEME_MAX_BYTES, load_document
 
 __all__ = ["app", "main"]
 
@@ -198,7 +198,7 @@ def validate(
     scheme: Annotated[str | None, typer.Option(help="Scheme of a period file (else its `scheme:` key).")] = None,
 ) -> None:
     """Check a scheme file or a period file; every problem is listed."""
-    document = load_document(file)
+    document = load_document(file, max_bytes=PERIOD_MAX_BYTES)
     data = document.data
     if isinstance(data, dict) and "subjects" in data:
         name = scheme or data.get("scheme")
@@ -208,12 +208,14 @@ def validate(
         evaluation = evaluate(s, document)
         out.print(f"{file}: valid period input for scheme {s.id} ({len(evaluation.results)} subjects)")
     else:
+        if file.stat().st_size > SCHEME_MAX_BYTES:
+            load_document(file)  # refused with the scheme limit in its message
         s = parse_scheme(document)
         out.print(f"{file}: valid scheme {s.id} ({s.title})")
 
 
 def _evaluate(scheme: str, input_file: Path, param: list[str] | None) -> tuple[Scheme, Evaluation]:
-    document = load_document(input_file)
+    document = load_document(input_file, max_bytes=PERIOD_MAX_BYTES)
     s = resolve_scheme(scheme, _params(param))
     parse_period_input(document)
     return s, evaluate(s, document)

@@ -13,6 +13,7 @@ __all__ = [
     "CENT",
     "D",
     "ENGINE_CONTEXT",
+    "MAX_MAGNITUDE",
     "ONE_HUNDRED",
     "ZERO",
     "engine_context",
@@ -26,6 +27,10 @@ __all__ = [
 #: happens only where SCHEMES.md says: totals and each money component.
 ENGINE_CONTEXT = Context(prec=40, rounding=ROUND_HALF_EVEN)
 CENT = Decimal("0.01")
+#: Every number perfcore reads or computes stays below ±10^15 (a quadrillion yuan or points):
+#: far beyond any real score or pay, and well inside the 40 digits of the engine's context,
+#: so rounding to cents can never overflow.
+MAX_MAGNITUDE = Decimal("1e15")
 ZERO = Decimal(0)
 ONE_HUNDRED = Decimal(100)
 
@@ -37,28 +42,40 @@ def D(value: Any) -> Decimal:  # noqa: N802 - the conventional short name, as in
     Decimal('0.3')
 
     Floats and booleans are refused with :class:`TypeError`: their value is not
-    the one written in the source document.
+    the one written in the source document.  NaN, infinities and numbers of
+    :data:`MAX_MAGNITUDE` or more are refused with :class:`ValueError`.
     """
     if isinstance(value, Decimal):
-        if not value.is_finite():
-            raise ValueError(f"not a finite number: {value!r}")
-        return value
-    if isinstance(value, bool):
+        result = value
+    elif isinstance(value, bool):
         raise TypeError(f"a boolean is not a number: {value!r}")
-    if isinstance(value, int):
-        return Decimal(value)
-    if isinstance(value, float):
+    elif isinstance(value, int):
+        if -MAX_INT < value < MAX_INT:
+            return Decimal(value)
+        raise ValueError(f"number too large: {_short(value)} (numbers must lie strictly within ±10^15)")
+    elif isinstance(value, float):
         raise TypeError(f"floats are not accepted, write the number as text or Decimal: {value!r}")
-    if isinstance(value, str):
+    elif isinstance(value, str):
         text = value.strip().replace(",", "") if "," in value else value.strip()
         try:
             result = Decimal(text)
         except InvalidOperation:
-            raise ValueError(f"not a number: {value!r}") from None
-        if not result.is_finite():
-            raise ValueError(f"not a finite number: {value!r}")
-        return result
-    raise TypeError(f"not a number: {value!r}")
+            raise ValueError(f"not a number: {_short(value)}") from None
+    else:
+        raise TypeError(f"not a number: {_short(value)}")
+    if not result.is_finite():
+        raise ValueError(f"not a finite number: {_short(value)}")
+    if result and result.adjusted() >= 15:
+        raise ValueError(f"number too large: {_short(value)} (numbers must lie strictly within ±10^15)")
+    return result
+
+
+MAX_INT = 10**15
+
+
+def _short(value: Any) -> str:
+    text = repr(value) if not isinstance(value, Decimal) else f"Decimal('{value}')"
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def round_score(value: Decimal) -> Decimal:

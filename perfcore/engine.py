@@ -8,13 +8,15 @@ ranking, flags).  Every number written into a result carries its reason.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from .decimals import ONE_HUNDRED, ZERO, D, engine_context, round_score
+from pydantic import ValidationError
+
+from .decimals import MAX_MAGNITUDE, ONE_HUNDRED, ZERO, D, engine_context, round_score
 from .decimals import show as fmt
 from .distribution import assign_cap, assign_forced, hamilton_counts
 from .errors import InputError, Problem
@@ -27,7 +29,7 @@ from .result import Evaluation, SubjectResult, SubperiodResult
 from .scheme import EventType, Indicator, RaterRole, Scheme, Worksheet, _default_aggregation
 from .yamlio import Document
 
-__all__ = ["evaluate", "screen"]
+__all__ = ["check_attribute", "check_event", "check_score", "evaluate", "screen"]
 
 
 class _Incomplete(Exception):
@@ -60,7 +62,10 @@ class _Compiled:
         self.params = scheme.parameter_values()
 
 
-_CACHE: dict[int, _Compiled] = {}
+#: Compiled schemes, most recently used last; bounded so that a long-running process (the
+#: Odoo addon) that sees many scheme versions does not keep every one of them.
+_CACHE: OrderedDict[int, _Compiled] = OrderedDict()
+_CACHE_SIZE = 32
 
 
 def _compiled(scheme: Scheme) -> _Compiled:
@@ -68,6 +73,10 @@ def _compiled(scheme: Scheme) -> _Compiled:
     if entry is None or entry.scheme is not scheme:
         entry = _Compiled(scheme)
         _CACHE[id(scheme)] = entry
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    else:
+        _CACHE.move_to_end(id(scheme))
     return entry
 
 
@@ -109,6 +118,7 @@ class _Binder:
         self.problems.append(self.doc.problem(path, message, value))
 
     def bind(self, subject: SubjectInput, path: tuple[Any, ...], period: Period | None) -> _Bound:
+        self.check_history(subject, path)
         attributes = self.bind_attributes(subject, path)
         scores, inputs = self.bind_scores(subject.scores, path + ("scores",), subject.id, sub=False)
         events = self.bind_events(subject.events, path + ("events",), subject.id, sub=False)
@@ -143,6 +153,13 @@ class _Binder:
         elif subject.kpis:
             self.problem(path + ("kpis",), f"scheme {self.c.scheme.id!r} has no KPI card", len(subject.kpis))
         return bound
+
+    def check_history(self, subject: SubjectInput, path: tuple[Any, ...]) -> None:
+        for index, entry in enumerate(subject.history):
+            try:
+                parse_period(entry.period)
+            except ValueError as exc:
+                self.problem(path + ("history", index, "period"), str(exc), entry.period)
 
     # attributes -------------------------------------------------------------------
     def bind_attributes(self, subject: SubjectInput, path: tuple[Any, ...]) -> dict[str, Any]:
@@ -328,6 +345,11 @@ class _Binder:
             if entry.count <= 0 or entry.count != entry.count.to_integral_value():
                 self.problem(here + ("count",), "count must be a whole number of at least 1", entry.count)
                 continue
+            most = etype.max_count or self.c.scheme.event_max_count
+            if entry.count > most:
+                self.problem(here + ("count",), f"count of event {entry.code!r} may be at most {most} in one entry",
+                             entry.count)
+                continue
             if (etype.note_required or self.c.scheme.event_note_required) and not (entry.note or "").strip():
                 self.problem(here + ("note",), f"event {entry.code!r} requires a note (reason)", entry.note)
                 continue
@@ -346,6 +368,11 @@ class _Binder:
                 elif etype.range and not (etype.range[0] <= points <= etype.range[1]):
                     self.problem(here + ("points",), f"points of {entry.code!r} must lie within "
                                  f"{fmt(etype.range[0])}..{fmt(etype.range[1])}", points)
+                    continue
+                elif not etype.range and abs(points) > (etype.max_points or self.c.scheme.event_max_points):
+                    most = etype.max_points or self.c.scheme.event_max_points
+                    self.problem(here + ("points",), f"points of {entry.code!r} must lie within "
+                                 f"-{fmt(most)}..{fmt(most)} per occurrence", points)
                     continue
             elif points is not None:
                 self.problem(here + ("points",), f"event {entry.code!r} is a {etype.kind} event and takes no points", points)
@@ -399,19 +426,30 @@ class _Scorer:
         self.names = names
         self.deductions_raw = ZERO
         self.event_points = ZERO
+        #: What is being computed, for the reason of an error ("indicator 'quality'").
+        self.where = ""
 
     def formula(self, source: str, extra: Mapping[str, Any] | None = None) -> Any:
         names = {**self.names, **extra} if extra else self.names
         try:
             return self.c.formula(source)(names)
         except FormulaError as exc:
-            raise _Incomplete(str(exc)) from None
+            raise _Incomplete(f"{self.where}: {exc}" if self.where else str(exc)) from None
+
+    def number(self, source: str, extra: Mapping[str, Any] | None = None) -> Decimal:
+        """A formula that must give a number within perfcore's bounds."""
+        value = self.formula(source, extra)
+        try:
+            return D(value)
+        except (TypeError, ValueError) as exc:
+            raise _Incomplete(f"{self.where}: formula {source!r} gives {exc}") from None
 
     # indicators ------------------------------------------------------------------------
     def indicator(self, indicator: Indicator, scores: dict[str, Any], events: list[_Event], prefix: str = "") -> Decimal:
         code = indicator.code
         label = f"{indicator.name} {code}".strip()
         source = indicator.resolved_source
+        self.where = f"indicator {prefix}{code!r}"
         low, high = indicator.resolved_scale
         children: dict[str, Decimal] = {}
         if code in scores and source in ("given", "given_or_items", "given_or_formula"):
@@ -429,7 +467,7 @@ class _Scorer:
             assert indicator.formula is not None
             for item in indicator.items:
                 children[item.code] = self.indicator(item, scores, events, prefix)
-            value = D(self.formula(indicator.formula, children))
+            value = self.number(indicator.formula, children)
             how = f"= {indicator.formula}"
         elif source == "subperiod_mean":
             if "subperiod_mean" not in self.names:
@@ -499,7 +537,8 @@ class _Scorer:
                                       f"{role.replace_with or 'replacement'} score to replace it")
         weights: dict[str, Decimal] = {}
         for role in roles:
-            weights[role.code] = D(self.formula(role.weight)) * ONE_HUNDRED if isinstance(role.weight, str) else role.weight
+            self.where = f"weight of rater {role.code!r} of indicator {prefix}{code!r}"
+            weights[role.code] = self.number(role.weight) * ONE_HUNDRED if isinstance(role.weight, str) else role.weight
         present = {k: w for k, w in weights.items() if k in scores}
         for role in roles:
             if role.code not in scores and weights[role.code] != 0:
@@ -748,6 +787,49 @@ def _problem_at(document: Document, path: str, message: str) -> Problem:
     return document.problem(tuple(keys), message)
 
 
+def check_score(scheme: Scheme, code: str, value: Any, rater: str | None = None, *,
+                subperiod: bool = False) -> list[Problem]:
+    """Problems of one entered score or input, checked as :func:`evaluate` binds it: known code
+    and rater, a finite number within the indicator's scale or the input's bounds.  ``[]`` when it fits.
+
+    >>> from perfcore import load_preset
+    >>> [p.message for p in check_score(load_preset("nursing"), "patient", 250, "patient")]
+    ["score of 'patient' out of its scale 0..100"]
+    """
+    problems: list[Problem] = []
+    binder = _Binder(_compiled(scheme), Document(None, None), problems)
+    binder.bind_scores({code: {rater: value} if rater else value}, ("scores",), "", sub=subperiod)
+    return problems
+
+
+def check_event(scheme: Scheme, code: str, count: Any = 1, points: Any = None, note: str | None = None, *,
+                subperiod: bool = False) -> list[Problem]:
+    """Problems of one 加减分 ledger entry (known code, count and points within bounds, note)."""
+    document = Document(None, None)
+    entry = {"code": code, "count": count, "note": note, **({"points": points} if points is not None else {})}
+    try:
+        parsed = EventInput.model_validate(entry)
+    except ValidationError as exc:
+        return [document.problem(tuple(e["loc"]), e["msg"].removeprefix("Value error, "), e.get("input"))
+                for e in exc.errors(include_url=False)]
+    problems: list[Problem] = []
+    _Binder(_compiled(scheme), document, problems).bind_events([parsed], (), "", sub=subperiod)
+    return problems
+
+
+def check_attribute(scheme: Scheme, code: str, value: Any) -> list[Problem]:
+    """Problems of one attribute value: a declared attribute, of its type, allowed value and bounds."""
+    c = _compiled(scheme)
+    document = Document(None, None)
+    spec = c.attributes.get(code)
+    if spec is None:
+        return [document.problem((code,), f"unknown attribute for scheme {scheme.id!r} "
+                                 f"(known: {', '.join(sorted(c.attributes)) or 'none'})", code)]
+    problems: list[Problem] = []
+    _Binder(c, document, problems).typed(spec.type, value, (code,), spec.values, spec.min, spec.max)
+    return problems
+
+
 def screen(scheme: Scheme, period_input: PeriodInput | Document | Mapping[str, Any]) -> dict[str, str | None]:
     """Eligibility only (no scores needed): subject id → exclusion reason, or None when appraised.
 
@@ -773,6 +855,11 @@ def screen(scheme: Scheme, period_input: PeriodInput | Document | Mapping[str, A
 def _check_facts(facts: Any, document: Document, problems: list[Problem], path: tuple[Any, ...] = ("facts",)) -> None:
     if isinstance(facts, float):
         problems.append(document.problem(path, "floats are not accepted, write the number as text", facts))
+    elif isinstance(facts, (int, Decimal)) and not isinstance(facts, bool):
+        try:
+            D(facts)
+        except ValueError as exc:
+            problems.append(document.problem(path, str(exc), facts))
     elif isinstance(facts, dict):
         for key, value in facts.items():
             _check_facts(value, document, problems, path + (key,))
@@ -810,7 +897,8 @@ def _score_subject(c: _Compiled, b: _Bound, period: Period) -> SubjectResult:
         return result
     try:
         for name, source in c.scheme.variables.items():
-            names[name] = D(scorer.formula(source))
+            scorer.where = f"variable {name!r}"
+            names[name] = scorer.number(source)
             result.add("input", name, names[name], f"{name} = {source} = {fmt(names[name])}")
         _score_subperiods(c, b, scorer)
         total = scorer.score(b.scores, b.events)
@@ -824,6 +912,9 @@ def _score_subject(c: _Compiled, b: _Bound, period: Period) -> SubjectResult:
             result.flag(f"veto:{veto.type.code}", f"veto (一票否决) {veto.type.name or veto.type.code}"
                         + (f" — {veto.note}" if veto.note else ""))
         names["vetoed"] = result.vetoed
+        if total is not None and abs(total) >= MAX_MAGNITUDE:
+            raise _Incomplete(f"total {fmt(total)} out of range (numbers must lie strictly within ±10^15)")
+        scorer.where = "grade"
         if total is not None:
             result.total_exact = total
             result.total = round_score(total)
@@ -838,6 +929,13 @@ def _score_subject(c: _Compiled, b: _Bound, period: Period) -> SubjectResult:
         result.grade = result.band_grade = grade
         result.grade_label = c.grade_labels.get(grade) if grade else None
         names["grade"] = grade
+    except (ArithmeticError, RecursionError) as exc:
+        # A safety net: bounded inputs and formulas should never get here.
+        reason = f"{scorer.where or 'scoring'}: arithmetic out of range ({type(exc).__name__})"
+        result.status = "incomplete"
+        result.excluded_reason = reason
+        result.total = result.total_exact = result.grade = result.band_grade = None
+        result.flag("incomplete", reason)
     except _Incomplete as exc:
         result.status = "incomplete"
         result.excluded_reason = str(exc)

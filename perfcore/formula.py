@@ -20,7 +20,15 @@ from simpleeval import InvalidExpression, NameNotDefined, SimpleEval
 
 from .decimals import D, engine_context
 
-__all__ = ["FUNCTIONS", "Formula", "FormulaError", "compile_formula"]
+__all__ = ["FUNCTIONS", "MAX_FORMULA_DEPTH", "MAX_FORMULA_LENGTH", "Formula", "FormulaError", "compile_formula"]
+
+#: The longest formula of the presets has about 120 characters; 2,000 leave room and keep
+#: evaluation cheap.
+MAX_FORMULA_LENGTH = 2000
+#: Nesting of the formula's syntax tree (a sum of n terms written with + nests n deep); the
+#: presets need 12.  Much deeper trees exhaust Python's stack when parsed or evaluated (5,000
+#: unary minus signs did), so they are refused at load.
+MAX_FORMULA_DEPTH = 100
 
 
 class FormulaError(ValueError):
@@ -180,6 +188,10 @@ class Formula:
             raise FormulaError(self.source, f"no value for {exc.name!r}") from None
         except (DivisionByZero, ZeroDivisionError, InvalidOperation):
             raise FormulaError(self.source, "division by zero or invalid arithmetic") from None
+        except ArithmeticError as exc:  # decimal.Overflow and the other decimal signals
+            raise FormulaError(self.source, f"arithmetic out of range ({type(exc).__name__})") from None
+        except RecursionError:
+            raise FormulaError(self.source, "nested too deeply to evaluate") from None
         except (InvalidExpression, KeyError, TypeError, ValueError) as exc:
             raise FormulaError(self.source, f"cannot be evaluated: {exc}") from None
 
@@ -187,12 +199,21 @@ class Formula:
 def compile_formula(source: str, known_names: Iterable[str] | None = None) -> Formula:
     """Parse and check ``source``; raise :class:`FormulaError` naming the position."""
     if not isinstance(source, str) or not source.strip():
-        raise FormulaError(str(source), "empty formula")
+        raise FormulaError(str(source)[:80], "empty formula")
     text = source.strip()
+    if len(text) > MAX_FORMULA_LENGTH:
+        raise FormulaError(text[:60] + "…", f"{len(text):,} characters long; a formula may have at most "
+                           f"{MAX_FORMULA_LENGTH:,}")
     try:
         tree = ast.parse(text, mode="eval")
     except SyntaxError as exc:
         raise FormulaError(text, f"syntax error: {exc.msg}", exc.offset) from None
+    except (RecursionError, MemoryError):
+        raise FormulaError(text[:60] + "…", f"nested more than {MAX_FORMULA_DEPTH} levels deep") from None
+    depth = _depth(tree.body)
+    if depth > MAX_FORMULA_DEPTH:
+        raise FormulaError(text[:60] + ("…" if len(text) > 60 else ""),
+                           f"nested {depth} levels deep; at most {MAX_FORMULA_DEPTH} are allowed")
     known = set(known_names) if known_names is not None else None
     names: set[str] = set()
     for node in ast.walk(tree):
@@ -212,13 +233,26 @@ def compile_formula(source: str, known_names: Iterable[str] | None = None) -> Fo
             if known is not None and node.id not in known and node.id not in ("True", "False"):
                 raise FormulaError(text, f"unknown name {node.id!r}", column)
         elif isinstance(node, ast.Constant):
-            if isinstance(node.value, float):
-                node.value = Decimal(ast.get_source_segment(text, node) or repr(node.value))
-            elif isinstance(node.value, int) and not isinstance(node.value, bool):
-                node.value = Decimal(node.value)
+            if isinstance(node.value, (float, int)) and not isinstance(node.value, bool):
+                written = ast.get_source_segment(text, node) or repr(node.value)
+                try:
+                    node.value = D(written if isinstance(node.value, float) else node.value)
+                except ValueError as exc:
+                    raise FormulaError(text, f"literal {written}: {exc}", column) from None
             elif node.value is not None and not isinstance(node.value, (str, bool)):
                 raise FormulaError(text, f"literal {node.value!r} is not allowed", column)
     return Formula(text, tree.body, frozenset(names))
+
+
+def _depth(tree: ast.AST) -> int:
+    """Depth of the syntax tree, walked without recursion."""
+    deepest = 0
+    stack = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    return deepest
 
 
 def _is_called(tree: ast.AST, name: ast.Name) -> bool:

@@ -43,14 +43,21 @@ class PayError(Exception):
 def _evaluate(formula: Callable[[str], Any], source: str, names: dict[str, Any], what: str,
               number: bool = False) -> Any:
     """Evaluate a pay formula; a failure names the formula and the names that had no value."""
-    try:
-        value = formula(source)(names)
-        return D(value) if number else value
-    except (FormulaError, TypeError, ValueError) as exc:
+    def failure(detail: str) -> PayError:
         missing = sorted(n for n in formula(source).names if names.get(n, 0) is None)
         hint = f" (no value for {', '.join(repr(m) for m in missing)})" if missing else ""
-        detail = str(exc) if isinstance(exc, FormulaError) else f"formula {source!r}: not a number ({exc})"
-        raise PayError(f"{what}: {detail}{hint}") from None
+        return PayError(f"{what}: {detail}{hint}")
+
+    try:
+        value = formula(source)(names)
+    except (FormulaError, TypeError, ValueError, ArithmeticError) as exc:
+        raise failure(str(exc) if isinstance(exc, FormulaError) else f"formula {source!r}: {type(exc).__name__}") from None
+    if not number:
+        return value
+    try:
+        return D(value)
+    except (TypeError, ValueError) as exc:
+        raise failure(f"formula {source!r} gives {exc}") from None
 
 
 def pay_stage(scheme: Scheme, period_kind: str, subjects: Sequence[PayContext],
@@ -75,6 +82,9 @@ def pay_stage(scheme: Scheme, period_kind: str, subjects: Sequence[PayContext],
             _subject_pay(scheme, subject, components, splits, formula)
         except PayError as exc:
             problems.append((subject.path, f"subject {subject.result.id!r}: {exc}"))
+        except ArithmeticError as exc:  # a safety net: bounded numbers should never get here
+            problems.append((subject.path, f"subject {subject.result.id!r}: pay arithmetic out of range "
+                             f"({type(exc).__name__})"))
     return problems
 
 

@@ -16,7 +16,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 
 from .decimals import D
 from .errors import InputError, Problem
-from .yamlio import Document, load_document
+from .yamlio import PERIOD_MAX_BYTES, Document, load_document
 
 __all__ = [
     "EventInput",
@@ -175,4 +175,4 @@ def parse_period_input(source: Document | Mapping[str, Any] | PeriodInput) -> tu
 
 
 def load_period_input(path: str | Path) -> tuple[PeriodInput, Document]:
-    return parse_period_input(load_document(path))
+    return parse_period_input(load_document(path, max_bytes=PERIOD_MAX_BYTES))

@@ -220,6 +220,11 @@ class EventType(_Model):
     cap: Num | None = None
     note_required: bool = False
     scope: Literal["period", "subperiod", "both"] = "period"
+    #: Most occurrences one ledger entry may count; default: the scheme's ``event_max_count``.
+    max_count: int | None = Field(default=None, ge=1)
+    #: Largest points (either sign) one occurrence of a free event may give; default: the
+    #: scheme's ``event_max_points``.  Ranged events are bounded by their range.
+    max_points: Num | None = None
 
 
 class Grade(_Model):
@@ -400,6 +405,9 @@ class Scheme(_Model):
     direct_total: Code | None = None
     events: list[EventType] = []
     event_note_required: bool = False
+    #: Bounds of one ledger entry for events that do not set their own.
+    event_max_count: int = Field(default=100, ge=1)
+    event_max_points: Num = Decimal(100)
     veto_grade: Code | None = None
     grades: list[Grade] = []
     grade_caps: list[GradeCap] = []
@@ -634,6 +642,11 @@ def check_scheme(scheme: Scheme) -> list[Issue]:
             out.append((path, f"pay-percent event {event.code!r} needs a percent", event.code))
         if event.cap is not None and event.cap < 0:
             out.append((path + ("cap",), "a cap is a non-negative number", event.cap))
+        if event.max_points is not None and event.max_points <= 0:
+            out.append((path + ("max_points",), "max_points is a positive number", event.max_points))
+
+    if scheme.event_max_points <= 0:
+        out.append((("event_max_points",), "event_max_points is a positive number", scheme.event_max_points))
 
     # grades ----------------------------------------------------------------------
     grade_codes = [g.code for g in scheme.grades]

@@ -109,7 +109,51 @@ CASES = [
     ("not-a-mapping", "nursing", "p.yaml", "- just\n- a list\n", [], ["a period file must be a mapping"]),
     ("unknown-parameter-override", "nursing", "p.yaml", period(NURSE), ["--param", "colour=blue"],
      ["no parameter named 'colour'"]),
+    # -- hostile or absurd input: refused with a clean message, never a traceback (issue 10) --
+    ("nan-score", "nursing", "p.yaml", period(NURSE.replace("patient: 90", "patient: .nan")), [],
+     ["p.yaml:3: subjects[0].scores.patient", "infinite or NaN"]),
+    ("nan-in-json", "nursing", "p.json",
+     '{"period": "2024-05", "subjects": [{"id": "N1", "attributes": {"title": "nurse", "post": "ward_day", '
+     '"bonus_base": 1000}, "scores": {"head_nurse": NaN, "nursing_dept": 90, "patient": 90}}]}', [],
+     ["subjects[0].scores.head_nurse", "infinite or NaN"]),
+    ("huge-score", "nursing", "p.yaml", period(NURSE.replace("patient: 90", "patient: 1e308")), [],
+     ["subjects[0].scores.patient", "number too large", "±10^15"]),
+    ("huge-attribute", "nursing", "p.yaml", period(NURSE.replace("bonus_base: 1000", "bonus_base: 1e39")), [],
+     ["subjects[0].attributes.bonus_base", "number too large"]),
+    ("huge-event-count", "nursing", "p.yaml",
+     period(NURSE.replace("}}", "}, events: [{code: praise, count: 2147483648}]}")), [],
+     ["subjects[0].events[0].count", "at most 100 in one entry", "2147483648"]),
+    ("free-event-points-beyond-bound", "company-monthly", "p.yaml",
+     period("  - {id: E, scores: {score: 80}, events: [{code: other, points: 5000, note: x}]}\n"), [],
+     ["subjects[0].events[0].points", "within -100..100", "5000"]),
+    ("history-period-not-a-period", "company-monthly", "p.yaml",
+     period("  - {id: E, scores: {score: 80}, history: [{period: June, total: 80}]}\n"), [],
+     ["subjects[0].history[0].period", "'June' is not one of"]),
+    ("yaml-alias-bomb", "nursing", "p.yaml",
+     'a: &a ["x", "x", "x", "x", "x", "x", "x", "x", "x"]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n'
+     'c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n' + period(NURSE), [],
+     ["p.yaml:1", "anchors and aliases are not allowed", "&a"]),
+    ("yaml-nested-too-deep", "nursing", "p.yaml", period(NURSE) + "x: " + "[" * 200 + "]" * 200 + "\n", [],
+     ["nested more than 64 levels deep"]),
+    ("formula-too-long", "scheme", "s.yaml",
+     GOOD_SCHEME + "variables:\n  v: \"" + "-" * 5000 + "1\"\n", [],
+     ["variables.v", "5,001 characters long", "at most 2,000"]),
+    ("formula-nested-too-deep", "scheme", "s.yaml",
+     GOOD_SCHEME + "variables:\n  v: \"" + "-" * 300 + "1\"\n", [],
+     ["variables.v", "nested 301 levels deep", "at most 100"]),
+    ("formula-literal-overflows", "scheme", "s.yaml",
+     GOOD_SCHEME + "variables:\n  v: \"a * 1e999999\"\n", [],
+     ["variables.v", "literal 1e999999", "number too large"]),
+    ("formula-result-overflows", "scheme-pay", "p.yaml",
+     period("  - {id: P, scores: {a: 80, b: 90}}\n"), [],
+     ["subjects[0]", "subject 'P'", "pay component bonus", "number too large"]),
 ]
+
+OVERFLOWING_PAY_SCHEME = GOOD_SCHEME + """\
+pay:
+  components:
+    - {code: bonus, formula: "total * 1e14 * 1e14"}
+"""
 
 NURSE_PAY = {"title": "nurse", "post": "ward_day", "bonus_base": 1000}
 
@@ -134,9 +178,10 @@ def test_bad_input_exits_2_naming_the_field(cli, tmp_path, case):
     if scheme == "scheme":
         result = cli("validate", target)
     else:
-        if scheme == "scheme+input":
-            scheme_file = tmp_path / "required.yaml"
-            scheme_file.write_text(REQUIRED_RATER_SCHEME, encoding="utf-8")
+        if scheme in ("scheme+input", "scheme-pay"):
+            scheme_file = tmp_path / "scheme.yaml"
+            scheme_file.write_text(REQUIRED_RATER_SCHEME if scheme == "scheme+input" else OVERFLOWING_PAY_SCHEME,
+                                   encoding="utf-8")
             scheme = scheme_file
         result = cli("evaluate", scheme, target, "--format", "json", *extra)
     assert result.exit_code == 2, result.output
@@ -186,3 +231,70 @@ def test_floats_from_python_are_refused():
         evaluate(load_preset("nursing"), {"period": "2024-05", "subjects": [
             {"id": "N1", "attributes": NURSE_PAY, "scores": {"head_nurse": 90, "nursing_dept": 90, "patient": 90.5}}]})
     assert "subjects[0].scores.patient" in str(info.value) and "floats are not accepted" in str(info.value)
+
+
+def test_scheme_file_over_one_mebibyte_is_refused_unread(cli, tmp_path):
+    """A scheme of more than 1 MiB is refused by size (a 50 MB scheme was accepted before)."""
+    target = tmp_path / "big.yaml"
+    target.write_text(GOOD_SCHEME + "# " + "x" * (1024 * 1024) + "\n", encoding="utf-8")
+    result = cli("validate", target)
+    assert result.exit_code == 2, result.output
+    assert "big.yaml" in result.stderr and "at most 1,048,576 bytes" in result.stderr
+    from perfcore import FileError, load_scheme
+
+    with pytest.raises(FileError, match="at most 1,048,576 bytes"):
+        load_scheme(target)
+
+
+def test_period_file_limit_is_separate_and_checked_before_reading(tmp_path):
+    """Period files may be larger than schemes (every subject of a period) but are bounded too."""
+    from perfcore import FileError
+    from perfcore.yamlio import PERIOD_MAX_BYTES, SCHEME_MAX_BYTES, load_document, parse_text
+
+    assert PERIOD_MAX_BYTES > SCHEME_MAX_BYTES
+    target = tmp_path / "p.yaml"
+    target.write_text(period(NURSE) + "#" + "x" * 5000 + "\n", encoding="utf-8")
+    with pytest.raises(FileError, match="at most 4,096 bytes"):
+        load_document(target, max_bytes=4096)
+    with pytest.raises(FileError, match="at most 4,096 bytes"):
+        parse_text("x: " + "汉" * 2000, "t.yaml", max_bytes=4096)  # counted in UTF-8 bytes, not characters
+
+
+def test_alias_bomb_is_refused_before_expansion():
+    """Seven levels of nine aliases (9^7 ≈ 4.8 million strings) are refused at the first anchor."""
+    import time
+    import tracemalloc
+
+    from perfcore import FileError
+    from perfcore.yamlio import parse_text
+
+    levels = ['l0: &l0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    levels += [f"l{i}: &l{i} [" + ", ".join([f"*l{i - 1}"] * 9) + "]" for i in range(1, 8)]
+    text = "\n".join(levels) + "\n"
+    tracemalloc.start()
+    started = time.perf_counter()
+    with pytest.raises(FileError) as info:
+        parse_text(text, "bomb.yaml")
+    elapsed = time.perf_counter() - started
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert "bomb.yaml:1" in str(info.value) and "anchors and aliases are not allowed" in str(info.value)
+    # generous bounds (the bomb took 8 s and 1.1 GB before); these are not timing goals
+    assert elapsed < 2 and peak < 10 * 1024 * 1024
+
+
+def test_arithmetic_out_of_range_while_scoring_names_subject_and_indicator():
+    """A formula indicator that overflows makes its subject incomplete, naming the indicator."""
+    from perfcore import evaluate, parse_scheme
+
+    scheme = parse_scheme({"id": "big", "title": "big", "periods": ["month"],
+                           "inputs": [{"code": "x"}],
+                           "indicators": [{"code": "a", "weight": 50, "formula": "x * 1e14 * 1e14"},
+                                          {"code": "b", "weight": 50}]})
+    evaluation = evaluate(scheme, {"period": "2024-05", "subjects": [
+        {"id": "S1", "scores": {"x": 5, "b": 70}}, {"id": "S2", "scores": {"x": 0, "b": 70}}]})
+    s1, s2 = evaluation.results
+    assert s1.status == "incomplete"
+    assert "indicator 'a'" in s1.excluded_reason and "number too large" in s1.excluded_reason
+    # S2: a = 0 × 10^28 = 0; total = 0 × 50% + 70 × 50% = 35
+    assert (s2.status, str(s2.total)) == ("scored", "35.00")

@@ -1,0 +1,54 @@
+"""perfcore's checks of one entered value (what the Odoo addon validates at entry)."""
+
+from __future__ import annotations
+
+from perfcore import check_attribute, check_event, check_score, load_preset
+
+NURSING = load_preset("nursing")
+
+
+def messages(problems):
+    return [p.message for p in problems]
+
+
+def test_score_within_scale_fits():
+    assert check_score(NURSING, "patient", 90, "patient") == []
+    assert check_score(NURSING, "nd_failing_cases", 2) == []
+
+
+def test_score_outside_scale_names_indicator_and_scale():
+    assert messages(check_score(NURSING, "patient", 250, "patient")) == ["score of 'patient' out of its scale 0..100"]
+
+
+def test_non_finite_and_huge_scores_refused():
+    assert "not a finite number" in messages(check_score(NURSING, "patient", "NaN", "patient"))[0]
+    assert "number too large" in messages(check_score(NURSING, "patient", "1e308", "patient"))[0]
+
+
+def test_unknown_code_or_rater():
+    assert "unknown score code" in messages(check_score(NURSING, "charm", 5))[0]
+    assert "unknown rater for indicator 'patient'" in messages(check_score(NURSING, "patient", 90, "boss"))[0]
+
+
+def test_event_bounds():
+    assert check_event(NURSING, "praise", 3) == []
+    assert messages(check_event(NURSING, "praise", 2**31)) == ["count of event 'praise' may be at most 100 in one entry"]
+    assert "unknown event code" in messages(check_event(NURSING, "bribe"))[0]
+    assert "whole number" in messages(check_event(NURSING, "praise", "1.5"))[0]
+
+
+def test_event_max_count_per_type_overrides_the_scheme_default():
+    from perfcore import parse_scheme
+
+    scheme = parse_scheme({"id": "ev", "title": "ev", "periods": ["month"], "event_max_count": 5,
+                           "indicators": [{"code": "a", "weight": 100}],
+                           "events": [{"code": "late", "points": -1, "max_count": 31}, {"code": "praise", "points": 2}]})
+    assert check_event(scheme, "late", 31) == []
+    assert messages(check_event(scheme, "praise", 6)) == ["count of event 'praise' may be at most 5 in one entry"]
+
+
+def test_attribute_checks():
+    assert check_attribute(NURSING, "title", "nurse") == []
+    assert "not one of" in messages(check_attribute(NURSING, "title", "chief"))[0]
+    assert "number too large" in messages(check_attribute(NURSING, "bonus_base", "1e39"))[0]
+    assert "unknown attribute" in messages(check_attribute(NURSING, "hair", "red"))[0]
