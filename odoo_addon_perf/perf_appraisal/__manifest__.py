@@ -14,6 +14,7 @@
         "security/ir.model.access.csv",
         "security/perf_rules.xml",
         "data/perf_data.xml",
+        "wizards/perf_reason_wizard_views.xml",
         "views/perf_appraisal_views.xml",
         "views/perf_cycle_views.xml",
         "views/perf_scheme_views.xml",

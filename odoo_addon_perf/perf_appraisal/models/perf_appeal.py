@@ -1,27 +1,35 @@
 import datetime
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
+
+from .perf_workflow_mixin import in_workflow, workflow
 
 APPEAL_DAYS = 7          # 000 篇四: appeal within 7 days of publication
 ANSWER_WORKING_DAYS = 5  # HR answers within 5 working days
 
 
 class PerfAppeal(models.Model):
+    """An appraisee's appeal (申诉).  Filed by the appraisee, dated by the server, answered by HR
+    (not about their own appraisal); the answer typed in the form is what the buttons record."""
+
     _name = "perf.appeal"
     _description = "Appraisal Appeal"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "perf.workflow.mixin"]
     _order = "date_filed desc, id desc"
+    _perf_workflow_fields = frozenset({"state", "date_filed", "date_answered", "overdue_flagged", "answered_by_id"})
 
     appraisal_id = fields.Many2one("perf.appraisal", required=True, ondelete="cascade", index=True)
     employee_id = fields.Many2one(related="appraisal_id.employee_id", store=True, index=True)
     user_id = fields.Many2one(related="appraisal_id.user_id", store=True)
+    department_id = fields.Many2one(related="appraisal_id.department_id", store=True, index=True)
     company_id = fields.Many2one(related="appraisal_id.company_id", store=True, index=True)
     date_filed = fields.Date(required=True, default=fields.Date.context_today, readonly=True)
     reason = fields.Text(required=True)
     state = fields.Selection([("submitted", "Submitted"), ("upheld", "Upheld"), ("rejected", "Rejected")],
                              default="submitted", required=True, tracking=True)
-    response = fields.Text(tracking=True)
+    response = fields.Text(tracking=True, help="HR's answer; the appraisee reads it once the appeal is answered.")
+    answered_by_id = fields.Many2one("res.users", readonly=True)
     date_answered = fields.Date(readonly=True)
     deadline = fields.Date(compute="_compute_deadline", store=True,
                            help="5 working days after filing, by the company's working calendar.")
@@ -52,16 +60,64 @@ class PerfAppeal(models.Model):
                 raise ValidationError(self.env._("The appeal window closed on %(day)s (7 days after publication on %(pub)s).",
                                                  day=last_day, pub=published))
 
+    # -- CRUD -----------------------------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        if in_workflow():
+            return super().create(vals_list)
+        today = fields.Date.context_today(self)
+        for vals in vals_list:
+            if vals.get("response"):
+                raise AccessError(self.env._("HR answers an appeal after it is filed."))
+            vals["date_filed"] = today  # the server's date, whatever the client sends
+        for vals in vals_list:
+            appraisal = self.env["perf.appraisal"].browse(vals.get("appraisal_id")).sudo()
+            if not self.env.su and appraisal.user_id != self.env.user and not self._perf_is_officer():
+                raise AccessError(self.env._("Only the appraisee (or HR on their behalf) files an appeal."))
+        with workflow():
+            return super().create(vals_list)
+
+    def write(self, vals):
+        if not in_workflow():
+            self._perf_refuse_workflow_fields(vals)
+            names = set(vals)
+            if names - {"reason", "response"}:
+                raise AccessError(self.env._("%(fields)s of an appeal cannot be edited.",
+                                             fields=", ".join(sorted(names - {"reason", "response"}))))
+            if any(appeal.state != "submitted" for appeal in self):
+                raise UserError(self.env._("An answered appeal is closed."))
+            if "reason" in names and not self.env.su and any(a.user_id != self.env.user for a in self):
+                raise AccessError(self.env._("Only the appraisee changes the reason of an appeal."))
+            if "response" in names:
+                self._check_may_answer()
+        return super().write(vals)
+
+    def _check_may_answer(self):
+        self._perf_check_officer(self.env._("answer appeals"))
+        if not self.env.su and any(appeal.user_id == self.env.user for appeal in self):
+            raise AccessError(self.env._("Nobody answers an appeal about their own appraisal."))
+
+    # -- workflow -------------------------------------------------------------------------------------
     def _answer(self, state, response):
+        self._check_may_answer()
+        self.check_access("write")
         for appeal in self:
             if appeal.state != "submitted":
                 raise UserError(self.env._("This appeal is already answered."))
-        self.write({"state": state, "response": response or False, "date_answered": fields.Date.context_today(self)})
+            if not (response or appeal.response or "").strip():
+                raise UserError(self.env._("Write the answer (Response) before %s the appeal.",
+                                           self.env._("upholding") if state == "upheld" else self.env._("rejecting")))
+        values = {"state": state, "date_answered": fields.Date.context_today(self), "answered_by_id": self.env.uid}
+        if response:  # the answer typed in the form is kept when the button passes none
+            values["response"] = response
+        with workflow():
+            self.sudo().write(values)
 
     def action_uphold(self, response=None):
-        """Upheld: the appraisal reopens for re-rating and re-computation."""
+        """Upheld: the appraisal reopens for re-rating; it is published again after a new computation."""
         self._answer("upheld", response)
-        self.appraisal_id.sudo().write({"state": "rating", "reopened": True})
+        with workflow():
+            self.appraisal_id.sudo().write({"state": "rating", "reopened": True, "rerated": False})
         return True
 
     def action_reject(self, response=None):
@@ -71,10 +127,15 @@ class PerfAppeal(models.Model):
     @api.model
     def _flag_overdue(self):
         today = fields.Date.context_today(self)
-        overdue = self.search([("state", "=", "submitted"), ("deadline", "<", today), ("overdue_flagged", "=", False)])
+        overdue = self.sudo().search([("state", "=", "submitted"), ("deadline", "<", today),
+                                      ("overdue_flagged", "=", False)])
         officer = self.env.ref("perf_appraisal.group_perf_officer").users[:1]
         for appeal in overdue:
             appeal.activity_schedule("mail.mail_activity_data_todo", user_id=(officer or self.env.user).id,
                                      date_deadline=today, summary=self.env._("Overdue appeal: answer was due %s", appeal.deadline))
-        overdue.write({"overdue_flagged": True})
+        with workflow():
+            overdue.write({"overdue_flagged": True})
         return overdue
+
+    def _perf_private_user(self):
+        return self.sudo().user_id

@@ -5,16 +5,29 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 from .perf_cycle import CYCLE_STATES
+from .perf_workflow_mixin import in_workflow, workflow
 
 DONE_STATES = ("published", "closed")
+
+# What may be edited outside the workflow, and by whom (see readme/CONFIGURE.md, "Trust model").
+OFFICER_FIELDS = frozenset({"grade_override", "override_reason", "group_name", "superior_user_id", "skip_user_id"})
+INTERVIEW_FIELDS = frozenset({"interview_date", "interview_notes"})
+# one2many lines: perf.score and perf.appraisal.attribute check who may change what
+LINE_FIELDS = frozenset({"score_ids", "attribute_ids"})
 
 
 class PerfAppraisal(models.Model):
     _name = "perf.appraisal"
     _description = "Appraisal"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "perf.workflow.mixin"]
     _order = "cycle_id desc, group_name, rank, id"
     _rec_name = "subject_name"
+    _perf_workflow_fields = frozenset({
+        "cycle_id", "employee_id", "department_id", "state", "status", "status_reason", "total", "total_exact",
+        "grade", "grade_label", "band_grade", "rank", "flags", "pay_amount", "result_json", "confirmed", "approved",
+        "published_date", "reopened", "rerated", "results_stale", "employee_ack", "manager_ack", "flags_followed_up",
+        "appeal_ids", "pay_ids",
+    })
 
     cycle_id = fields.Many2one("perf.cycle", required=True, ondelete="cascade", index=True)
     scheme_id = fields.Many2one(related="cycle_id.scheme_id", store=True, index=True)
@@ -23,15 +36,25 @@ class PerfAppraisal(models.Model):
     period = fields.Char(related="cycle_id.period", store=True)
     period_start = fields.Date(related="cycle_id.date_from", store=True)
     employee_id = fields.Many2one("hr.employee", index=True, ondelete="restrict")
-    department_id = fields.Many2one("hr.department", index=True, help="The appraised unit, or the employee's department.")
+    department_id = fields.Many2one("hr.department", index=True,
+                                    help="The appraised unit, or the employee's department when the cycle started.")
     subject_name = fields.Char(compute="_compute_subject_name", store=True)
-    group_name = fields.Char(string="Group", help="Distribution and ranking group (ward, department …).")
+    group_name = fields.Char(string="Group", tracking=True,
+                             help="Distribution and ranking group (ward, department …).")
     user_id = fields.Many2one(related="employee_id.user_id", store=True, string="Appraisee User")
+    superior_user_id = fields.Many2one("res.users", string="Confirmed by", tracking=True, index=True,
+                                       help="The direct superior who confirms (直接上级确认) and holds the interview; "
+                                            "taken from the org chart when the cycle starts, HR may reassign.")
+    skip_user_id = fields.Many2one("res.users", string="Approved by", tracking=True,
+                                   help="The skip-level superior who approves (隔级上级承认); HR may reassign.")
     state = fields.Selection(CYCLE_STATES, default="running", required=True, tracking=True, index=True)
     status = fields.Selection([("pending", "Not computed"), ("scored", "Scored"), ("excluded", "Excluded"),
-                               ("incomplete", "Incomplete")], default="pending", readonly=True)
+                               ("incomplete", "Incomplete")], default="pending", readonly=True, tracking=True)
     status_reason = fields.Char(readonly=True)
-    score_ids = fields.One2many("perf.score", "appraisal_id", string="Scores")
+    results_stale = fields.Boolean(readonly=True, copy=False,
+                                   help="Scores, attributes or events changed since the results were computed.")
+    score_ids = fields.One2many("perf.score", "appraisal_id", string="Scores",
+                                groups="perf_appraisal.group_perf_manager")
     attribute_ids = fields.One2many("perf.appraisal.attribute", "appraisal_id", string="Attributes",
                                     help="A snapshot of the subject's attributes; edit here to override for this cycle.")
     total = fields.Float(digits=(16, 2), readonly=True, aggregator="avg")
@@ -51,6 +74,7 @@ class PerfAppraisal(models.Model):
     approved = fields.Boolean(readonly=True, tracking=True, copy=False)
     published_date = fields.Date(readonly=True, copy=False)
     reopened = fields.Boolean(readonly=True, copy=False)
+    rerated = fields.Boolean(readonly=True, copy=False, help="Inputs changed since the appraisal was reopened.")
     interview_date = fields.Date()
     interview_notes = fields.Text()
     employee_ack = fields.Boolean(string="Appraisee Acknowledged", readonly=True, tracking=True, copy=False)
@@ -89,91 +113,199 @@ class PerfAppraisal(models.Model):
 
     @api.depends("result_json")
     def _compute_breakdown_html(self):
+        e = html.escape
         for appraisal in self:
             data = json.loads(appraisal.sudo().result_json or "null")
             if not data:
                 appraisal.breakdown_html = False
                 continue
             rows = "".join(
-                f"<tr><td>{html.escape(line['kind'])}</td><td>{html.escape(line['code'])}</td>"
-                f"<td class='text-end'>{html.escape(line['value'] or '')}</td><td>{html.escape(line['reason'])}</td></tr>"
+                f"<tr><td>{e(line['kind'])}</td><td>{e(line['code'])}</td>"
+                f"<td class='text-end'>{e(line['value'] or '')}</td><td>{e(line['reason'])}</td></tr>"
                 for line in data["breakdown"] if not _hides_peer(line, appraisal))
             appraisal.breakdown_html = (
-                "<table class='table table-sm o_perf_breakdown'><thead><tr><th>" + self.env._("Step") + "</th><th>"
-                + self.env._("Code") + "</th><th>" + self.env._("Value") + "</th><th>" + self.env._("Reason") + "</th></tr></thead><tbody>"
-                + rows + "</tbody></table>")
+                "<table class='table table-sm o_perf_breakdown'><thead><tr><th>" + e(self.env._("Step")) + "</th><th>"
+                + e(self.env._("Code")) + "</th><th>" + e(self.env._("Value")) + "</th><th>" + e(self.env._("Reason"))
+                + "</th></tr></thead><tbody>" + rows + "</tbody></table>")
+
+    # -- the guard ---------------------------------------------------------------------------------
+    def write(self, vals):
+        if not in_workflow():
+            self._check_may_edit(set(vals))
+        return super().write(vals)
+
+    def _check_may_edit(self, names):
+        """Outside the workflow: HR's calibration and assignment fields, the superior's interview notes."""
+        self._perf_refuse_workflow_fields(names)
+        unknown = names - OFFICER_FIELDS - INTERVIEW_FIELDS - LINE_FIELDS
+        if unknown:
+            raise AccessError(self.env._("%(fields)s of an appraisal cannot be edited.",
+                                         fields=", ".join(sorted(unknown))))
+        if self.env.su:
+            return
+        if self.filtered(lambda a: a.user_id == self.env.user):
+            raise AccessError(self.env._("Nobody edits their own appraisal."))
+        officer = self._perf_is_officer()
+        if names & OFFICER_FIELDS:
+            if not officer:
+                raise AccessError(self.env._("Only HR calibrates grades, groups and approvers."))
+            if names & {"grade_override", "override_reason"} and any(a.state != "calibration" for a in self):
+                raise UserError(self.env._("A grade is overridden during calibration only."))
+            if "group_name" in names and any(a.state not in ("running", "rating") for a in self):
+                raise UserError(self.env._("The distribution group is fixed once the cycle is calibrated."))
+            if names & {"superior_user_id", "skip_user_id"} and any(a.state in ("approval",) + DONE_STATES
+                                                                     for a in self):
+                raise UserError(self.env._("Approvers are fixed once the appraisal is sent for approval."))
+        if names & INTERVIEW_FIELDS and not officer:
+            if any(a.superior_user_id != self.env.user for a in self):
+                raise AccessError(self.env._("Only the direct superior (or HR) records the interview."))
+
+    @api.constrains("superior_user_id", "skip_user_id")
+    def _check_approvers(self):
+        for appraisal in self:
+            if appraisal.user_id and appraisal.user_id in (appraisal.superior_user_id | appraisal.skip_user_id):
+                raise ValidationError(self.env._("%s cannot confirm or approve their own appraisal.",
+                                                 appraisal.subject_name))
+
+    def _check_not_own(self, action):
+        own = self.filtered(lambda a: a.user_id and a.user_id == self.env.user)
+        if own and not self.env.su:
+            raise AccessError(self.env._("Nobody may %(action)s their own appraisal (%(name)s).",
+                                         action=action, name=own[0].subject_name))
+
+    def _mark_inputs_changed(self):
+        """Scores, attributes or events changed: results are stale until computed again."""
+        appraisals = self.sudo()
+        with workflow():
+            appraisals.filtered(lambda a: not a.results_stale).write({"results_stale": True})
+            appraisals.filtered(lambda a: a.reopened and not a.rerated).write({"rerated": True})
 
     # -- ORM API for integrators and tests --------------------------------------------------
     def set_score(self, code, value, rater=None):
-        """Record a score: ``rater`` is a rater role code (e.g. 'superior') or None for plain inputs."""
+        """Record a score: ``rater`` is a rater role code (e.g. 'superior') or None for plain inputs.
+
+        The caller must own the line (its rater, the role owner, or HR for lines without a rater)."""
         self.ensure_one()
         lines = self.score_ids.filtered(lambda s: s.code == code and (s.rater_role or None) == rater)
         if not lines:
-            known = sorted({f"{s.code}/{s.rater_role}" if s.rater_role else s.code for s in self.score_ids})
-            raise UserError(self.env._("No score line %(code)s%(rater)s on %(name)s (lines: %(known)s).",
-                                       code=code, rater=f" rated by {rater}" if rater else "", name=self.subject_name,
-                                       known=", ".join(known)))
+            raise UserError(self.env._("No score line %(code)s%(rater)s on %(name)s that you may see.",
+                                       code=code, rater=f" rated by {rater}" if rater else "", name=self.subject_name))
         values = value if isinstance(value, (list, tuple)) else [value]
         for line, number in zip(lines, values):
             line.value = number
         if len(values) > len(lines):
             template = lines[0]
             for number in values[len(lines):]:
-                template.copy({"value": number, "rater_user_id": False})
+                template.copy({"rater_user_id": False}).value = number
         return True
 
     def set_attribute(self, code, value):
-        """Override one attribute for this appraisal only."""
+        """Override one attribute for this appraisal only (HR)."""
         self.ensure_one()
+        self._perf_check_officer(self.env._("override an appraisal's attributes"))
+        self.check_access("write")
         line = self.attribute_ids.filtered(lambda a: a.code == code)
         text = str(value).lower() if isinstance(value, bool) else str(value)
         if line:
             line.value = text
         else:
-            self.attribute_ids = [fields.Command.create({"code": code, "value": text})]
+            self.env["perf.appraisal.attribute"].create({"appraisal_id": self.id, "code": code, "value": text})
         return True
 
     # -- approval, interview -----------------------------------------------------------------
-    def _is_officer(self):
-        return self.env.user.has_group("perf_appraisal.group_perf_officer")
-
     def action_confirm(self):
         """The direct superior confirms (直接上级确认)."""
+        self._check_not_own(self.env._("confirm"))
+        officer = self._perf_is_officer()
         for appraisal in self:
-            if not (appraisal._is_officer() or appraisal.employee_id.parent_id.user_id == self.env.user):
+            if not (officer or appraisal.superior_user_id == self.env.user):
                 raise AccessError(self.env._("Only the direct superior (or HR) confirms %s.", appraisal.subject_name))
-        self.sudo().write({"confirmed": True})
+            if appraisal.state not in ("calibration", "approval"):
+                raise UserError(self.env._("%s is confirmed during calibration or approval.", appraisal.subject_name))
+            if appraisal.status not in ("scored", "excluded"):
+                raise UserError(self.env._("%s has no result to confirm yet.", appraisal.subject_name))
+        self.check_access("read")
+        with workflow():
+            self.sudo().write({"confirmed": True})
         return True
 
     def action_approve(self):
         """The skip-level superior (or HR) approves (隔级上级承认)."""
+        self._check_not_own(self.env._("approve"))
+        officer = self._perf_is_officer()
         for appraisal in self:
-            skip = appraisal.employee_id.parent_id.parent_id.user_id
-            if not (appraisal._is_officer() or skip == self.env.user):
+            if not (officer or appraisal.skip_user_id == self.env.user):
                 raise AccessError(self.env._("Only the skip-level superior (or HR) approves %s.", appraisal.subject_name))
+            if appraisal.state != "approval":
+                raise UserError(self.env._("%s is not waiting for approval.", appraisal.subject_name))
             if not appraisal.confirmed and appraisal.employee_id:
                 raise UserError(self.env._("%s is not confirmed by the direct superior yet.", appraisal.subject_name))
-        self.sudo().write({"approved": True})
+        self.check_access("read")
+        with workflow():
+            self.sudo().write({"approved": True})
         return True
 
     def action_acknowledge(self):
-        """The appraisee or the manager acknowledges the interview (面谈, signed by both)."""
+        """The appraisee or the superior acknowledges the interview (面谈, signed by both)."""
+        officer = self._perf_is_officer()
         for appraisal in self:
+            if appraisal.state not in DONE_STATES:
+                raise UserError(self.env._("The interview follows the publication of %s.", appraisal.subject_name))
             values = {}
-            if appraisal.employee_id.user_id == self.env.user:
+            if appraisal.user_id == self.env.user:
                 values["employee_ack"] = True
-            if appraisal.employee_id.parent_id.user_id == self.env.user or appraisal._is_officer():
+            elif appraisal.superior_user_id == self.env.user or officer:
                 values["manager_ack"] = True
             if not values:
-                raise AccessError(self.env._("Only the appraisee or the manager acknowledges the interview."))
-            appraisal.sudo().write(values)
+                raise AccessError(self.env._("Only the appraisee or the superior acknowledges the interview."))
+            with workflow():
+                appraisal.sudo().write(values)
         self.sudo().pay_ids._release_after_interview()
+        return True
+
+    def action_exclude(self, reason=None):
+        """HR takes an appraisal out of the cycle with a reason: no score, no quota seat, no pay."""
+        self._perf_check_officer(self.env._("exclude an appraisal"))
+        self._check_not_own(self.env._("exclude"))
+        self.check_access("write")
+        if not (reason or "").strip():
+            raise UserError(self.env._("Excluding an appraisal needs a reason."))
+        if any(a.state not in ("running", "rating", "calibration") for a in self):
+            raise UserError(self.env._("Only appraisals not yet sent for approval can be excluded."))
+        with workflow():
+            self.sudo().write({"status": "excluded", "status_reason": reason.strip(), "results_stale": True})
+        for appraisal in self:
+            appraisal.message_post(body=self.env._("Excluded from the cycle: %s", reason.strip()))
+        return True
+
+    def action_include(self):
+        """Undo an exclusion: the appraisal is scored again at the next computation."""
+        self._perf_check_officer(self.env._("include an appraisal again"))
+        self._check_not_own(self.env._("include"))
+        self.check_access("write")
+        if any(a.status != "excluded" or a.state not in ("running", "rating", "calibration") for a in self):
+            raise UserError(self.env._("Only an excluded appraisal of a running cycle can be included again."))
+        with workflow():
+            self.sudo().write({"status": "pending", "status_reason": False, "results_stale": True})
         return True
 
     def action_republish(self):
         """Publish a re-rated appraisal again after an upheld appeal."""
-        self.sudo().write({"state": "published", "reopened": False, "published_date": fields.Date.context_today(self)})
-        self._notify_published()
+        self._perf_check_officer(self.env._("publish an appraisal again"))
+        self._check_not_own(self.env._("publish"))
+        self.check_access("write")
+        for appraisal in self:
+            if not appraisal.reopened:
+                raise UserError(self.env._("%s was not reopened by an appeal.", appraisal.subject_name))
+            if not appraisal.rerated:
+                raise UserError(self.env._("%s was not re-rated since the appeal was upheld.", appraisal.subject_name))
+            if appraisal.results_stale or appraisal.status != "scored":
+                raise UserError(self.env._("Compute %s again before publishing it.", appraisal.subject_name))
+        with workflow():
+            self.sudo().write({"state": "published", "reopened": False, "rerated": False,
+                               "published_date": fields.Date.context_today(self)})
+        self.sudo().pay_ids._release_after_publication()
+        self.sudo()._notify_published()
         return True
 
     def _notify_published(self):
@@ -182,18 +314,6 @@ class PerfAppraisal(models.Model):
                 body=self.env._("Your appraisal for %(period)s is published: %(grade)s.", period=appraisal.period,
                                 grade=appraisal.grade_label or appraisal.final_grade or "-"),
                 partner_ids=appraisal.employee_id.work_contact_id.ids, subtype_xmlid="mail.mt_comment")
-
-    def _schedule_rater_activities(self):
-        """One to-do per rater with lines still to fill, due at the cycle's rating deadline."""
-        todo = self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
-        for appraisal in self:
-            raters = appraisal.score_ids.filtered(lambda s: not s.rated and s.rater_user_id).rater_user_id
-            existing = appraisal.activity_ids.filtered(lambda a: a.activity_type_id == todo).user_id
-            for user in raters - existing:
-                appraisal.activity_schedule(
-                    activity_type_id=todo.id if todo else False, user_id=user.id,
-                    date_deadline=appraisal.cycle_id.deadline_rating or fields.Date.context_today(self),
-                    summary=self.env._("Rate %s", appraisal.subject_name))
 
     @api.model
     def _follow_up_flags(self):
@@ -207,7 +327,25 @@ class PerfAppraisal(models.Model):
             for user in officers[:1] if hits else []:
                 appraisal.activity_schedule("mail.mail_activity_data_todo", user_id=user.id,
                                             summary=self.env._("Follow up: %s", ", ".join(hits)))
-        appraisals.sudo().write({"flags_followed_up": True})
+        with workflow():
+            appraisals.sudo().write({"flags_followed_up": True})
+
+    # -- followers and chatter -------------------------------------------------------------------
+    def message_subscribe(self, partner_ids=None, subtype_ids=None):
+        """Followers of an appraisal: its appraisee and HR only.  Raters never follow it (an activity
+        or a mention would otherwise subscribe a peer, and followers are listed to the appraisee)."""
+        if partner_ids:
+            allowed = self._perf_follower_partners()
+            partner_ids = [pid for pid in partner_ids if pid in allowed]
+        return super().message_subscribe(partner_ids=partner_ids, subtype_ids=subtype_ids)
+
+    def _perf_follower_partners(self):
+        officers = self.env.ref("perf_appraisal.group_perf_officer").sudo().users.partner_id
+        return set((officers | self.sudo().employee_id.work_contact_id | self.sudo().user_id.partner_id).ids)
+
+    def _perf_private_user(self):
+        """The user from whom this record's chatter is hidden, except messages addressed to them."""
+        return self.sudo().user_id
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_unconfirmed(self):

@@ -1,5 +1,7 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
+
+from .perf_workflow_mixin import OFFICER
 
 
 class PerfAttribute(models.Model):
@@ -39,9 +41,12 @@ class PerfAttributeMixin(models.AbstractModel):
         return "employee_id" if self._name == "hr.employee" else "department_id"
 
     def set_perf_attribute(self, code, value):
-        """Set (or clear, with ``None``) one performance attribute on these records."""
+        """Set (or clear, with ``None``) one performance attribute on these records (HR only)."""
+        if not (self.env.su or self.env.user.has_group(OFFICER)):
+            raise AccessError(self.env._("Only HR (performance officers) set performance attributes."))
+        self.check_access("read")  # records of the caller's companies only
         key = self._perf_attribute_field()
-        Attribute = self.env["perf.attribute"].sudo()
+        Attribute = self.env["perf.attribute"]
         existing = Attribute.search([(key, "in", self.ids), ("code", "=", code)])
         if value is None:
             existing.unlink()

@@ -1,5 +1,6 @@
 import calendar
 import datetime
+import html
 import json
 import re
 from decimal import Decimal
@@ -9,7 +10,9 @@ from perfcore.decimals import fmt
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL, float_repr
+from odoo.tools import float_repr
+
+from .perf_workflow_mixin import workflow
 
 CYCLE_STATES = [
     ("draft", "Draft"),
@@ -30,6 +33,10 @@ ROLE_RATERS = {
     "dm": lambda employee: employee.parent_id.user_id,
     "skip": lambda employee: employee.parent_id.parent_id.user_id,
 }
+
+# Attributes read from contracts: wages.  Their snapshots are readable only by users who may
+# read contracts (hr_contract's contract readers), not by every officer or manager.
+CONFIDENTIAL_ATTRIBUTES = frozenset({"current_wage", "post_salary_monthly"})
 
 # HR fields a scheme attribute may come from when the subject has no value of its own.
 HR_ATTRIBUTES = {
@@ -61,12 +68,18 @@ def period_text(date_from, date_to):
     return False
 
 
+
+# Fields fixed when the cycle starts: its scheme, period, participants and company.
+DRAFT_ONLY_FIELDS = ("scheme_id", "date_from", "date_to", "employee_ids", "department_ids", "company_id")
+
+
 class PerfCycle(models.Model):
     _name = "perf.cycle"
     _description = "Appraisal Cycle"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "perf.workflow.mixin"]
     _order = "date_from desc, id desc"
     _check_company_auto = True
+    _perf_workflow_fields = frozenset({"state", "computed_at", "appraisal_ids", "exclusion_ids"})
 
     name = fields.Char(required=True, tracking=True)
     scheme_id = fields.Many2one("perf.scheme", required=True, tracking=True, check_company=True,
@@ -81,17 +94,27 @@ class PerfCycle(models.Model):
                                 "defaults to the end of the cycle.")
     state = fields.Selection(CYCLE_STATES, default="draft", required=True, tracking=True, copy=False)
     employee_ids = fields.Many2many("hr.employee", string="Participants", check_company=True,
+                                    groups="perf_appraisal.group_perf_officer",
                                     help="Leave empty to appraise every employee of the company.")
     department_ids = fields.Many2many("hr.department", string="Units", check_company=True,
+                                      groups="perf_appraisal.group_perf_officer",
                                       help="For unit schemes; leave empty for every department of the company.")
-    appraisal_ids = fields.One2many("perf.appraisal", "cycle_id", string="Appraisals")
+    # HR's: Odoo lists every id of a one2many to whoever reads it, record rules or not
+    appraisal_ids = fields.One2many("perf.appraisal", "cycle_id", string="Appraisals", copy=False,
+                                    groups="perf_appraisal.group_perf_officer")
     appraisal_count = fields.Integer(compute="_compute_appraisal_count")
-    exclusion_ids = fields.One2many("perf.cycle.exclusion", "cycle_id", string="Not Appraised", readonly=True)
+    exclusion_ids = fields.One2many("perf.cycle.exclusion", "cycle_id", string="Not Appraised", readonly=True,
+                                    copy=False, groups="perf_appraisal.group_perf_officer")
+    role_ids = fields.One2many("perf.cycle.role", "cycle_id", string="Role Owners", copy=True,
+                               groups="perf_appraisal.group_perf_officer",
+                               help="Who enters the scores of a rater role that no employee's manager fills "
+                                    "(the nursing department, the patient survey …).")
     deadline_rating = fields.Date(compute="_compute_deadlines", store=True, readonly=False)
     deadline_consolidation = fields.Date(compute="_compute_deadlines", store=True, readonly=False)
-    calibration_html = fields.Html(compute="_compute_calibration_html", sanitize=False)
+    calibration_html = fields.Html(compute="_compute_calibration_html", sanitize=False,
+                                   groups="perf_appraisal.group_perf_officer")
     computed_at = fields.Datetime(readonly=True, copy=False)
-    facts_json = fields.Text(string="Facts (JSON)", default="{}",
+    facts_json = fields.Text(string="Facts (JSON)", default="{}", groups="perf_appraisal.group_perf_officer",
                              help="Scheme-level inputs of the period: pools, contracts, profits.")
 
     @api.depends("date_from", "date_to")
@@ -103,8 +126,8 @@ class PerfCycle(models.Model):
     def _check_facts_json(self):
         for cycle in self:
             try:
-                facts = json.loads(cycle.facts_json or "{}")
-            except ValueError as exc:
+                facts = json.loads(cycle.facts_json or "{}", parse_float=Decimal, parse_constant=Decimal)
+            except (ValueError, RecursionError) as exc:
                 raise ValidationError(self.env._("Facts are not valid JSON: %s", exc)) from None
             if not isinstance(facts, dict):
                 raise ValidationError(self.env._("Facts must be a JSON object."))
@@ -124,6 +147,7 @@ class PerfCycle(models.Model):
                                                  scheme=cycle.scheme_id.code, kinds=", ".join(allowed), kind=kind))
 
     def _compute_appraisal_count(self):
+        # a grouped read as the reader: counts only the appraisals they may read
         counts = dict(self.env["perf.appraisal"]._read_group([("cycle_id", "in", self.ids)], ["cycle_id"], ["__count"]))
         for cycle in self:
             cycle.appraisal_count = counts.get(cycle, 0)
@@ -152,12 +176,31 @@ class PerfCycle(models.Model):
         found = calendar_.plan_days(-1, datetime.datetime.combine(day, datetime.time.max), compute_leaves=True)
         return found.date() if found else day
 
+    # -- the guard ---------------------------------------------------------------------------------
+    def write(self, vals):
+        fixed = [name for name in DRAFT_ONLY_FIELDS if name in vals]
+        if fixed and any(cycle.state != "draft" for cycle in self):
+            raise UserError(self.env._("The scheme, period, participants and company of a started cycle are fixed."))
+        if "facts_json" in vals:
+            if any(cycle.state in ("published", "closed") for cycle in self):
+                raise UserError(self.env._("The facts of a published cycle are fixed: its pay was computed from them."))
+        result = super().write(vals)
+        if "facts_json" in vals:
+            self.appraisal_ids._mark_inputs_changed()
+        return result
+
+    def _check_may_run(self, action):
+        """Workflow buttons: HR only, on cycles of the caller's companies."""
+        self._perf_check_officer(action)
+        self.check_access("write")
+
     # -- subjects, attributes, history -------------------------------------------------------
     def _subjects(self):
         self.ensure_one()
+        cycle = self.sudo()  # the participant fields are HR's; the caller was checked
         if self.scheme_id.subject_kind == "unit":
-            return self.department_ids or self.env["hr.department"].search([("company_id", "=", self.company_id.id)])
-        return self.employee_ids or self.env["hr.employee"].search([("company_id", "=", self.company_id.id)])
+            return cycle.department_ids or self.env["hr.department"].sudo().search([("company_id", "=", self.company_id.id)])
+        return cycle.employee_ids or self.env["hr.employee"].sudo().search([("company_id", "=", self.company_id.id)])
 
     @staticmethod
     def _subject_key(record):
@@ -211,6 +254,8 @@ class PerfCycle(models.Model):
 
     # -- start ----------------------------------------------------------------------------------
     def action_start(self):
+        """Create the appraisals and their score lines; people perfcore cannot appraise are listed."""
+        self._check_may_run(self.env._("start a cycle"))
         for cycle in self:
             if cycle.state != "draft":
                 raise UserError(self.env._("Only a draft cycle can be started."))
@@ -233,29 +278,42 @@ class PerfCycle(models.Model):
         except perfcore.PerfcoreError as exc:
             raise UserError(self._explain(exc, list(keyed.values()))) from None
         unit = scheme.subject == "unit"
+        owners = {role.role: role.user_id for role in self.sudo().role_ids}
         appraisal_vals, exclusion_vals = [], []
         for key, subject in keyed.items():
             if reasons[key] is not None:
                 exclusion_vals.append({"cycle_id": self.id, "reason": reasons[key],
                                        ("department_id" if unit else "employee_id"): subject.id})
                 continue
+            superior = self.env["res.users"] if unit else subject.parent_id.user_id
+            skip = self.env["res.users"] if unit else subject.parent_id.parent_id.user_id
+            own = self.env["res.users"] if unit else subject.user_id
             appraisal_vals.append({
                 "cycle_id": self.id,
                 "employee_id": False if unit else subject.id,
                 "department_id": subject.id if unit else subject.department_id.id,
                 "group_name": False if unit else subject.department_id.name,
-                "attribute_ids": [fields.Command.create({"code": c, "value": v if not isinstance(v, list) else ",".join(v)})
-                                  for c, v in attributes[key].items()],
-                "score_ids": [fields.Command.create(line) for line in self._score_lines(scheme, subject, unit)],
+                # who confirms and approves, as the org chart says today; HR may reassign
+                "superior_user_id": (superior - own).id or False,
+                "skip_user_id": (skip - own).id or False,
+                "attribute_ids": [fields.Command.create({
+                    "code": c, "value": v if not isinstance(v, list) else ",".join(v),
+                    "confidential": c in CONFIDENTIAL_ATTRIBUTES}) for c, v in attributes[key].items()],
+                "score_ids": [fields.Command.create(line)
+                              for line in self._score_lines(scheme, subject, unit, owners, own)],
             })
-        self.env["perf.cycle.exclusion"].create(exclusion_vals)
-        self.env["perf.appraisal"].create(appraisal_vals)
-        self.state = "running"
+        with workflow():
+            self.env["perf.cycle.exclusion"].sudo().create(exclusion_vals)
+            self.env["perf.appraisal"].sudo().create(appraisal_vals)
+            self.state = "running"
         self.message_post(body=self.env._("Cycle started: %(n)s appraisals, %(x)s not appraised.",
                                           n=len(appraisal_vals), x=len(exclusion_vals)))
 
-    def _score_lines(self, scheme, subject, unit):
-        """The lines raters fill: each given indicator per rater role, and the inputs formulas read."""
+    def _score_lines(self, scheme, subject, unit, owners, own):
+        """The lines raters fill: each given indicator per rater role, and the inputs formulas read.
+
+        A line's rater comes from the org chart (self, superior, skip-level) or from the cycle's role
+        owners; nobody rates their own appraisal except its self lines."""
         lines = []
 
         def add(indicator, sequence):
@@ -265,6 +323,10 @@ class PerfCycle(models.Model):
                 for member in members:
                     resolver = ROLE_RATERS.get(member) if member else None
                     user = resolver(subject) if resolver and not unit else self.env["res.users"]
+                    if not user and member:
+                        user = owners.get(member, self.env["res.users"])
+                    if member != "self":
+                        user -= own
                     lines.append({"code": indicator.code, "name": indicator.name or indicator.code,
                                   "rater_role": member, "rater_user_id": user.id or False, "sequence": sequence})
 
@@ -285,6 +347,8 @@ class PerfCycle(models.Model):
 
     # -- compute ------------------------------------------------------------------------------------
     def action_compute(self):
+        """Score every appraisal with perfcore and write the results back."""
+        self._check_may_run(self.env._("compute a cycle"))
         for cycle in self:
             if cycle.state in ("draft", "closed"):
                 raise UserError(self.env._("Start the cycle first; a closed cycle is not recomputed."))
@@ -293,6 +357,7 @@ class PerfCycle(models.Model):
 
     def _period_input(self, scheme, appraisals):
         """ONE perfcore period input for the whole cycle, read with a fixed number of queries."""
+        appraisals = appraisals.sudo()
         rows = appraisals.read(["employee_id", "department_id", "group_name"], load=None)
         keys = {}
         unit = scheme.subject == "unit"
@@ -342,40 +407,41 @@ class PerfCycle(models.Model):
                 "scores": bucket, "events": events.get(subjects_by_id[row["id"]], []),
                 "history": history.get(key, []),
             })
-        facts = json.loads(self.facts_json or "{}", parse_float=Decimal)  # numbers stay exact
+        facts = json.loads(self.sudo().facts_json or "{}", parse_float=Decimal)  # numbers stay exact
         return {"period": self.period, "facts": facts, "subjects": subjects}, keys
 
     def _compute_results(self):
         self.env.flush_all()
         scheme = self.scheme_id._perfcore_scheme()
-        appraisals = self.appraisal_ids
-        if not appraisals:
-            return
-        data, keys = self._period_input(scheme, appraisals)
-        try:
-            evaluation = perfcore.evaluate(scheme, data)
-        except perfcore.PerfcoreError as exc:
-            raise UserError(self._explain(exc, appraisals)) from None
-        by_key = {r.id: r for r in evaluation.results}
-        rows = []
-        for appraisal_id, key in keys.items():
-            r = by_key[key]
-            rows.append(SQL("(%s, %s::numeric, %s, %s, %s, %s, %s::int, %s, %s::numeric, %s, %s, %s)",
-                            appraisal_id, r.total, fmt(r.total_exact), r.grade, r.grade_label, r.band_grade, r.rank,
-                            ",".join(r.flags), r.pay.amount if r.pay else None,
-                            json.dumps(r.to_dict(), ensure_ascii=False), r.status, r.excluded_reason))
-        # One UPDATE for every appraisal of the cycle: the query count does not grow with its size.
-        self.env.cr.execute(SQL(
-            """UPDATE perf_appraisal AS a
-                  SET total = v.total, total_exact = v.total_exact, grade = v.grade, grade_label = v.grade_label,
-                      band_grade = v.band_grade, rank = v.rank, flags = v.flags, pay_amount = v.pay_amount,
-                      result_json = v.result_json, status = v.status, status_reason = v.status_reason
-                 FROM (VALUES %s) AS v(id, total, total_exact, grade, grade_label, band_grade, rank, flags,
-                                       pay_amount, result_json, status, status_reason)
-                WHERE a.id = v.id""", SQL(", ").join(rows)))
-        appraisals.invalidate_recordset()
-        self.env["perf.pay"]._sync_from_evaluation(self, evaluation, keys)
-        self.computed_at = fields.Datetime.now()
+        appraisals = self.appraisal_ids.sudo()
+        # excluded by HR (with a reason): not scored, no quota seat, no pay
+        scored = appraisals.filtered(lambda a: a.status != "excluded")
+        if scored:
+            data, keys = self._period_input(scheme, scored)
+            try:
+                evaluation = perfcore.evaluate(scheme, data)
+            except perfcore.PerfcoreError as exc:
+                raise UserError(self._explain(exc, scored)) from None
+            by_key = {r.id: r for r in evaluation.results}
+            # Through the ORM, one write per appraisal: the flush batches them into UPDATE … FROM (VALUES …)
+            # statements, and computed fields (final grade) and caches follow.
+            with workflow():
+                for appraisal in scored.with_context(tracking_disable=True):
+                    r = by_key[keys[appraisal.id]]
+                    appraisal.write({
+                        "total": float(r.total) if r.total is not None else 0.0,
+                        "total_exact": fmt(r.total_exact) or False, "grade": r.grade or False,
+                        "grade_label": r.grade_label or False, "band_grade": r.band_grade or False,
+                        "rank": r.rank or 0, "flags": ",".join(r.flags) or False,
+                        "pay_amount": float(r.pay.amount) if r.pay else 0.0,
+                        "result_json": json.dumps(r.to_dict(), ensure_ascii=False),
+                        "status": r.status, "status_reason": r.excluded_reason or False, "results_stale": False,
+                    })
+            self.env["perf.pay"]._sync_from_evaluation(self, evaluation, keys)
+        self.env["perf.pay"]._drop_unpaid(appraisals - scored)
+        with workflow():
+            (appraisals - scored).write({"results_stale": False})
+            self.computed_at = fields.Datetime.now()
 
     def _explain(self, exc, records):
         """perfcore's problems with subjects[i] replaced by the appraisee's name."""
@@ -394,71 +460,125 @@ class PerfCycle(models.Model):
             if cycle.state not in allowed:
                 raise UserError(self.env._("Cycle %(name)s is %(state)s; this step needs %(allowed)s.",
                                            name=cycle.name, state=cycle.state, allowed=", ".join(allowed)))
-        self.write({"state": state})
-        self.appraisal_ids.filtered(lambda a: a.state not in ("published",) or state == "closed").write({"state": state})
+        with workflow():
+            self.write({"state": state})
+            self.appraisal_ids.sudo().filtered(
+                lambda a: a.state not in ("published",) or state == "closed").write({"state": state})
+
+    def _check_results_ready(self):
+        """Every appraisal scored (or excluded by HR with a reason) and its results current."""
+        for cycle in self:
+            appraisals = cycle.appraisal_ids.sudo()
+            unfinished = appraisals.filtered(lambda a: a.status in ("pending", "incomplete"))
+            if unfinished:
+                raise UserError(self.env._(
+                    "Not every appraisal of %(cycle)s is scored: %(names)s. Enter the missing scores and compute, "
+                    "or exclude them with a reason (Exclude on the appraisal).",
+                    cycle=cycle.name, names="; ".join(
+                        f"{a.subject_name} ({a.status_reason or a.status})" for a in unfinished[:10])
+                    + (" …" if len(unfinished) > 10 else "")))
+            stale = appraisals.filtered("results_stale")
+            if stale:
+                raise UserError(self.env._(
+                    "Scores, attributes or events of %(names)s changed since the last computation: compute first.",
+                    names=", ".join(stale[:10].mapped("subject_name")) + (" …" if len(stale) > 10 else "")))
 
     def action_open_rating(self):
+        """Open rating: every rater gets one to-do per cycle for the lines still to fill."""
+        self._check_may_run(self.env._("open rating"))
         self._set_state("rating", ["running"])
-        for cycle in self:
-            cycle.appraisal_ids._schedule_rater_activities()
+        self._schedule_rater_activities()
         return True
 
     def action_calibrate(self):
         """Apply the quotas (perfcore distributes per group) and open calibration."""
+        self._check_may_run(self.env._("calibrate a cycle"))
         for cycle in self:
+            if cycle.state not in ("running", "rating"):
+                raise UserError(self.env._("Only a running cycle is calibrated."))
             cycle._compute_results()
+        self._check_results_ready()
         self._set_state("calibration", ["running", "rating"])
         return True
 
     def action_to_approval(self):
+        self._check_may_run(self.env._("send a cycle for approval"))
+        self._check_results_ready()
         self._set_state("approval", ["calibration"])
         return True
 
     def action_publish(self):
+        """Publish approved results: appraisees are told, pay becomes payable."""
+        self._check_may_run(self.env._("publish a cycle"))
+        self._check_results_ready()
         for cycle in self:
-            waiting = cycle.appraisal_ids.filtered(lambda a: a.status == "scored" and not a.approved)
+            waiting = cycle.appraisal_ids.sudo().filtered(lambda a: a.status == "scored" and not a.approved)
             if waiting:
                 raise UserError(self.env._("Not yet approved: %s", ", ".join(waiting.mapped("subject_name"))))
         self._set_state("published", ["approval"])
-        self.appraisal_ids.write({"published_date": fields.Date.context_today(self)})
+        with workflow():
+            self.appraisal_ids.sudo().write({"published_date": fields.Date.context_today(self)})
         for cycle in self:
-            cycle.appraisal_ids._notify_published()
-            self.env["perf.pay"].search([("cycle_id", "=", cycle.id), ("state", "=", "draft")])._release_after_publication()
+            cycle.appraisal_ids.sudo().filtered(lambda a: a.status == "scored")._notify_published()
+            self.env["perf.pay"].sudo().search([("cycle_id", "=", cycle.id), ("state", "=", "draft")]
+                                               )._release_after_publication()
         return True
 
     def action_close(self):
+        self._check_may_run(self.env._("close a cycle"))
         self._set_state("closed", ["published"])
         return True
 
     def action_reset_draft(self):
+        self._check_may_run(self.env._("reset a cycle to draft"))
         for cycle in self:
             if cycle.state != "running":
                 raise UserError(self.env._("Only a started cycle without ratings can go back to draft."))
-            if cycle.appraisal_ids.score_ids.filtered("rated"):
+            if cycle.appraisal_ids.sudo().score_ids.filtered("rated"):
                 raise UserError(self.env._("Ratings were entered; the cycle cannot go back to draft."))
             cycle.appraisal_ids.sudo().unlink()
-            cycle.exclusion_ids.unlink()
-            cycle.state = "draft"
+            cycle.sudo().exclusion_ids.unlink()
+            with workflow():
+                cycle.state = "draft"
         return True
 
     def set_facts(self, facts):
         """Scheme-level facts of this cycle (pools, contracts, profits) for perfcore."""
         self.ensure_one()
+        self._check_may_run(self.env._("enter the facts of a cycle"))
         self.facts_json = json.dumps(facts, ensure_ascii=False, default=str)
         return True
+
+    def _schedule_rater_activities(self):
+        """One to-do per rater and cycle, due at the rating deadline.  On the cycle, never on an
+        appraisal: an activity makes its user a follower, and a peer must stay anonymous."""
+        todo = self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
+        for cycle in self.sudo():
+            lines = self.env["perf.score"].sudo().search([("appraisal_id.cycle_id", "=", cycle.id),
+                                                           ("rated", "=", False), ("rater_user_id", "!=", False)])
+            existing = cycle.activity_ids.filtered(lambda a: a.activity_type_id == todo).user_id
+            for user in lines.rater_user_id - existing:
+                count = len(lines.filtered(lambda s, u=user: s.rater_user_id == u))
+                cycle.activity_schedule(
+                    activity_type_id=todo.id if todo else False, user_id=user.id,
+                    date_deadline=cycle.deadline_rating or fields.Date.context_today(self),
+                    summary=self.env._("Rate %(count)s lines of %(cycle)s", count=count, cycle=cycle.name))
 
     # -- calibration view --------------------------------------------------------------------------
     @api.depends("appraisal_ids.grade", "appraisal_ids.flags")
     def _compute_calibration_html(self):
+        # Officers only (the field's groups); every value is escaped — group names are typed by people.
+        e = html.escape
         for cycle in self:
             scheme = cycle.scheme_id._perfcore_scheme() if cycle.scheme_id else None
-            if not scheme or not scheme.distribution or not cycle.appraisal_ids:
+            appraisals = cycle.appraisal_ids.filtered(lambda a: a.status == "scored" and "veto" not in (a.flags or ""))
+            if not scheme or not scheme.distribution or not appraisals:
                 cycle.calibration_html = False
                 continue
             grades = [q.grade for q in scheme.distribution.quotas]
             percents = [q.percent for q in scheme.distribution.quotas]
             groups = {}
-            for appraisal in cycle.appraisal_ids.filtered(lambda a: a.status == "scored" and "veto" not in (a.flags or "")):
+            for appraisal in appraisals:
                 groups.setdefault(appraisal.group_name or self.env._("(all)"), []).append(appraisal)
             rows = []
             for group, members in sorted(groups.items()):
@@ -466,20 +586,20 @@ class PerfCycle(models.Model):
                 actual = [sum(1 for m in members if m.final_grade == g) for g in grades]
                 ties = sum(1 for m in members if "tie_at_boundary" in (m.flags or ""))
                 cells = "".join(f"<td>{q} / {a}</td>" for q, a in zip(quota, actual))
-                rows.append(f"<tr><td>{group}</td><td>{len(members)}</td>{cells}<td>{ties}</td></tr>")
-            head = "".join(f"<th>{g} ({fmt(p)}%)</th>" for g, p in zip(grades, percents))
+                rows.append(f"<tr><td>{e(group)}</td><td>{len(members)}</td>{cells}<td>{ties}</td></tr>")
+            head = "".join(f"<th>{e(g)} ({e(fmt(p))}%)</th>" for g, p in zip(grades, percents))
             cycle.calibration_html = (
-                "<table class='table table-sm'><thead><tr><th>" + self.env._("Group") + "</th><th>" + self.env._("Size") + "</th>"
-                + head + "<th>" + self.env._("Ties at a boundary") + "</th></tr></thead><tbody>" + "".join(rows)
-                + "</tbody></table><p class='text-muted'>" + self.env._("quota / actual") + "</p>")
+                "<table class='table table-sm'><thead><tr><th>" + e(self.env._("Group")) + "</th><th>"
+                + e(self.env._("Size")) + "</th>" + head + "<th>" + e(self.env._("Ties at a boundary"))
+                + "</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table><p class='text-muted'>"
+                + e(self.env._("quota / actual")) + "</p>")
 
     # -- reminders ------------------------------------------------------------------------------
     @api.model
     def _cron_perf_reminders(self):
         """Rater reminders before the deadline, overdue appeals, and follow-ups of cross-period flags."""
         soon = fields.Date.context_today(self) + datetime.timedelta(days=3)
-        for cycle in self.search([("state", "=", "rating"), ("deadline_rating", "<=", soon)]):
-            cycle.appraisal_ids._schedule_rater_activities()
+        self.search([("state", "=", "rating"), ("deadline_rating", "<=", soon)])._schedule_rater_activities()
         self.env["perf.appeal"]._flag_overdue()
         self.env["perf.appraisal"]._follow_up_flags()
         return True

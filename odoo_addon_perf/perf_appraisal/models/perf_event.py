@@ -1,16 +1,30 @@
+import perfcore
+
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
+
+from .perf_workflow_mixin import in_workflow, workflow
+
+DRAFT_FIELDS = frozenset({"scheme_id", "employee_id", "department_id", "company_id", "date", "code", "count", "points",
+                          "note", "attachment_ids"})
 
 
 class PerfEvent(models.Model):
+    """One 加减分 ledger entry.  Recorded by a manager of the subject (or HR), approved by the
+    subject's manager chain or HR — never about oneself — and locked once approved."""
+
     _name = "perf.event"
     _description = "Performance Event (加减分)"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "perf.workflow.mixin"]
     _order = "date desc, id desc"
+    _perf_workflow_fields = frozenset({"state", "decided_by_id", "decided_date", "reversal_reason"})
 
     scheme_id = fields.Many2one("perf.scheme", required=True, index=True)
     employee_id = fields.Many2one("hr.employee", index=True)
     department_id = fields.Many2one("hr.department", index=True, string="Unit")
+    scope_department_id = fields.Many2one(
+        "hr.department", compute="_compute_scope_department_id", store=True, index=True,
+        help="The unit, or the employee's department: its managers (and those above) record and approve.")
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)
     date = fields.Date(required=True, default=fields.Date.context_today)
     code = fields.Char(required=True, help="An event code of the scheme, e.g. praise or late.")
@@ -18,19 +32,25 @@ class PerfEvent(models.Model):
     points = fields.Float(digits=(16, 4), help="Explicit points, for ranged or free events.")
     note = fields.Text(help="The reason; some schemes require it.")
     attachment_ids = fields.Many2many("ir.attachment", string="Evidence")
-    state = fields.Selection([("draft", "Draft"), ("approved", "Approved"), ("refused", "Refused")],
-                             default="draft", required=True, tracking=True)
+    state = fields.Selection([("draft", "Draft"), ("approved", "Approved"), ("refused", "Refused"),
+                              ("reversed", "Reversed")], default="draft", required=True, tracking=True)
+    decided_by_id = fields.Many2one("res.users", string="Decided by", readonly=True, tracking=True)
+    decided_date = fields.Date(readonly=True)
+    reversal_reason = fields.Text(readonly=True, tracking=True)
 
-    @api.constrains("code", "scheme_id", "count")
+    @api.depends("department_id", "employee_id.department_id")
+    def _compute_scope_department_id(self):
+        for event in self:
+            event.scope_department_id = event.department_id or event.employee_id.department_id
+
+    @api.constrains("code", "scheme_id", "count", "points", "note")
     def _check_code(self):
         for event in self:
-            scheme = event.scheme_id._perfcore_scheme()
-            if scheme.event(event.code) is None:
-                raise ValidationError(self.env._("%(code)s is not an event of scheme %(scheme)s (known: %(known)s).",
-                                                 code=event.code, scheme=scheme.id,
-                                                 known=", ".join(e.code for e in scheme.events)))
-            if event.count < 1:
-                raise ValidationError(self.env._("An event counts at least once."))
+            problems = perfcore.check_event(event.scheme_id._perfcore_scheme(), event.code, event.count,
+                                            _points(event.points), event.note or None)
+            if problems:
+                raise ValidationError(self.env._("Event %(code)s: %(problem)s (got %(value)s).", code=event.code,
+                                                 problem=problems[0].message, value=_shown(problems[0])))
 
     @api.constrains("employee_id", "department_id")
     def _check_subject(self):
@@ -38,10 +58,125 @@ class PerfEvent(models.Model):
             if bool(event.employee_id) == bool(event.department_id):
                 raise ValidationError(self.env._("An event belongs to one employee or one unit."))
 
+    # -- who ------------------------------------------------------------------------------------------
+    def _subject_users(self):
+        """The users an event is about: the employee, or the unit's manager."""
+        return (self.employee_id.user_id | self.department_id.manager_id.user_id).sudo()
+
+    def _check_not_about_me(self, action):
+        if self.env.su:
+            return
+        for event in self.sudo():
+            if self.env.user in event._subject_users():
+                raise AccessError(self.env._("Nobody may %(action)s an event about themselves.", action=action))
+
+    def _check_in_scope(self, action):
+        """HR, or a manager of the subject's department (or above)."""
+        if self.env.su or self._perf_is_officer():
+            return
+        for event in self.sudo():
+            if self.env.user not in event.scope_department_id.perf_scope_user_ids:
+                raise AccessError(self.env._("Only HR or a manager of %(subject)s may %(action)s its events.",
+                                             subject=(event.employee_id or event.department_id).name, action=action))
+
+    # -- CRUD -----------------------------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._validate_numbers(vals)
+        events = super().create(vals_list)
+        if not in_workflow():
+            events._check_not_about_me(self.env._("record"))
+            events._check_in_scope(self.env._("record"))
+        return events
+
+    def write(self, vals):
+        self._validate_numbers(vals)
+        if not in_workflow():
+            self._perf_refuse_workflow_fields(vals)
+            if any(event.state != "draft" for event in self):
+                raise UserError(self.env._("An approved or refused event is locked; HR reverses it with a reason."))
+            self._check_not_about_me(self.env._("edit"))
+            self._check_in_scope(self.env._("edit"))
+        result = super().write(vals)
+        if not in_workflow():
+            self._check_not_about_me(self.env._("record"))  # also about the new subject
+            self._check_in_scope(self.env._("record"))
+        return result
+
+    def _validate_numbers(self, vals):
+        for name in ("count", "points"):
+            if name not in vals or vals[name] in (False, None):
+                continue
+            value = vals[name]
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise ValidationError(self.env._("The %(field)s of an event is a number, not %(value)r.",
+                                                 field=name, value=value))
+            if value != value or abs(value) >= 10**6:  # NaN, or beyond any event (and the database's int4)
+                raise ValidationError(self.env._("The %(field)s of an event must lie within ±1,000,000 (got %(value)s).",
+                                                 field=name, value=value))
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_drafts(self):
+        if in_workflow():
+            return
+        if any(event.state != "draft" for event in self):
+            raise UserError(self.env._("An approved or refused event is kept; HR reverses it with a reason."))
+        self._check_not_about_me(self.env._("delete"))
+        self._check_in_scope(self.env._("delete"))
+
+    # -- workflow -------------------------------------------------------------------------------------
+    def _decide(self, state, action):
+        self._check_not_about_me(action)
+        self._check_in_scope(action)
+        self.check_access("read")
+        if any(event.state != "draft" for event in self):
+            raise UserError(self.env._("Only a draft event is approved or refused."))
+        with workflow():
+            self.sudo().write({"state": state, "decided_by_id": self.env.uid,
+                               "decided_date": fields.Date.context_today(self)})
+        self._affected_appraisals()._mark_inputs_changed()
+
     def action_approve(self):
-        self.write({"state": "approved"})
+        """The subject's manager chain or HR approves; the event then counts in the subject's score."""
+        self._decide("approved", self.env._("approve"))
         return True
 
     def action_refuse(self):
-        self.write({"state": "refused"})
+        self._decide("refused", self.env._("refuse"))
         return True
+
+    def action_reverse(self, reason=None):
+        """HR reverses an approved event with a reason (tracked); it no longer counts."""
+        self._perf_check_officer(self.env._("reverse an approved event"))
+        self._check_not_about_me(self.env._("reverse"))
+        self.check_access("write")
+        if not (reason or "").strip():
+            raise UserError(self.env._("Reversing an approved event needs a reason."))
+        if any(event.state != "approved" for event in self):
+            raise UserError(self.env._("Only an approved event is reversed."))
+        with workflow():
+            self.sudo().write({"state": "reversed", "reversal_reason": reason.strip()})
+        self._affected_appraisals()._mark_inputs_changed()
+        return True
+
+    def _affected_appraisals(self):
+        """Appraisals of the same scheme whose period contains the event."""
+        appraisals = self.env["perf.appraisal"].sudo()
+        for event in self.sudo():
+            field = "employee_id" if event.employee_id else "department_id"
+            appraisals |= appraisals.search([
+                (field, "=", event[field].id), ("scheme_id", "=", event.scheme_id.id),
+                ("cycle_id.date_from", "<=", event.date), ("cycle_id.date_to", ">=", event.date)])
+        return appraisals
+
+    def _perf_private_user(self):
+        return self.sudo()._subject_users()[:1]
+
+
+def _points(value):
+    return None if not value else repr(value)
+
+
+def _shown(problem):
+    return problem.value if problem.has_value else "-"

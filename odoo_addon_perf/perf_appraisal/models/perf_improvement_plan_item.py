@@ -25,3 +25,20 @@ class PerfImprovementPlanItem(models.Model):
                 raise ValidationError(self.env._("The review date of “%(goal)s” must be 6 to 12 months after the plan "
                                                  "(%(start)s – %(end)s).", goal=item.goal, start=start + relativedelta(months=6),
                                                  end=start + relativedelta(months=12)))
+
+    # Items follow their plan: written by who writes the plan, while it is unsigned.
+    @api.model_create_multi
+    def create(self, vals_list):
+        items = super().create(vals_list)
+        items.plan_id._check_may_write()
+        return items
+
+    def write(self, vals):
+        self.plan_id._check_may_write()
+        result = super().write(vals)
+        self.plan_id._check_may_write()
+        return result
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_with_the_plan(self):
+        self.plan_id._check_may_write()

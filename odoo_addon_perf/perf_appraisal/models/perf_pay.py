@@ -2,14 +2,20 @@ import html
 import json
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
+
+from .perf_workflow_mixin import in_workflow, workflow
 
 REPLACEABLE = ("draft", "to_pay", "withheld")
 
 
 class PerfPay(models.Model):
+    """Performance pay as perfcore computed it.  Nobody edits it: it is created by the computation,
+    released by publication and the interview, paid by payroll, cancelled by HR."""
+
     _name = "perf.pay"
     _description = "Performance Pay Result"
+    _inherit = ["perf.workflow.mixin"]
     _order = "pay_date desc, id desc"
 
     name = fields.Char(compute="_compute_name", store=True)
@@ -30,6 +36,20 @@ class PerfPay(models.Model):
     state = fields.Selection([("draft", "Draft"), ("to_pay", "To Pay"), ("withheld", "Withheld"),
                               ("paid", "Paid"), ("cancelled", "Cancelled")], default="draft", required=True, index=True)
 
+    # Every field is the workflow's (and payroll's, through the bridge): nobody creates or edits
+    # a result by hand, whatever their group.
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not in_workflow():
+            raise AccessError(self.env._("Performance pay is created by computing its cycle, not by hand."))
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if not in_workflow():
+            raise AccessError(self.env._("Performance pay changes only through the workflow (publication, "
+                                         "interview, payroll, cancellation), not by editing."))
+        return super().write(vals)
+
     @api.depends("employee_id.name", "department_id.name", "period")
     def _compute_name(self):
         for pay in self:
@@ -45,15 +65,17 @@ class PerfPay(models.Model):
 
     @api.model
     def _sync_from_evaluation(self, cycle, evaluation, keys):
-        """Replace the cycle's unpaid results with perfcore's; paid ones are never touched or doubled."""
+        """Replace the cycle's unpaid results with perfcore's; paid ones are never touched or doubled.
+
+        A result is payable at once only for an appraisal that is published; a reopened one waits
+        in draft until it is published again."""
         appraisal_ids = list(keys)
         existing = self.sudo().search([("appraisal_id", "in", appraisal_ids)])
         paid_for = set(existing.filtered(lambda p: p.state == "paid").appraisal_id.ids)
         existing.filtered(lambda p: p.state in REPLACEABLE).unlink()
         by_key = {r.id: r for r in evaluation.results}
-        subjects = {row["id"]: row for row in self.env["perf.appraisal"].browse(appraisal_ids).read(
-            ["employee_id", "department_id"], load=None)}
-        state = "draft" if cycle.state not in ("published", "closed") else "to_pay"
+        subjects = {row["id"]: row for row in self.env["perf.appraisal"].sudo().browse(appraisal_ids).read(
+            ["employee_id", "department_id", "state"], load=None)}
         vals_list = []
         for appraisal_id, key in keys.items():
             result = by_key[key]
@@ -70,21 +92,37 @@ class PerfPay(models.Model):
                 "appraisal_id": appraisal_id, "cycle_id": cycle.id, "company_id": cycle.company_id.id,
                 "period": cycle.period, "date_from": cycle.date_from, "date_to": cycle.date_to,
                 "pay_date": cycle.pay_date or cycle.date_to, "amount": float(result.pay.amount),
-                "components_json": json.dumps(components, ensure_ascii=False), "state": state,
+                "components_json": json.dumps(components, ensure_ascii=False),
+                "state": "to_pay" if subjects[appraisal_id]["state"] in ("published", "closed") else "draft",
             })
-        return self.sudo().create(vals_list)
+        with workflow():
+            return self.sudo().create(vals_list)
+
+    @api.model
+    def _drop_unpaid(self, appraisals):
+        """Excluded appraisals get no pay: their unpaid results go."""
+        if appraisals:
+            self.sudo().search([("appraisal_id", "in", appraisals.ids), ("state", "in", REPLACEABLE)]).unlink()
 
     def _release_after_publication(self):
         """Draft results become payable at publication, or withheld until the interview (不面谈不发奖金)."""
-        for pay in self.filtered(lambda p: p.state == "draft"):
-            withhold = pay.scheme_id.interview_required_for_pay and not pay.appraisal_id.interview_done
-            pay.state = "withheld" if withhold else "to_pay"
+        with workflow():
+            for pay in self.filtered(lambda p: p.state == "draft"):
+                withhold = pay.scheme_id.interview_required_for_pay and not pay.appraisal_id.interview_done
+                pay.state = "withheld" if withhold else "to_pay"
 
     def _release_after_interview(self):
-        self.filtered(lambda p: p.state == "withheld" and p.appraisal_id.interview_done).write({"state": "to_pay"})
+        with workflow():
+            self.filtered(lambda p: p.state == "withheld" and p.appraisal_id.interview_done).write({"state": "to_pay"})
 
     def action_cancel(self):
+        """HR cancels an unpaid result (not their own)."""
+        self._perf_check_officer(self.env._("cancel performance pay"))
+        self.check_access("read")
+        if not self.env.su and any(p.employee_id.user_id == self.env.user for p in self.sudo()):
+            raise AccessError(self.env._("Nobody cancels (or keeps) their own performance pay."))
         if any(p.state == "paid" for p in self):
             raise UserError(self.env._("A paid result is cancelled from its payslip, not here."))
-        self.write({"state": "cancelled"})
+        with workflow():
+            self.sudo().write({"state": "cancelled"})
         return True

@@ -1,17 +1,23 @@
 import base64
 import binascii
+import hashlib
 import html
+from collections import OrderedDict
 
 import perfcore
 from perfcore.decimals import fmt
 from perfcore.presets import preset_path
-from perfcore.yamlio import parse_text
+from perfcore.yamlio import SCHEME_MAX_BYTES, parse_text
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-# Parsed schemes by (record id, source, parameter values): parsing is cheap but not free.
-_PARSED = {}
+from .perf_workflow_mixin import workflow
+
+# Parsed schemes by (record id, source digest, parameter values), most recently used last:
+# parsing is cheap but not free, and a long-running server must not keep every version.
+_PARSED = OrderedDict()
+_PARSED_SIZE = 64
 
 
 def _text(value):
@@ -26,8 +32,9 @@ def _text(value):
 class PerfScheme(models.Model):
     _name = "perf.scheme"
     _description = "Appraisal Scheme"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "perf.workflow.mixin"]
     _order = "sequence, code"
+    _perf_workflow_fields = frozenset({"is_preset", "seed", "subject_kind", "period_kinds"})
 
     name = fields.Char(required=True, translate=True, tracking=True)
     code = fields.Char(required=True, index=True, help="The perfcore scheme id, e.g. nursing.")
@@ -67,12 +74,17 @@ class PerfScheme(models.Model):
         """The perfcore Scheme of this record, with its parameter values applied."""
         self.ensure_one()
         overrides = self._parameter_overrides()
-        key = (self.id, self.source_yaml, tuple(sorted(overrides.items())))
+        source = self.source_yaml or ""
+        key = (self.id, hashlib.sha256(source.encode()).hexdigest(), tuple(sorted(overrides.items())))
         scheme = _PARSED.get(key)
         if scheme is None:
-            document = parse_text(self.source_yaml or "", f"perf.scheme {self.code}")
+            document = parse_text(source, f"perf.scheme {self.code}")
             scheme = perfcore.parse_scheme(document, overrides)
             _PARSED[key] = scheme
+            while len(_PARSED) > _PARSED_SIZE:
+                _PARSED.popitem(last=False)
+        else:
+            _PARSED.move_to_end(key)
         return scheme
 
     @api.constrains("source_yaml", "parameter_ids")
@@ -119,20 +131,30 @@ class PerfScheme(models.Model):
                     commands.append(fields.Command.create({"name": name, "value": default, **meta}))
             commands += [fields.Command.delete(line.id) for line in existing.values()]
             values["parameter_ids"] = commands
-            scheme.write(values)
+            with workflow():
+                scheme.write(values)
 
     @api.model
     def _source_from_upload(self, vals):
         """A scheme file uploaded in the form becomes the YAML source (UTF-8 text only)."""
         data = vals.pop("source_file", None)
         vals.pop("source_filename", None)
-        if not data:
-            return vals
-        try:
-            vals["source_yaml"] = base64.b64decode(data).decode("utf-8")
-        except (binascii.Error, UnicodeDecodeError) as exc:
-            raise ValidationError(self.env._("The uploaded scheme file is not UTF-8 text: %s", exc)) from None
+        if data:
+            # base64 is 4 characters per 3 bytes: refuse a large upload before decoding it
+            if len(data) * 3 // 4 > SCHEME_MAX_BYTES + 3:
+                raise self._too_large(len(data) * 3 // 4)
+            try:
+                vals["source_yaml"] = base64.b64decode(data).decode("utf-8")
+            except (binascii.Error, UnicodeDecodeError) as exc:
+                raise ValidationError(self.env._("The uploaded scheme file is not UTF-8 text: %s", exc)) from None
+        source = vals.get("source_yaml")
+        if source and len(source.encode("utf-8")) > SCHEME_MAX_BYTES:
+            raise self._too_large(len(source.encode("utf-8")))
         return vals
+
+    def _too_large(self, size):
+        return ValidationError(self.env._("A scheme may have at most %(most)s bytes (1 MiB); this one has %(size)s.",
+                                          most=f"{SCHEME_MAX_BYTES:,}", size=f"{size:,}"))
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -159,8 +181,9 @@ class PerfScheme(models.Model):
             raise ValidationError(str(exc)) from None
 
     @api.model
-    def load_presets(self):
-        """Create or refresh the perfcore presets; idempotent (also run on upgrade)."""
+    def _load_presets(self):
+        """Create or refresh the perfcore presets; idempotent (run on install and upgrade only:
+        private, so that nobody reverts the administrator's edits over RPC)."""
         Scheme = self.with_context(active_test=False).sudo()
         for sequence, scheme_id in enumerate(perfcore.preset_ids()):
             source = preset_path(scheme_id).read_text(encoding="utf-8")
@@ -170,8 +193,9 @@ class PerfScheme(models.Model):
                     existing.write({"source_yaml": source})
                 continue
             title = perfcore.parse_scheme(parse_text(source, scheme_id)).title
-            Scheme.create({"name": title, "code": scheme_id, "source_yaml": source,
-                           "is_preset": True, "sequence": sequence})
+            with workflow():
+                Scheme.create({"name": title, "code": scheme_id, "source_yaml": source,
+                               "is_preset": True, "sequence": sequence})
         return True
 
     # -- display -------------------------------------------------------------------------

@@ -4,7 +4,11 @@ from odoo import api, fields, models
 class PerfSchemeParameter(models.Model):
     _name = "perf.scheme.parameter"
     _description = "Appraisal Scheme Parameter"
+    _inherit = ["perf.workflow.mixin"]
     _order = "scheme_id, sequence, id"
+    # read from the scheme source when it is saved; only the value is the administrator's
+    _perf_workflow_fields = frozenset({"scheme_id", "sequence", "name", "default_value", "assumption", "source",
+                                       "description"})
 
     scheme_id = fields.Many2one("perf.scheme", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="scheme_id.company_id", store=True)

@@ -2,6 +2,7 @@ from decimal import Decimal
 
 from odoo.tests import TransactionCase, new_test_user
 
+
 # The shipped nursing example (data/examples/nursing.yaml), entered through the ORM.
 NURSES = [
     # name, ward, title, post, base, scores, events
@@ -22,8 +23,9 @@ NURSES = [
 D = Decimal
 
 
-class PerfCase(TransactionCase):
-    """A company with two wards, a head nurse per ward, a director above them and seven nurses."""
+class PerfFixture:
+    """A company with two wards, a head nurse per ward, a director above them and seven nurses;
+    HR officers, an administrator, role owners (护理部 quality officer, patient-survey clerk)."""
 
     @classmethod
     def setUpClass(cls):
@@ -32,6 +34,9 @@ class PerfCase(TransactionCase):
         cls.company = cls.env.company
         cls.nursing = cls.env["perf.scheme"].search([("code", "=", "nursing"), ("is_preset", "=", True)])
         cls.officer = new_test_user(cls.env, "perf_officer", groups="base.group_user,perf_appraisal.group_perf_officer")
+        cls.perf_admin = new_test_user(cls.env, "perf_admin", groups="base.group_user,perf_appraisal.group_perf_admin")
+        cls.quality_officer = new_test_user(cls.env, "nd_quality", groups="base.group_user")
+        cls.survey_clerk = new_test_user(cls.env, "survey_clerk", groups="base.group_user")
         cls.director_user = new_test_user(cls.env, "perf_director", groups="base.group_user,perf_appraisal.group_perf_manager")
         cls.director = cls.env["hr.employee"].create({"name": "护理部主任", "user_id": cls.director_user.id})
         cls.nursing_dept = cls.env["hr.department"].create({"name": "护理部", "manager_id": cls.director.id})
@@ -57,6 +62,12 @@ class PerfCase(TransactionCase):
             cls.nurse_users[name] = user
 
     @classmethod
+    def role_owners(cls):
+        """The users HR names for the nursing roles without an org-chart rater."""
+        return [(0, 0, {"role": "nursing_dept", "user_id": cls.quality_officer.id}),
+                (0, 0, {"role": "patient", "user_id": cls.survey_clerk.id})]
+
+    @classmethod
     def make_cycle(cls, scheme, name="2024-05", date_from="2024-05-01", date_to="2024-05-31", **values):
         return cls.env["perf.cycle"].create({"name": name, "scheme_id": scheme.id, "date_from": date_from,
                                              "date_to": date_to, **values})
@@ -74,7 +85,7 @@ class PerfCase(TransactionCase):
     @classmethod
     def nursing_cycle(cls):
         """The nursing example entered through the ORM API and computed."""
-        cycle = cls.make_cycle(cls.nursing, employee_ids=[(6, 0, cls.nurses.ids)])
+        cycle = cls.make_cycle(cls.nursing, employee_ids=[(6, 0, cls.nurses.ids)], role_ids=cls.role_owners())
         cycle.action_start()
         for nurse, (name, _ward, _t, _p, _b, scores, events) in zip(cls.nurses, NURSES):
             appraisal = cycle.appraisal_ids.filtered(lambda a: a.employee_id == nurse)
@@ -85,6 +96,10 @@ class PerfCase(TransactionCase):
                                               "count": count, "note": note, "date": "2024-05-15"}).action_approve()
         cycle.action_compute()
         return cycle
+
+
+class PerfCase(PerfFixture, TransactionCase):
+    """The fixture in a TransactionCase."""
 
 
 def _rater(code):

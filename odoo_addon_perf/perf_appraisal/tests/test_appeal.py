@@ -1,7 +1,11 @@
 import datetime
 
-from odoo.exceptions import ValidationError
+from freezegun import freeze_time
+
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
+
+from odoo.addons.perf_appraisal.models.perf_workflow_mixin import workflow
 
 from .common import PerfCase
 
@@ -14,12 +18,15 @@ class TestAppeal(PerfCase):
         cls.cycle = cls.publish(cls.nursing_cycle())
         cls.appraisal = cls.cycle.appraisal_ids.filtered(lambda a: a.subject_name == "赵六")
         # Published on Monday 2024-06-03.
-        cls.appraisal.published_date = datetime.date(2024, 6, 3)
+        with workflow():
+            cls.appraisal.published_date = datetime.date(2024, 6, 3)
         cls.nurse = cls.nurse_users["赵六"]
 
     def file(self, day):
-        return self.env["perf.appeal"].with_user(self.nurse).create(
-            {"appraisal_id": self.appraisal.id, "reason": "投诉不属实", "date_filed": day})
+        """The appraisee files on ``day`` (the server's date: a date sent by the client is ignored)."""
+        with freeze_time(day):
+            return self.env["perf.appeal"].with_user(self.nurse).create(
+                {"appraisal_id": self.appraisal.id, "reason": "投诉不属实", "date_filed": "2024-06-03"})
 
     def test_day_seven_allowed(self):
         """An appeal on the 7th day after publication is accepted."""
@@ -45,13 +52,33 @@ class TestAppeal(PerfCase):
         self.assertFalse(self.env["perf.appeal"]._flag_overdue())
 
     def test_upheld_appeal_reopens_for_rerating(self):
-        """Upholding reopens the appraisal; after re-rating and re-computing it is published again."""
+        """Upholding reopens the appraisal; it is published again only after re-rating and re-computing."""
         appeal = self.file(datetime.date(2024, 6, 5))
-        appeal.with_user(self.officer).action_uphold("同意复核")
+        appeal.with_user(self.officer).write({"response": "同意复核，重新评分"})
+        appeal.with_user(self.officer).action_uphold()
+        self.assertEqual(appeal.response, "同意复核，重新评分")  # the answer typed in the form is kept
         self.assertEqual((self.appraisal.state, self.appraisal.reopened), ("rating", True))
+        with self.assertRaisesRegex(UserError, "not re-rated"):
+            self.appraisal.with_user(self.officer).action_republish()
         self.appraisal.set_score("patient", 85, "patient")
+        with self.assertRaisesRegex(UserError, "Compute"):
+            self.appraisal.with_user(self.officer).action_republish()
         self.cycle.action_compute()
         # 70×.3 + 80×.3 + 85×.4 = 21 + 24 + 34 = 79; −10 complaint = 69
         self.assertEqual(self.appraisal.total_exact, "69")
-        self.appraisal.action_republish()
-        self.assertEqual(self.appraisal.state, "published")
+        # recomputed while reopened: the new pay waits for the new publication
+        self.assertEqual(self.appraisal.pay_ids.state, "draft")
+        self.appraisal.with_user(self.officer).action_republish()
+        self.assertEqual((self.appraisal.state, self.appraisal.pay_ids.state), ("published", "to_pay"))
+
+    def test_rejecting_keeps_the_answer_and_needs_one(self):
+        """Reject records the answer typed in the form; without any answer it is refused."""
+        appeal = self.file(datetime.date(2024, 6, 5))
+        with self.assertRaisesRegex(UserError, "Write the answer"):
+            appeal.with_user(self.officer).action_reject()
+        appeal.with_user(self.officer).response = "投诉属实，维持原结果"
+        appeal.with_user(self.officer).action_reject()
+        self.assertEqual((appeal.state, appeal.response, appeal.answered_by_id), ("rejected", "投诉属实，维持原结果",
+                                                                                 self.officer))
+        with self.assertRaises(UserError):
+            appeal.with_user(self.officer).response = "改口"

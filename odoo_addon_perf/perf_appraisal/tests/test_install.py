@@ -16,7 +16,7 @@ class TestInstall(TransactionCase):
         nursing = self.env["perf.scheme"].search([("code", "=", "nursing")])
         parameter = nursing.parameter_ids.filtered(lambda p: p.name == "nd_points_per_failing_case")
         parameter.value = "3"
-        self.env["perf.scheme"].load_presets()
+        self.env["perf.scheme"]._load_presets()
         self.assertEqual(self.env["perf.scheme"].search_count([("is_preset", "=", True)]), 18)
         self.assertEqual(parameter.value, "3")
 

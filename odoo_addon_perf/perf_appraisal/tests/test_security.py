@@ -12,7 +12,6 @@ class TestSecurity(PerfCase):
         cls.cycle = cls.nursing_cycle()
         cls.by_name = {a.subject_name: a for a in cls.cycle.appraisal_ids}
         cls.other_company = cls.env["res.company"].create({"name": "分院"})
-        cls.other_scheme = cls.nursing
         cls.other_cycle = cls.env["perf.cycle"].create({
             "name": "分院 2024-05", "scheme_id": cls.nursing.id, "date_from": "2024-05-01", "date_to": "2024-05-31",
             "company_id": cls.other_company.id})
@@ -35,35 +34,47 @@ class TestSecurity(PerfCase):
         with self.assertRaises(AccessError):
             self.by_name["张三"].with_user(self.nurse_users["张三"]).write({"grade_override": "excellent"})
 
-    def test_manager_sees_department_subtree_and_rated(self):
+    def test_manager_sees_department_subtree(self):
         """A head nurse sees her ward only; the director sees both wards (department subtree)."""
         ward3 = {n for n, a in self.by_name.items() if a.department_id == self.wards["ward-3"]}
         self.assertEqual(self.visible(self.head_users["ward-3"]), ward3)
         self.assertEqual(self.visible(self.director_user), set(self.by_name))
 
-    def test_rater_sees_only_own_lines(self):
-        """Raters see the score lines they must fill, not the other raters' lines."""
-        lines = self.env["perf.score"].with_user(self.head_users["ward-3"]).search([("rater_user_id", "=", self.head_users["ward-3"].id)])
-        self.assertTrue(lines)
-        self.assertEqual(set(lines.mapped("rater_role")), {"superior"})
-        outsider = new_test_user(self.env, "rater_only", groups="base.group_user,perf_appraisal.group_perf_manager")
-        line = self.by_name["王五"].score_ids.filtered(lambda s: s.code == "patient")
-        line.rater_user_id = outsider
-        visible = self.env["perf.score"].with_user(outsider).search([])
-        self.assertEqual(visible, line)
-        self.assertEqual(self.visible(outsider), {"王五"})
+    def test_manager_does_not_see_her_own_appraisal_before_publication(self):
+        """A head nurse appraised in her own ward sees the nurses' appraisals, not her own, until it is published."""
+        head = self.heads["ward-3"]
+        for code, value in (("title", "senior_nurse"), ("post", "ward_day"), ("bonus_base", 1500)):
+            head.set_perf_attribute(code, value)
+        cycle = self.make_cycle(self.nursing, name="2024-06", date_from="2024-06-01", date_to="2024-06-30",
+                                employee_ids=[(6, 0, head.ids)])
+        cycle.action_start()
+        user = self.head_users["ward-3"]
+        self.assertFalse(self.env["perf.appraisal"].with_user(user).search([("cycle_id", "=", cycle.id)]))
+        self.assertFalse(self.env["perf.score"].with_user(user).search([("appraisal_id.cycle_id", "=", cycle.id)]))
+        # the director rates her superior line and sees her appraisal
+        self.assertEqual(self.env["perf.appraisal"].with_user(self.director_user).search(
+            [("cycle_id", "=", cycle.id)]).employee_id, head)
 
-    def test_peer_raters_are_anonymous(self):
-        """The appraisee never reads a peer's score line."""
-        appraisal = self.by_name["张三"]
-        peer = new_test_user(self.env, "peer_nurse", groups="base.group_user")
-        # nursing has no peer role, so the line stays unrated (perfcore would refuse a peer score here)
-        self.env["perf.score"].create({"appraisal_id": appraisal.id, "code": "patient", "rater_role": "peer",
-                                       "rater_user_id": peer.id})
-        self.publish(self.cycle)
-        lines = self.env["perf.score"].with_user(self.nurse_users["张三"]).search([("appraisal_id", "=", appraisal.id)])
-        self.assertTrue(lines)
-        self.assertNotIn("peer", lines.mapped("rater_role"))
+    def test_rater_outside_the_department_sees_only_her_lines(self):
+        """A rater HR assigns from outside sees the line she rates, not the appraisal or other lines."""
+        outsider = new_test_user(self.env, "rater_only", groups="base.group_user,perf_appraisal.group_perf_manager")
+        line = self.by_name["王五"].score_ids.filtered(lambda s: s.code == "nd_failing_cases")
+        with self.assertRaises(AccessError):  # a line without a rater is HR's: a rater cannot be set on it by others
+            line.with_user(self.head_users["ward-3"]).rater_user_id = outsider
+        appraisal = self.by_name["王五"]
+        survey = appraisal.score_ids.filtered(lambda s: s.code == "patient")
+        self.env["perf.score"].with_user(self.officer).browse(survey.id).sudo(False)
+        with self.assertRaises(UserError):  # rated already: its rater stays
+            survey.with_user(self.officer).rater_user_id = outsider
+        cycle = self.make_cycle(self.nursing, name="2024-07", date_from="2024-07-01", date_to="2024-07-31",
+                                employee_ids=[(6, 0, appraisal.employee_id.ids)])
+        cycle.action_start()
+        fresh = cycle.appraisal_ids.score_ids.filtered(lambda s: s.code == "patient")
+        fresh.with_user(self.officer).rater_user_id = outsider
+        self.assertEqual(self.env["perf.score"].with_user(outsider).search([]), fresh)
+        self.assertEqual(self.visible(outsider), set())
+        fresh.with_user(outsider).value = 88
+        self.assertEqual((fresh.value, fresh.rated), (88, True))
 
     def test_officer_sees_all_of_own_company_only(self):
         """HR sees every appraisal and cycle of the allowed companies, not another company's cycle."""
@@ -75,22 +86,36 @@ class TestSecurity(PerfCase):
             self.other_cycle.with_user(self.officer).read(["name"])
 
     def test_only_officers_run_cycles(self):
-        """A manager cannot create cycles; an officer can."""
+        """A manager cannot create or compute cycles; an officer can."""
         values = {"name": "x", "scheme_id": self.nursing.id, "date_from": "2024-07-01", "date_to": "2024-07-31"}
         with self.assertRaises(AccessError):
             self.env["perf.cycle"].with_user(self.head_users["ward-3"]).create(values)
+        with self.assertRaises(AccessError):
+            self.cycle.with_user(self.director_user).action_compute()
         self.assertTrue(self.env["perf.cycle"].with_user(self.officer).create(values))
 
     def test_only_admins_change_schemes(self):
         """Schemes are configuration: officers read them, administrators change them."""
         with self.assertRaises(AccessError):
             self.nursing.with_user(self.officer).write({"interview_required_for_pay": True})
-        admin = new_test_user(self.env, "perf_admin", groups="base.group_user,perf_appraisal.group_perf_admin")
-        self.nursing.with_user(admin).write({"interview_required_for_pay": True})
+        self.nursing.with_user(self.perf_admin).write({"interview_required_for_pay": True})
 
     def test_confirmed_appraisal_cannot_be_deleted(self):
         """Confirmed appraisals are records to keep."""
+        self.cycle.action_calibrate()
         appraisal = self.by_name["张三"]
         appraisal.action_confirm()
         with self.assertRaises(UserError):
-            appraisal.with_user(self.officer).unlink()
+            appraisal.sudo().unlink()
+
+    def test_scope_change_holds_from_the_next_call(self):
+        """HR makes a head nurse manager of the nursing department and reverts it: her access follows at once."""
+        head = self.head_users["ward-3"]
+        emergency = {n for n, a in self.by_name.items() if a.department_id == self.wards["emergency"]}
+        self.assertFalse(self.visible(head) & emergency)
+        self.nursing_dept.with_user(self.officer).manager_id = self.heads["ward-3"]
+        self.assertTrue(emergency <= self.visible(head))
+        self.nursing_dept.with_user(self.officer).manager_id = self.director
+        self.assertFalse(self.visible(head) & emergency)
+        with self.assertRaises(AccessError):
+            self.by_name["周九"].with_user(head).read(["total"])

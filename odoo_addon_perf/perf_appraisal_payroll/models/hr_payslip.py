@@ -1,5 +1,7 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
+
+from odoo.addons.perf_appraisal.models.perf_workflow_mixin import workflow
 
 PERF = "PERF"
 
@@ -36,6 +38,9 @@ class HrPayslip(models.Model):
         res = super().get_inputs(contracts, date_from, date_to)
         if not contracts:
             return res
+        # public (OCA's API): whoever calls it learns performance pay, so payroll users only
+        if not (self.env.su or self.env.user.has_group("payroll.group_payroll_user")):
+            raise AccessError(self.env._("Only payroll users read payslip inputs."))
         employee = contracts.employee_id[:1]
         prefetch = self.env.context.get("perf_pay_prefetch") or {}
         if tuple(prefetch.get("period") or ()) == (fields.Date.to_string(date_from), fields.Date.to_string(date_to)):
@@ -72,12 +77,14 @@ class HrPayslip(models.Model):
             raise UserError(self.env._("%(slip)s pays %(paid)s of performance pay, but %(due)s is payable now (results paid, "
                                        "withheld or added since the inputs were fetched); recompute the payslip.",
                                        slip=self.display_name, paid=paid, due=sum(pays.mapped("amount"))))
-        pays.write({"state": "paid", "payslip_id": self.id})
+        with workflow():
+            pays.write({"state": "paid", "payslip_id": self.id})
 
     def action_payslip_cancel(self):
         result = super().action_payslip_cancel()
         # A cancelled payslip paid nothing: its results become payable again.
-        self.perf_pay_ids.sudo().filtered(lambda p: p.state == "paid").write({"state": "to_pay", "payslip_id": False})
+        with workflow():
+            self.perf_pay_ids.sudo().filtered(lambda p: p.state == "paid").write({"state": "to_pay", "payslip_id": False})
         return result
 
     def action_open_perf_pay(self):

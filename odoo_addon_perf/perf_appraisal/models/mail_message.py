@@ -1,0 +1,32 @@
+from collections import defaultdict
+
+from odoo import api, fields, models
+
+# Records whose chatter the subject reads: HR's discussion there is not for them.
+PRIVATE_CHATTER_MODELS = ("perf.appraisal", "perf.appeal", "perf.event", "perf.improvement.plan")
+
+
+class MailMessage(models.Model):
+    _inherit = "mail.message"
+
+    perf_private_user_id = fields.Many2one(
+        "res.users", readonly=True, index="btree_not_null",
+        help="On an appraisal (appeal, event, plan): its appraisee, who reads only the messages they wrote "
+             "or that are addressed to them (a record rule), never HR's internal discussion.")
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        wanted = defaultdict(set)
+        for vals in vals_list:
+            if vals.get("model") in PRIVATE_CHATTER_MODELS and vals.get("res_id"):
+                wanted[vals["model"]].add(vals["res_id"])
+        if wanted:
+            users = {}
+            for model, ids in wanted.items():
+                for record in self.env[model].sudo().browse(list(ids)).exists():
+                    users[model, record.id] = record._perf_private_user().id
+            for vals in vals_list:
+                user_id = users.get((vals.get("model"), vals.get("res_id")))
+                if user_id:
+                    vals["perf_private_user_id"] = user_id
+        return super().create(vals_list)
