@@ -6,3 +6,6 @@ from . import test_appeal
 from . import test_query_count
 from . import test_trust_orm
 from . import test_trust_rpc
+from . import test_public_methods
+from . import test_trust_table
+from . import test_integrity

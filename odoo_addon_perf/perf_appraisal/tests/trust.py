@@ -77,8 +77,11 @@ class TrustFixture(PerfFixture):
         cls.hr_note = zhang.with_user(cls.officer).message_post(
             body="考虑不续签合同", subtype_xmlid="mail.mt_note").id
         cls.publish(cls.may)
-        with workflow():  # published ten days ago: the 7-day appeal window is closed
+        with workflow():  # published ten days ago: the 7-day appeal window is closed (but for 李四)
             cls.may.appraisal_ids.write({"published_date": today_minus(10)})
+            cls.may_by_name["李四"].published_date = today_minus(2)
+        cls.li_appeal = cls.env["perf.appeal"].with_user(cls.nurse_users["李四"]).create(
+            {"appraisal_id": cls.may_by_name["李四"].id, "reason": "学习次数漏记"})
         # employees edit their own data (Odoo's option): the manager field must stay HR's all the same
         cls.env["ir.config_parameter"].sudo().set_param("hr.hr_employee_self_edit", True)
         cls.notice = cls.env["mail.message"].search([("model", "=", "perf.appraisal"), ("res_id", "=", zhang.id),
@@ -102,6 +105,9 @@ class TrustFixture(PerfFixture):
         cls.head_own_lines = cls.head_appraisal.score_ids
         cls.head_draft_praise = cls.env["perf.event"].with_user(cls.director_user).create({
             "scheme_id": cls.nursing.id, "employee_id": head.id, "code": "praise", "date": "2024-06-10"})
+        cls.li_draft_praise = cls.env["perf.event"].with_user(cls.head_users["ward-3"]).create({
+            "scheme_id": cls.nursing.id, "employee_id": cls.nurse_users["李四"].employee_id.id, "code": "praise",
+            "date": "2024-06-11"})
 
         # -- company 2 ------------------------------------------------------------------------------
         cls.branch_cycle = cls.env["perf.cycle"].create({

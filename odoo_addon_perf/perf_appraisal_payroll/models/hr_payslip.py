@@ -35,12 +35,12 @@ class HrPayslip(models.Model):
         """One PERF input per payslip: the sum of the employee's payable results of the period.
 
         Works on an empty recordset (OCA's batch wizard calls it that way)."""
-        res = super().get_inputs(contracts, date_from, date_to)
-        if not contracts:
-            return res
         # public (OCA's API): whoever calls it learns performance pay, so payroll users only
         if not (self.env.su or self.env.user.has_group("payroll.group_payroll_user")):
             raise AccessError(self.env._("Only payroll users read payslip inputs."))
+        res = super().get_inputs(contracts, date_from, date_to)
+        if not contracts:
+            return res
         employee = contracts.employee_id[:1]
         prefetch = self.env.context.get("perf_pay_prefetch") or {}
         if tuple(prefetch.get("period") or ()) == (fields.Date.to_string(date_from), fields.Date.to_string(date_to)):

@@ -1,14 +1,15 @@
 from decimal import Decimal
 
-from odoo.tests import tagged
+from odoo.tests import TransactionCase, tagged
 
-from odoo.addons.perf_appraisal.tests.common import PerfCase
+from odoo.addons.perf_appraisal.tests.common import PerfFixture
 
 D = Decimal
 
 
-@tagged("post_install", "-at_install")
-class TestPerfPayroll(PerfCase):
+class PayrollFixture(PerfFixture):
+    """The nursing example with contracts on a structure that pays the PERF rule."""
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -26,6 +27,9 @@ class TestPerfPayroll(PerfCase):
         cls.cycle = cls.nursing_cycle()
         cls.amounts = {a.employee_id: D(str(a.pay_amount)).quantize(D("0.01")) for a in cls.cycle.appraisal_ids}
 
+
+@tagged("post_install", "-at_install")
+class TestPerfPayroll(PayrollFixture, TransactionCase):
     def payslip(self, employee, date_from="2024-05-01", date_to="2024-05-31"):
         """A payslip made as in the form: the employee onchange fetches contract, structure and inputs."""
         payslip = self.env["hr.payslip"].create({"employee_id": employee.id, "date_from": date_from, "date_to": date_to})

@@ -1,0 +1,143 @@
+import inspect
+
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import TransactionCase, tagged
+from odoo.tools import SQL
+
+from .trust import Attack, TrustFixture, call
+
+ADDON_MODULE = "odoo.addons.perf_appraisal."
+REFUSALS = (AccessError, UserError, ValidationError)
+
+
+def public_methods(env):
+    """{(model, method)} of every public method the addon defines or overrides, on any model."""
+    found = set()
+    for name in env.registry:
+        if env[name]._abstract:
+            continue
+        for klass in type(env[name]).__mro__:
+            if not klass.__module__.startswith(ADDON_MODULE) or ".tests." in klass.__module__:
+                continue
+            for attr, value in vars(klass).items():
+                if not attr.startswith("_") and inspect.isfunction(value):
+                    found.add((name, attr))
+    return found
+
+
+@tagged("post_install", "-at_install")
+class TestPublicMethods(TrustFixture, TransactionCase):
+    """Every public method of the addon, called by a plain employee on a colleague's records."""
+
+    def calls(self):
+        """How to call each method on 李四's records (张三 calls them)."""
+        li = self.may_by_name["李四"]
+        li_june = self.june_by_name["李四"]
+        li_employee = li.employee_id
+        line = li_june.score_ids.filtered(lambda s: s.code == "patient")
+        ward3 = self.wards["ward-3"]
+        plan_vals = {"name": "x", "employee_id": li_employee.id, "date": "2024-06-05"}
+        return {
+            ("hr.employee", "set_perf_attribute"): [li_employee.ids, "bonus_base", "9999"],
+            ("hr.employee", "write"): [li_employee.ids, {"parent_id": self.nurses[0].id}],
+            ("hr.department", "set_perf_attribute"): [ward3.ids, "bonus_base", "1"],
+            ("hr.department", "write"): [ward3.ids, {"manager_id": self.nurses[0].id}],
+            ("mail.message", "create"): [{"model": "perf.appraisal", "res_id": li.id, "body": "x",
+                                          "message_type": "comment"}],
+            ("perf.appraisal", "action_confirm"): [li_june.ids],
+            ("perf.appraisal", "action_approve"): [li_june.ids],
+            ("perf.appraisal", "action_acknowledge"): [li.ids],
+            ("perf.appraisal", "action_exclude"): [li_june.ids, "不考核"],
+            ("perf.appraisal", "action_include"): [li_june.ids],
+            ("perf.appraisal", "action_republish"): [li.ids],
+            ("perf.appraisal", "set_score"): [li_june.ids, "patient", 100, "patient"],
+            ("perf.appraisal", "set_attribute"): [li_june.ids, "bonus_base", "9999"],
+            ("perf.appraisal", "message_subscribe"): [li.ids, self.nurse_users["张三"].partner_id.ids],
+            ("perf.appraisal", "write"): [li.ids, {"interview_notes": "x"}],
+            ("perf.appraisal", "create"): [{"cycle_id": self.june.id, "employee_id": li_employee.id}],
+            ("perf.appraisal.attribute", "write"): [li_june.attribute_ids[:1].ids, {"value": "1"}],
+            ("perf.appraisal.attribute", "create"): [{"appraisal_id": li_june.id, "code": "title", "value": "nurse"}],
+            ("perf.appeal", "action_uphold"): [self.li_appeal.ids, "x"],
+            ("perf.appeal", "action_reject"): [self.li_appeal.ids, "x"],
+            ("perf.appeal", "write"): [self.li_appeal.ids, {"reason": "x"}],
+            ("perf.appeal", "create"): [{"appraisal_id": li.id, "reason": "x"}],
+            ("perf.cycle", "action_start"): [self.branch_cycle.ids],
+            ("perf.cycle", "action_open_rating"): [self.june.ids],
+            ("perf.cycle", "action_compute"): [self.june.ids],
+            ("perf.cycle", "action_calibrate"): [self.june.ids],
+            ("perf.cycle", "action_to_approval"): [self.june.ids],
+            ("perf.cycle", "action_publish"): [self.june.ids],
+            ("perf.cycle", "action_close"): [self.may.ids],
+            ("perf.cycle", "action_reset_draft"): [self.june.ids],
+            ("perf.cycle", "set_facts"): [self.june.ids, {"profit": "1"}],
+            ("perf.cycle", "write"): [self.june.ids, {"name": "x"}],
+            ("perf.cycle", "create"): [{"name": "x", "scheme_id": self.nursing.id, "date_from": "2024-08-01",
+                                        "date_to": "2024-08-31"}],
+            ("perf.cycle.exclusion", "write"): [self.exclusion.ids, {"reason": "x"}],
+            ("perf.cycle.exclusion", "create"): [{"cycle_id": self.may.id, "employee_id": li_employee.id,
+                                                  "reason": "x"}],
+            ("perf.cycle.role", "write"): [self.june.sudo().role_ids[:1].ids, {"user_id": self.nurse_users["张三"].id}],
+            ("perf.cycle.role", "create"): [{"cycle_id": self.june.id, "role": "patient",
+                                             "user_id": self.nurse_users["张三"].id}],
+            ("perf.event", "action_approve"): [self.li_draft_praise.ids],
+            ("perf.event", "action_refuse"): [self.li_draft_praise.ids],
+            ("perf.event", "action_reverse"): [self.complaint.ids, "x"],
+            ("perf.event", "write"): [self.li_draft_praise.ids, {"count": 5}],
+            ("perf.event", "create"): [{"scheme_id": self.nursing.id, "employee_id": li_employee.id, "code": "praise"}],
+            ("perf.improvement.plan", "action_sign"): [self.plan.ids],
+            ("perf.improvement.plan", "write"): [self.plan.ids, {"name": "x"}],
+            ("perf.improvement.plan", "create"): [plan_vals],
+            ("perf.improvement.plan.item", "write"): [self.plan.item_ids.ids, {"goal": "x"}],
+            ("perf.improvement.plan.item", "create"): [{"plan_id": self.plan.id, "goal": "x",
+                                                        "review_date": "2025-01-05"}],
+            ("perf.pay", "action_cancel"): [li.pay_ids.ids],
+            ("perf.pay", "write"): [li.pay_ids.ids, {"amount": 1}],
+            ("perf.pay", "create"): [{"employee_id": li_employee.id, "company_id": self.company.id, "period": "x",
+                                      "date_from": "2024-05-01", "date_to": "2024-05-31", "pay_date": "2024-05-31",
+                                      "amount": 1}],
+            ("perf.reason.wizard", "action_confirm"): [self.env["perf.reason.wizard"].with_user(self.officer).create(
+                {"action": "exclude", "res_ids": str(li_june.id), "reason": "HR's"}).ids],
+            ("perf.reason.wizard", "default_get"): [["reason"]],
+            ("perf.scheme", "write"): [self.nursing.ids, {"interview_required_for_pay": True}],
+            ("perf.scheme", "create"): [{"name": "x", "source_yaml": "id: x\\ntitle: x\\nperiods: [month]\\n"
+                                         "indicators: [{code: a, weight: 100}]\\n"}],
+            ("perf.scheme.parameter", "write"): [self.nursing.parameter_ids[:1].ids, {"value": "1"}],
+            ("perf.scheme.parameter", "create"): [{"scheme_id": self.nursing.id, "name": "x", "value": "1"}],
+            ("perf.score", "write"): [line.ids, {"value": 100}],
+            ("perf.score", "create"): [{"appraisal_id": li_june.id, "code": "patient", "rater_role": "patient"}],
+        }
+
+    def snapshot(self):
+        """A digest of every performance table and of the HR data that decides scope."""
+        self.env.flush_all()
+        tables = [t for (t,) in self.env.execute_query(SQL(
+            "SELECT tablename FROM pg_tables WHERE tablename LIKE 'perf\\_%%' ORDER BY tablename"))]
+        digest = {}
+        for table in tables + ["hr_employee", "hr_department", "mail_message", "mail_followers", "mail_activity"]:
+            [(value,)] = self.env.execute_query(SQL(
+                "SELECT md5(coalesce(string_agg(t::text, ',' ORDER BY t::text), '')) FROM %s t", SQL.identifier(table)))
+            digest[table] = value
+        return digest
+
+    def test_every_public_method_is_refused_or_changes_nothing(self):
+        """A plain employee calling any public method on a colleague's records is refused or changes nothing."""
+        calls = self.calls()
+        methods = public_methods(self.env)
+        self.assertFalse(methods - set(calls), "public methods without a call in this test (add one)")
+        self.assertGreaterEqual(len(methods), 40)
+        nurse = self.nurse_users["张三"]
+        for (model, method) in sorted(methods):
+            with self.subTest(method=f"{model}.{method}"):
+                args = calls[model, method]
+                before = self.snapshot()
+                attack = Attack(0, "", nurse, model, method, args)
+                refused = None
+                try:
+                    with self.env.cr.savepoint():
+                        call(self.env, attack)
+                        self.env.flush_all()
+                        self.assertEqual(self.snapshot(), before, f"{model}.{method} changed data as a plain employee")
+                except REFUSALS as exc:
+                    refused = exc
+                self.env.invalidate_all()
+                self.assertEqual(self.snapshot(), before, f"{model}.{method} (refused: {refused!r})")
