@@ -131,8 +131,8 @@ BREAKAGES = [
     Breakage("readme-out-of-step", f"{APP}/readme/USAGE.md", r"\A", "0. Read this first.\n", "readme",
              "does not carry the text of readme/USAGE.md", reported_in=f"{APP}/README.rst"),
     # -- translations
-    Breakage("lost-placeholder", f"{APP}/i18n/zh_CN.po", r'msgstr "%\(code\)s 不是方案 %\(scheme\)s 的事件',
-             'msgstr "%(code)s 不是方案的事件', "translations", "has placeholders ['%(code)s', '%(known)s']"),
+    Breakage("lost-placeholder", f"{APP}/i18n/zh_CN.po", r'msgstr "%\(code\)s 不是方案 %\(scheme\)s 的指标或输入项。"',
+             'msgstr "%(code)s 不是方案的指标或输入项。"', "translations", "the source ['%(code)s', '%(scheme)s']"),
     Breakage("no-translation", f"{BRIDGE}/i18n/zh_CN.po", r"\A", None, "translations",
              "i18n/zh_CN.po is missing", reported_in=f"{BRIDGE}/__manifest__.py"),
 ]

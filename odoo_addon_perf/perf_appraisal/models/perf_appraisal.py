@@ -188,8 +188,8 @@ class PerfAppraisal(models.Model):
         self.ensure_one()
         lines = self.score_ids.filtered(lambda s: s.code == code and (s.rater_role or None) == rater)
         if not lines:
-            raise UserError(self.env._("No score line %(code)s%(rater)s on %(name)s that you may see.",
-                                       code=code, rater=f" rated by {rater}" if rater else "", name=self.subject_name))
+            raise UserError(self.env._("No score line %(code)s (rater role %(role)s) on %(name)s that you may see.",
+                                       code=code, role=rater or "-", name=self.subject_name))
         values = value if isinstance(value, (list, tuple)) else [value]
         for line, number in zip(lines, values):
             line.value = number

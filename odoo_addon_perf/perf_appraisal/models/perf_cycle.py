@@ -471,12 +471,11 @@ class PerfCycle(models.Model):
             appraisals = cycle.appraisal_ids.sudo()
             unfinished = appraisals.filtered(lambda a: a.status in ("pending", "incomplete"))
             if unfinished:
+                names = "; ".join("%s (%s)" % (a.subject_name, a.status_reason or a.status) for a in unfinished[:10])
                 raise UserError(self.env._(
                     "Not every appraisal of %(cycle)s is scored: %(names)s. Enter the missing scores and compute, "
                     "or exclude them with a reason (Exclude on the appraisal).",
-                    cycle=cycle.name, names="; ".join(
-                        f"{a.subject_name} ({a.status_reason or a.status})" for a in unfinished[:10])
-                    + (" …" if len(unfinished) > 10 else "")))
+                    cycle=cycle.name, names=names + (" …" if len(unfinished) > 10 else "")))
             stale = appraisals.filtered("results_stale")
             if stale:
                 raise UserError(self.env._(

@@ -153,8 +153,9 @@ class PerfScheme(models.Model):
         return vals
 
     def _too_large(self, size):
+        most, size = format(SCHEME_MAX_BYTES, ","), format(size, ",")
         return ValidationError(self.env._("A scheme may have at most %(most)s bytes (1 MiB); this one has %(size)s.",
-                                          most=f"{SCHEME_MAX_BYTES:,}", size=f"{size:,}"))
+                                          most=most, size=size))
 
     @api.model_create_multi
     def create(self, vals_list):
