@@ -460,6 +460,13 @@ class _Scorer:
         elif source == "full":
             value, how = high, f"starts at full {fmt(high)} points"
         elif source in ("items", "given_or_items"):
+            missing = [i.code for i in indicator.items if i.resolved_source == "given" and i.code not in scores]
+            if missing and len(missing) == len(indicator.items) and source == "given_or_items":
+                raise _Incomplete(f"no score for indicator {code!r} ({indicator.name or code}): give it, or its "
+                                  f"items {', '.join(missing)}")
+            if missing:
+                raise _Incomplete(f"indicator {code!r} ({indicator.name or code}): no score for its items "
+                                  f"{', '.join(missing)}")
             for item in indicator.items:
                 children[item.code] = self.indicator(item, scores, events, prefix)
             value, how = self.aggregate(indicator.resolved_aggregation, indicator.items, children, label, prefix)
@@ -830,10 +837,14 @@ def check_attribute(scheme: Scheme, code: str, value: Any) -> list[Problem]:
     return problems
 
 
-def screen(scheme: Scheme, period_input: PeriodInput | Document | Mapping[str, Any]) -> dict[str, str | None]:
+def screen(scheme: Scheme, period_input: PeriodInput | Document | Mapping[str, Any], *,
+           exclude_invalid: bool = False) -> dict[str, str | None]:
     """Eligibility only (no scores needed): subject id → exclusion reason, or None when appraised.
 
-    Attributes and history are checked as in :func:`evaluate`; problems raise :class:`InputError`.
+    Attributes and history are checked as in :func:`evaluate`; their problems raise
+    :class:`InputError` — or, with ``exclude_invalid``, become the reason that subject is not
+    appraised ("lacks required attribute 'title'"), so that one person's data never stops the
+    others.
     """
     data, document = parse_period_input(period_input)
     c = _compiled(scheme)
@@ -842,14 +853,28 @@ def screen(scheme: Scheme, period_input: PeriodInput | Document | Mapping[str, A
         period = parse_period(data.period)
     except ValueError as exc:
         raise InputError([document.problem(("period",), str(exc), data.period)]) from None
-    binder = _Binder(c, document, problems)
     out: dict[str, str | None] = {}
     for index, subject in enumerate(data.subjects):
+        own: list[Problem] = []
+        binder = _Binder(c, document, own)
+        binder.check_history(subject, ("subjects", index))
         b = _Bound(subject, binder.bind_attributes(subject, ("subjects", index)), {}, {}, [])
-        out[subject.id] = _eligibility(c, b.attributes) or _history_eligibility(c, b, period)
+        if own and exclude_invalid:
+            out[subject.id] = "; ".join(_reason(p) for p in own)
+            continue
+        problems += own
+        if not own:
+            out[subject.id] = _eligibility(c, b.attributes) or _history_eligibility(c, b, period)
     if problems:
         raise InputError(problems)
     return out
+
+
+def _reason(problem: Problem) -> str:
+    """A problem as the reason a subject is not appraised: its field (after the subject) and message."""
+    field = problem.path.split("].", 1)[1] if "]." in problem.path else ""
+    value = f" ({problem.value})" if problem.has_value and problem.value is not None else ""
+    return f"{field}: {problem.message}{value}" if field else f"{problem.message}{value}"
 
 
 def _check_facts(facts: Any, document: Document, problems: list[Problem], path: tuple[Any, ...] = ("facts",)) -> None:
@@ -1038,7 +1063,8 @@ def _kpi_metrics(c: _Compiled, b: _Bound, result: SubjectResult) -> dict[str, De
         exceeded += better
         state = "exceeded" if better else ("met" if ok else "missed")
         result.add("kpi", kpi.code, kpi.actual, f"{kpi.dimension} {kpi.name or kpi.code}: actual {fmt(kpi.actual)} vs "
-                   f"target {fmt(kpi.target)} ({kpi.direction}) → {state}")
+                   f"target {fmt(kpi.target)} ({kpi.direction}"
+                   + (f", weight {fmt(kpi.weight)}%" if kpi.weight is not None else "") + f") → {state}")
     count = len(b.source.kpis)
     result.add("kpi", "summary", Decimal(met), f"{count} KPIs: {met} met ({exceeded} exceeded), {missed} missed")
     return {"kpi_count": Decimal(count), "kpi_met": Decimal(met), "kpi_missed": Decimal(missed),

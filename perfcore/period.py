@@ -118,6 +118,8 @@ class KpiInput(_Model):
     actual: Num
     direction: Literal["higher_better", "lower_better"] = "higher_better"
     name: str = ""
+    #: The KPI's weight on the card, as agreed (shown in the breakdown; the grade counts KPIs met).
+    weight: Num | None = None
 
 
 class SubperiodInput(_Model):
