@@ -52,3 +52,37 @@ def test_attribute_checks():
     assert "not one of" in messages(check_attribute(NURSING, "title", "chief"))[0]
     assert "number too large" in messages(check_attribute(NURSING, "bonus_base", "1e39"))[0]
     assert "unknown attribute" in messages(check_attribute(NURSING, "hair", "red"))[0]
+
+
+def test_screen_can_exclude_one_subject_instead_of_failing_all():
+    """One nurse without her pay attributes is listed with the reason; the others are appraised."""
+    from perfcore import InputError, screen
+
+    data = {"period": "2024-05", "subjects": [
+        {"id": "N1", "attributes": {"title": "nurse", "post": "ward_day", "bonus_base": 1000}},
+        {"id": "N2", "attributes": {"title": "chief", "post": "ward_day"}}]}
+    try:
+        screen(NURSING, data)
+    except InputError as exc:
+        assert "lacks required attribute 'bonus_base'" in str(exc)
+    else:
+        raise AssertionError("screen without exclude_invalid must refuse the input")
+    reasons = screen(NURSING, data, exclude_invalid=True)
+    assert reasons["N1"] is None
+    assert reasons["N2"] == ("attributes.title: not one of intermediate, senior_nurse, nurse, trainee (chief); "
+                             "attributes: subject 'N2' lacks required attribute 'bonus_base'")
+
+
+def test_missing_checklist_names_the_indicator_and_its_items():
+    """The head-nurse review given neither as a score nor as its ten items: the reason names both."""
+    from perfcore import evaluate
+
+    pay = {"title": "nurse", "post": "ward_day", "bonus_base": 1000}
+    evaluation = evaluate(NURSING, {"period": "2024-05", "subjects": [
+        {"id": "N1", "attributes": pay, "scores": {"nursing_dept": 90, "patient": 90}},
+        {"id": "N2", "attributes": pay, "scores": {"hn_completion": 9, "nursing_dept": 90, "patient": 90}}]})
+    n1, n2 = evaluation.results
+    assert n1.status == n2.status == "incomplete"
+    assert n1.excluded_reason.startswith("no score for indicator 'head_nurse' (护士长考核): give it, or its items "
+                                         "hn_completion, hn_ability")
+    assert n2.excluded_reason.startswith("indicator 'head_nurse' (护士长考核): no score for its items hn_ability")
