@@ -19,6 +19,7 @@
         "views/perf_cycle_views.xml",
         "views/perf_scheme_views.xml",
         "views/perf_score_views.xml",
+        "views/perf_kpi_views.xml",
         "views/perf_event_views.xml",
         "views/perf_appeal_views.xml",
         "views/perf_improvement_plan_views.xml",

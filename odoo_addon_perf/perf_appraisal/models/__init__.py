@@ -11,6 +11,7 @@ from . import perf_appraisal
 from . import perf_appraisal_attribute
 from . import perf_score
 from . import perf_score_log
+from . import perf_kpi
 from . import perf_event
 from . import perf_appeal
 from . import perf_improvement_plan

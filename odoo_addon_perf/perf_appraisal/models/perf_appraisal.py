@@ -13,7 +13,7 @@ DONE_STATES = ("published", "closed")
 OFFICER_FIELDS = frozenset({"grade_override", "override_reason", "group_name", "superior_user_id", "skip_user_id"})
 INTERVIEW_FIELDS = frozenset({"interview_date", "interview_notes"})
 # one2many lines: perf.score and perf.appraisal.attribute check who may change what
-LINE_FIELDS = frozenset({"score_ids", "attribute_ids"})
+LINE_FIELDS = frozenset({"score_ids", "attribute_ids", "kpi_ids"})
 
 
 class PerfAppraisal(models.Model):
@@ -55,6 +55,7 @@ class PerfAppraisal(models.Model):
                                    help="Scores, attributes or events changed since the results were computed.")
     score_ids = fields.One2many("perf.score", "appraisal_id", string="Scores",
                                 groups="perf_appraisal.group_perf_manager")
+    kpi_ids = fields.One2many("perf.kpi", "appraisal_id", string="KPI Card")
     attribute_ids = fields.One2many("perf.appraisal.attribute", "appraisal_id", string="Attributes",
                                     help="A snapshot of the subject's attributes; edit here to override for this cycle.")
     total = fields.Float(digits=(16, 2), readonly=True, aggregator="avg")

@@ -24,6 +24,9 @@ CYCLE_STATES = [
     ("closed", "Closed"),
 ]
 
+# Peer ratings are anonymous (SCHEMES.md): the appraisee never learns who gave them.
+ANONYMOUS_ROLES = frozenset({"peer"})
+
 # Who rates for a role, from the appraisee's place in the org chart.  Other roles (peers,
 # functional departments, patients …) are assigned by HR on the score lines.
 ROLE_RATERS = {
@@ -73,6 +76,20 @@ def period_text(date_from, date_to):
 DRAFT_ONLY_FIELDS = ("scheme_id", "date_from", "date_to", "employee_ids", "department_ids", "company_id")
 
 
+def _scores(bucket):
+    """Scores of one subject (or sub-period) as perfcore reads them: one rating of a role as a
+    number, several (peers) as a list."""
+    return {code: ({role: (v[0] if len(v) == 1 else v) for role, v in value.items()} if isinstance(value, dict)
+                   else value) for code, value in bucket.items()}
+
+
+def _problem_text(problem):
+    """A problem of one subject, without the subject's index: "kpis: 2 KPIs in dimension …"."""
+    field = problem.path.split("].", 1)[1] if "]." in problem.path else ""
+    value = f" ({problem.value})" if problem.has_value and problem.value is not None else ""
+    return f"{field}: {problem.message}{value}" if field else f"{problem.message}{value}"
+
+
 class PerfCycle(models.Model):
     _name = "perf.cycle"
     _description = "Appraisal Cycle"
@@ -113,6 +130,10 @@ class PerfCycle(models.Model):
     deadline_consolidation = fields.Date(compute="_compute_deadlines", store=True, readonly=False)
     calibration_html = fields.Html(compute="_compute_calibration_html", sanitize=False,
                                    groups="perf_appraisal.group_perf_officer")
+    peer_count = fields.Integer(
+        string="Peers per Appraisee", default=3,
+        help="For schemes with anonymous peer ratings: how many colleagues of the same department rate each "
+             "appraisee (the next ones in the department, in turn). HR may add or remove peer lines.")
     computed_at = fields.Datetime(readonly=True, copy=False)
     facts_json = fields.Text(string="Facts (JSON)", default="{}", groups="perf_appraisal.group_perf_officer",
                              help="Scheme-level inputs of the period: pools, contracts, profits.")
@@ -267,28 +288,76 @@ class PerfCycle(models.Model):
         subjects = self._subjects()
         if not subjects:
             raise UserError(self.env._("The cycle has nobody to appraise."))
+        reasons, attributes = self._screen(scheme, subjects)
+        unit = scheme.subject == "unit"
+        keyed = {self._subject_key(s): s for s in subjects}
+        exclusion_vals = [{"cycle_id": self.id, "reason": reasons[key],
+                           ("department_id" if unit else "employee_id"): subject.id}
+                          for key, subject in keyed.items() if reasons[key] is not None]
+        eligible = [subject for key, subject in keyed.items() if reasons[key] is None]
+        with workflow():
+            self.env["perf.cycle.exclusion"].sudo().create(exclusion_vals)
+            self._create_appraisals(scheme, eligible, attributes)
+            self.state = "running"
+        self.message_post(body=self.env._("Cycle started: %(n)s appraisals, %(x)s not appraised.",
+                                          n=len(eligible), x=len(exclusion_vals)))
+
+    def action_rescreen(self):
+        """Screen again the people not appraised (after HR fixed their data): those perfcore now
+        accepts get their appraisal, the others keep their (new) reason."""
+        self._check_may_run(self.env._("screen a cycle again"))
+        for cycle in self:
+            if cycle.state not in ("running", "rating"):
+                raise UserError(self.env._("People are screened again while the cycle is running or rating."))
+            cycle._rescreen()
+        return True
+
+    def _rescreen(self):
+        scheme = self.scheme_id._perfcore_scheme()
+        exclusions = self.sudo().exclusion_ids
+        subjects = exclusions.department_id if scheme.subject == "unit" else exclusions.employee_id
+        if not subjects:
+            return
+        reasons, attributes = self._screen(scheme, subjects)
+        admitted = [s for s in subjects if reasons[self._subject_key(s)] is None]
+        field = "department_id" if scheme.subject == "unit" else "employee_id"
+        with workflow():
+            for line in exclusions:
+                reason = reasons[self._subject_key(line[field])]
+                if reason is None:
+                    line.unlink()
+                elif reason != line.reason:
+                    line.reason = reason
+            self._create_appraisals(scheme, admitted, attributes)
+        self.message_post(body=self.env._("Screened again: %(n)s now appraised, %(x)s still not appraised.",
+                                          n=len(admitted), x=len(subjects) - len(admitted)))
+
+    def _screen(self, scheme, subjects):
+        """perfcore's screening: {subject key: reason or None}, and the subjects' attributes.  A subject
+        whose own data perfcore refuses is listed with that reason; it never stops the others."""
         attributes = self._subject_attributes(scheme, subjects)
         history = self._history(subjects)
-        keyed = {self._subject_key(s): s for s in subjects}
         data = {"period": self.period, "subjects": [
-            {"id": key, "name": s.name, "attributes": attributes[key], "history": history.get(key, [])}
-            for key, s in keyed.items()]}
+            {"id": self._subject_key(s), "name": s.name, "attributes": attributes[self._subject_key(s)],
+             "history": history.get(self._subject_key(s), [])} for s in subjects]}
         try:
-            reasons = perfcore.screen(scheme, data)
+            reasons = perfcore.screen(scheme, data, exclude_invalid=True)
         except perfcore.PerfcoreError as exc:
-            raise UserError(self._explain(exc, list(keyed.values()))) from None
+            raise UserError(self._explain(exc, list(subjects))) from None
+        return reasons, attributes
+
+    def _create_appraisals(self, scheme, subjects, attributes):
+        """Appraisals of ``subjects`` with their attribute snapshot and score lines (in the workflow)."""
         unit = scheme.subject == "unit"
         owners = {role.role: role.user_id for role in self.sudo().role_ids}
-        appraisal_vals, exclusion_vals = [], []
-        for key, subject in keyed.items():
-            if reasons[key] is not None:
-                exclusion_vals.append({"cycle_id": self.id, "reason": reasons[key],
-                                       ("department_id" if unit else "employee_id"): subject.id})
-                continue
+        peers = self._peer_users(scheme, subjects)
+        vals_list = []
+        for subject in subjects:
+            key = self._subject_key(subject)
             superior = self.env["res.users"] if unit else subject.parent_id.user_id
             skip = self.env["res.users"] if unit else subject.parent_id.parent_id.user_id
             own = self.env["res.users"] if unit else subject.user_id
-            appraisal_vals.append({
+            vals_list.append({
                 "cycle_id": self.id,
                 "employee_id": False if unit else subject.id,
                 "department_id": subject.id if unit else subject.department_id.id,
@@ -299,50 +368,89 @@ class PerfCycle(models.Model):
                 "attribute_ids": [fields.Command.create({
                     "code": c, "value": v if not isinstance(v, list) else ",".join(v),
                     "confidential": c in CONFIDENTIAL_ATTRIBUTES}) for c, v in attributes[key].items()],
-                "score_ids": [fields.Command.create(line)
-                              for line in self._score_lines(scheme, subject, unit, owners, own)],
+                "score_ids": [fields.Command.create(line) for line in self._score_lines(
+                    scheme, subject, unit, owners, own, peers.get(subject.id, self.env["res.users"]))],
             })
-        with workflow():
-            self.env["perf.cycle.exclusion"].sudo().create(exclusion_vals)
-            self.env["perf.appraisal"].sudo().create(appraisal_vals)
-            self.state = "running"
-        self.message_post(body=self.env._("Cycle started: %(n)s appraisals, %(x)s not appraised.",
-                                          n=len(appraisal_vals), x=len(exclusion_vals)))
+        return self.env["perf.appraisal"].sudo().create(vals_list)
 
-    def _score_lines(self, scheme, subject, unit, owners, own):
-        """The lines raters fill: each given indicator per rater role, and the inputs formulas read.
+    def _peer_users(self, scheme, subjects):
+        """{employee id: users rating them as peers}: the next ``peer_count`` colleagues of the same
+        department among the cycle's subjects, in turn — only for schemes with a peer role."""
+        has_peers = any(r.code in ANONYMOUS_ROLES for i in scheme.all_indicators() for r in scheme.raters_of(i))
+        if not has_peers or scheme.subject == "unit" or self.peer_count <= 0:
+            return {}
+        by_department = {}
+        for subject in sorted(subjects, key=lambda s: s.id):
+            if subject.user_id:
+                by_department.setdefault(subject.department_id.id, []).append(subject)
+        out = {}
+        for members in by_department.values():
+            for index, subject in enumerate(members):
+                ring = members[index + 1:] + members[:index]
+                out[subject.id] = self.env["res.users"].union(*(m.user_id for m in ring[:self.peer_count]))
+        return out
 
-        A line's rater comes from the org chart (self, superior, skip-level) or from the cycle's role
-        owners; nobody rates their own appraisal except its self lines."""
+    def _subperiods(self, scheme):
+        """The sub-periods of this cycle: the months of a quarter, the ISO weeks touching a month."""
+        spec = scheme.subperiods
+        if spec is None:
+            return []
+        texts, day = [], self.date_from
+        while day <= self.date_to:
+            text = period_text(day.replace(day=1), day.replace(day=calendar.monthrange(day.year, day.month)[1])) \
+                if spec.kind == "month" else "%d-W%02d" % day.isocalendar()[:2]
+            if text and text not in texts:
+                texts.append(text)
+            day += datetime.timedelta(days=1 if spec.kind == "week" else 28)
+        return texts[:spec.max_count] if spec.max_count else texts
+
+    def _score_lines(self, scheme, subject, unit, owners, own, peers):
+        """The lines raters fill: each given indicator (and checklist item) per rater role, per
+        sub-period when the scheme scores sub-periods, and the inputs its formulas read.
+
+        A line's rater comes from the org chart (self, superior, skip-level), the peers chosen for
+        the appraisee or the cycle's role owners; nobody rates their own appraisal except its self
+        lines.  Lines without a rater are HR's."""
         lines = []
+        nobody = self.env["res.users"]
 
-        def add(indicator, sequence):
+        def add(indicator, sequence, subperiod):
             roles = scheme.raters_of(indicator)
             for role in roles or [None]:
                 members = role.pool if role and role.pool else [role.code if role else False]
                 for member in members:
-                    resolver = ROLE_RATERS.get(member) if member else None
-                    user = resolver(subject) if resolver and not unit else self.env["res.users"]
-                    if not user and member:
-                        user = owners.get(member, self.env["res.users"])
-                    if member != "self":
-                        user -= own
-                    lines.append({"code": indicator.code, "name": indicator.name or indicator.code,
-                                  "rater_role": member, "rater_user_id": user.id or False, "sequence": sequence})
+                    if member in ANONYMOUS_ROLES:
+                        users = list(peers - own) or [nobody]
+                    else:
+                        resolver = ROLE_RATERS.get(member) if member else None
+                        user = resolver(subject) if resolver and not unit else nobody
+                        if not user and member:
+                            user = owners.get(member, nobody)
+                        users = [user if member == "self" else user - own]
+                    for user in users:
+                        lines.append({"code": indicator.code, "name": indicator.name or indicator.code,
+                                      "rater_role": member, "rater_user_id": user.id or False,
+                                      "sequence": sequence, "subperiod": subperiod})
 
-        def walk(indicators, depth):
+        def walk(indicators, depth, subperiod, base):
             for index, indicator in enumerate(indicators):
                 source = indicator.resolved_source
                 if source in ("given", "given_or_items", "given_or_formula"):
-                    add(indicator, depth * 100 + index)
-                elif source == "items":
-                    walk(indicator.items, depth + 1)
+                    add(indicator, base + depth * 100 + index, subperiod)
+                if source in ("items", "given_or_items"):
+                    walk(indicator.items, depth + 1, subperiod, base)
 
-        walk(scheme.indicators, 0)
-        for index, spec in enumerate(scheme.inputs):
-            if spec.scope != "subperiod" and not spec.list:
-                lines.append({"code": spec.code, "name": spec.name or spec.code, "rater_role": False,
-                              "sequence": 900 + index})
+        def inputs(scopes, subperiod, base):
+            for index, spec in enumerate(scheme.inputs):
+                if spec.scope in scopes:
+                    lines.append({"code": spec.code, "name": spec.name or spec.code, "rater_role": False,
+                                  "sequence": base + 900 + index, "subperiod": subperiod, "is_list": spec.list})
+
+        for number, subperiod in enumerate(self._subperiods(scheme), 1):
+            walk(scheme.subperiods.indicators, 0, subperiod, number * 1000)
+            inputs(("subperiod", "both"), subperiod, number * 1000)
+        walk(scheme.indicators, 0, False, 10000)
+        inputs(("period", "both"), False, 10000)
         return lines
 
     # -- compute ------------------------------------------------------------------------------------
@@ -367,13 +475,17 @@ class PerfCycle(models.Model):
             keys[row["id"]] = ("D%d" if unit else "E%d") % subject_id
             subjects_by_id[row["id"]] = subject_id
         names = {a.id: a.subject_name for a in appraisals}
+        # {appraisal: {sub-period or False: {code: value or {role: [values]}}}}
         scores = {a: {} for a in appraisals.ids}
         rated_roles = {i.code: bool(scheme.raters_of(i)) for i in scheme.all_indicators()}
         for line in self.env["perf.score"].sudo().search_read(
                 [("appraisal_id", "in", appraisals.ids), ("rated", "=", True)],
-                ["appraisal_id", "code", "rater_role", "value"], load=None):
-            value = float_repr(line["value"], 4)
-            bucket = scores[line["appraisal_id"]]
+                ["appraisal_id", "code", "rater_role", "value", "value_list", "is_list", "subperiod"], load=None):
+            bucket = scores[line["appraisal_id"]].setdefault(line["subperiod"] or False, {})
+            if line["is_list"]:
+                value = [v for v in re.split(r"[\s,，;；]+", line["value_list"] or "") if v]
+            else:
+                value = float_repr(line["value"], 4)
             if line["rater_role"] and rated_roles.get(line["code"]):
                 roles = bucket.setdefault(line["code"], {})
                 roles.setdefault(line["rater_role"], []).append(value)
@@ -383,7 +495,16 @@ class PerfCycle(models.Model):
         for line in self.env["perf.appraisal.attribute"].sudo().search_read(
                 [("appraisal_id", "in", appraisals.ids)], ["appraisal_id", "code", "value"], load=None):
             attributes[line["appraisal_id"]][line["code"]] = line["value"]
+        kpis = {a: [] for a in appraisals.ids}
+        for kpi in self.env["perf.kpi"].sudo().search_read(
+                [("appraisal_id", "in", appraisals.ids)],
+                ["appraisal_id", "code", "name", "dimension", "target", "actual", "direction", "weight"], load=None):
+            kpis[kpi["appraisal_id"]].append({
+                "code": kpi["code"], "name": kpi["name"] or "", "dimension": kpi["dimension"],
+                "target": float_repr(kpi["target"], 4), "actual": float_repr(kpi["actual"], 4),
+                "direction": kpi["direction"], **({"weight": float_repr(kpi["weight"], 4)} if kpi["weight"] else {})})
         field = "department_id" if unit else "employee_id"
+        subperiods = [(text, perfcore.parse_period(text)) for text in self._subperiods(scheme)]
         events = {}
         for event in self.env["perf.event"].sudo().search_read(
                 [("state", "=", "approved"), ("scheme_id", "=", self.scheme_id.id), (field, "in", list(subjects_by_id.values())),
@@ -393,20 +514,31 @@ class PerfCycle(models.Model):
                      "date": event["date"].isoformat()}
             if event["points"]:
                 entry["points"] = float_repr(event["points"], 4)
-            events.setdefault(event[field], []).append(entry)
+            etype = scheme.event(event["code"])
+            # a sub-period event (a training missed in April) goes to the sub-period of its date
+            where = next((text for text, p in subperiods if p.start <= event["date"] <= p.end), False) \
+                if etype is not None and etype.scope == "subperiod" else False
+            events.setdefault(event[field], {}).setdefault(where, []).append(entry)
         history = self._history(appraisals[field])
         subjects = []
         for row in rows:
             key = keys[row["id"]]
-            bucket = {code: ({role: (v[0] if len(v) == 1 else v) for role, v in value.items()} if isinstance(value, dict) else value)
-                      for code, value in scores[row["id"]].items()}
-            subjects.append({
+            by_subperiod = scores[row["id"]]
+            subject_events = events.get(subjects_by_id[row["id"]], {})
+            subject = {
                 "id": key, "name": names[row["id"]] or key,
                 **({"group": row["group_name"]} if row["group_name"] else {}),
                 "attributes": self._typed_attributes(scheme, attributes[row["id"]]),
-                "scores": bucket, "events": events.get(subjects_by_id[row["id"]], []),
+                "scores": _scores(by_subperiod.get(False, {})), "events": subject_events.get(False, []),
                 "history": history.get(key, []),
-            })
+            }
+            sub = [{"period": text, "scores": _scores(by_subperiod.get(text, {})), "events": subject_events.get(text, [])}
+                   for text, _p in subperiods if by_subperiod.get(text) or subject_events.get(text)]
+            if sub:
+                subject["subperiods"] = sub
+            if kpis[row["id"]]:
+                subject["kpis"] = kpis[row["id"]]
+            subjects.append(subject)
         facts = json.loads(self.sudo().facts_json or "{}", parse_float=Decimal)  # numbers stay exact
         return {"period": self.period, "facts": facts, "subjects": subjects}, keys
 
@@ -416,17 +548,21 @@ class PerfCycle(models.Model):
         appraisals = self.appraisal_ids.sudo()
         # excluded by HR (with a reason): not scored, no quota seat, no pay
         scored = appraisals.filtered(lambda a: a.status != "excluded")
+        refused = {}
         if scored:
             data, keys = self._period_input(scheme, scored)
-            try:
-                evaluation = perfcore.evaluate(scheme, data)
-            except perfcore.PerfcoreError as exc:
-                raise UserError(self._explain(exc, scored)) from None
+            evaluation, refused = self._evaluate(scheme, data, scored)
             by_key = {r.id: r for r in evaluation.results}
             # Through the ORM, one write per appraisal: the flush batches them into UPDATE … FROM (VALUES …)
             # statements, and computed fields (final grade) and caches follow.
             with workflow():
                 for appraisal in scored.with_context(tracking_disable=True):
+                    if appraisal.id in refused:
+                        appraisal.write({"status": "incomplete", "status_reason": refused[appraisal.id],
+                                         "total": 0.0, "total_exact": False, "grade": False, "grade_label": False,
+                                         "band_grade": False, "rank": 0, "flags": False, "pay_amount": 0.0,
+                                         "result_json": False, "results_stale": False})
+                        continue
                     r = by_key[keys[appraisal.id]]
                     appraisal.write({
                         "total": float(r.total) if r.total is not None else 0.0,
@@ -437,11 +573,39 @@ class PerfCycle(models.Model):
                         "result_json": json.dumps(r.to_dict(), ensure_ascii=False),
                         "status": r.status, "status_reason": r.excluded_reason or False, "results_stale": False,
                     })
-            self.env["perf.pay"]._sync_from_evaluation(self, evaluation, keys)
-        self.env["perf.pay"]._drop_unpaid(appraisals - scored)
+            self.env["perf.pay"]._sync_from_evaluation(
+                self, evaluation, {a: k for a, k in keys.items() if a not in refused})
+        self.env["perf.pay"]._drop_unpaid(appraisals - scored | appraisals.browse(list(refused)))
         with workflow():
             (appraisals - scored).write({"results_stale": False})
             self.computed_at = fields.Datetime.now()
+
+    def _evaluate(self, scheme, data, appraisals):
+        """perfcore's evaluation, and {appraisal id: reason} of those whose own input it refused.
+
+        Problems of one subject (a KPI card with two financial KPIs, say) make that appraisal
+        incomplete, with perfcore's words, and the others are computed all the same; problems of
+        the cycle itself (its facts) stop the computation."""
+        refused = {}
+        while True:
+            try:
+                return perfcore.evaluate(scheme, data), refused
+            except perfcore.InputError as exc:
+                by_index = {}
+                for problem in exc.problems:
+                    match = re.match(r"subjects\[(\d+)\]", problem.path)
+                    if not match:
+                        raise UserError(self._explain(exc, appraisals)) from None
+                    by_index.setdefault(int(match.group(1)), []).append(problem)
+                ids = dict(enumerate(appraisals.ids))  # the input lists the appraisals in their order
+                for index, problems in by_index.items():
+                    refused[ids[index]] = "; ".join(_problem_text(p) for p in problems)
+                data = {**data, "subjects": [s for i, s in enumerate(data["subjects"]) if i not in by_index]}
+                appraisals = appraisals.browse([a for i, a in enumerate(appraisals.ids) if i not in by_index])
+                if not data["subjects"]:
+                    return perfcore.evaluate(scheme, data), refused
+            except perfcore.PerfcoreError as exc:
+                raise UserError(self._explain(exc, appraisals)) from None
 
     def _explain(self, exc, records):
         """perfcore's problems with subjects[i] replaced by the appraisee's name."""
@@ -553,7 +717,7 @@ class PerfCycle(models.Model):
         appraisal: an activity makes its user a follower, and a peer must stay anonymous."""
         todo = self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
         for cycle in self.sudo():
-            lines = self.env["perf.score"].sudo().search([("appraisal_id.cycle_id", "=", cycle.id),
+            lines = self.env["perf.score"].sudo().search([("cycle_id", "=", cycle.id),
                                                            ("rated", "=", False), ("rater_user_id", "!=", False)])
             existing = cycle.activity_ids.filtered(lambda a: a.activity_type_id == todo).user_id
             for user in lines.rater_user_id - existing:

@@ -60,7 +60,7 @@ class PerfCycleRole(models.Model):
         except on the owner's own appraisal, which HR enters."""
         for owner in self:
             lines = self.env["perf.score"].sudo().search([
-                ("appraisal_id.cycle_id", "=", owner.cycle_id.id), ("rater_role", "=", owner.role),
+                ("cycle_id", "=", owner.cycle_id.id), ("rater_role", "=", owner.role),
                 ("rated", "=", False), ("rater_user_id", "in", [False] + previous.ids)])
             mine = lines.filtered(lambda s, u=owner.user_id: s.appraisal_id.user_id == u)
             with workflow():

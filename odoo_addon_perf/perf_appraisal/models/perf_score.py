@@ -1,6 +1,8 @@
 import math
+import re
 
 import perfcore
+from perfcore.decimals import fmt
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -19,10 +21,12 @@ class PerfScore(models.Model):
     _inherit = ["perf.workflow.mixin"]
     _order = "appraisal_id, sequence, code, rater_role, id"
     # the structure of a line is set when the cycle starts; its value is its rater's
-    _perf_workflow_fields = frozenset({"appraisal_id", "code", "name", "rater_role", "sequence", "rated"})
+    _perf_workflow_fields = frozenset({"appraisal_id", "code", "name", "rater_role", "sequence", "rated", "subperiod",
+                                       "is_list"})
 
     appraisal_id = fields.Many2one("perf.appraisal", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="appraisal_id.company_id", store=True, index=True)
+    cycle_id = fields.Many2one(related="appraisal_id.cycle_id", store=True, index=True)
     state = fields.Selection(related="appraisal_id.state")
     subject_name = fields.Char(related="appraisal_id.subject_name")
     sequence = fields.Integer()
@@ -30,8 +34,24 @@ class PerfScore(models.Model):
     name = fields.Char(string="Indicator")
     rater_role = fields.Char(help="Rater role code (self, superior, peer …); empty for plain inputs.")
     rater_user_id = fields.Many2one("res.users", string="Rater", index=True)
+    subperiod = fields.Char(string="Sub-period", index=True,
+                            help="The month of a quarter (2024-04) or the ISO week (2024-W18) this line scores.")
     value = fields.Float(digits=(16, 4), copy=False)
+    value_list = fields.Char(string="Values", copy=False,
+                             help="Several numbers for a list input (e.g. each item of a weekly plan): 20, 30, 50.")
+    is_list = fields.Boolean(readonly=True, help="The input takes several numbers (entered as Values).")
     rated = fields.Boolean(readonly=True, copy=False, help="Set once a value is entered; unrated lines are not sent.")
+    scale_text = fields.Char(string="Scale", compute="_compute_scale_text",
+                             help="The values the scheme accepts for this line.")
+
+    @api.depends("code", "appraisal_id.scheme_id")
+    def _compute_scale_text(self):
+        schemes = {}
+        for line in self:
+            scheme_record = line.sudo().appraisal_id.scheme_id
+            if scheme_record.id not in schemes:
+                schemes[scheme_record.id] = scheme_record._perfcore_scheme() if scheme_record else None
+            line.scale_text = _scale(schemes[scheme_record.id], line.code)
 
     # -- who may enter what -------------------------------------------------------------------------
     def _check_may_rate(self):
@@ -65,16 +85,32 @@ class PerfScore(models.Model):
             raise ValidationError(self.env._("A score is a number, not %r.", value))
         if not math.isfinite(value):
             raise ValidationError(self.env._("A score must be a finite number, not %s.", value))
-        text = float_repr(value, 4)
         for line in self.sudo():
-            scheme = line.appraisal_id.scheme_id._perfcore_scheme()
-            indicator = scheme.indicator(line.code)
-            rater = line.rater_role if line.rater_role and indicator and scheme.raters_of(indicator) else None
-            problems = perfcore.check_score(scheme, line.code, text, rater)
-            if problems:
-                raise ValidationError(self.env._("%(line)s of %(name)s: %(problem)s (got %(value)s).",
-                                                 line=line.name or line.code, name=line.subject_name,
-                                                 problem=problems[0].message, value=text))
+            line._check_entry(float_repr(value, 4))
+
+    def _check_value_list(self, text):
+        """Several numbers for a list input, each checked like a single one."""
+        if text is not False and not isinstance(text, str):
+            raise ValidationError(self.env._("Values are numbers separated by commas, not %r.", text))
+        numbers = [n for n in re.split(r"[\s,，;；]+", text or "") if n]
+        if len(numbers) > 100:
+            raise ValidationError(self.env._("At most 100 values in one line (got %s).", len(numbers)))
+        for line in self.sudo():
+            if not line.is_list:
+                raise ValidationError(self.env._("%s takes one value, not a list.", line.name or line.code))
+            for number in numbers:
+                line._check_entry(number)
+        return numbers
+
+    def _check_entry(self, text):
+        scheme = self.appraisal_id.scheme_id._perfcore_scheme()
+        indicator = scheme.indicator(self.code)
+        rater = self.rater_role if self.rater_role and indicator and scheme.raters_of(indicator) else None
+        problems = perfcore.check_score(scheme, self.code, text, rater, subperiod=bool(self.subperiod))
+        if problems:
+            raise ValidationError(self.env._("%(line)s of %(name)s: %(problem)s (got %(value)s).",
+                                             line=self.name or self.code, name=self.subject_name,
+                                             problem=problems[0].message, value=text))
 
     def _check_rater(self, user_id):
         for line in self:
@@ -126,7 +162,7 @@ class PerfScore(models.Model):
         if in_workflow():
             return super().write(vals)
         self._perf_refuse_workflow_fields(vals)
-        unknown = set(vals) - {"value", "rater_user_id"}
+        unknown = set(vals) - {"value", "value_list", "rater_user_id"}
         if unknown:
             raise AccessError(self.env._("%(fields)s of a score line cannot be edited.", fields=", ".join(sorted(unknown))))
         self._check_state()
@@ -137,22 +173,47 @@ class PerfScore(models.Model):
                 {"score_id": line.id, "user_id": self.env.uid, "old_rater_id": line.rater_user_id.id,
                  "new_rater_id": vals["rater_user_id"] or False, "old_value": False, "new_value": False}
                 for line in self if line.rater_user_id.id != vals["rater_user_id"]])
-        if "value" not in vals:
+        if "value" not in vals and "value_list" not in vals:
             return super().write(vals)
         self._check_may_rate()
-        self._check_values(vals["value"])
-        old = {line.id: (line.value, line.rated) for line in self}
+        if "value" in vals:
+            self._check_values(vals["value"])
+        if "value_list" in vals:
+            numbers = self._check_value_list(vals["value_list"])
+            vals = {**vals, "value_list": ", ".join(numbers) or False}
+        old = {line.id: (line.value, line.value_list, line.rated) for line in self}
         with workflow():
-            result = super().write({**vals, "rated": True})
+            result = super().write({**vals, "rated": bool(vals.get("value_list", True))})
         self._log_changes(old)
         self.sudo().appraisal_id._mark_inputs_changed()
+        self._close_done_todos()
         return result
+
+    def _close_done_todos(self):
+        """A rater's to-do on a cycle is done when none of their lines of that cycle is left to fill."""
+        todo = self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
+        lines = self.sudo().filtered("rater_user_id")
+        for cycle in lines.cycle_id:
+            raters = lines.filtered(lambda s, c=cycle: s.cycle_id == c).rater_user_id
+            left = self.sudo()._read_group([("cycle_id", "=", cycle.id), ("rated", "=", False),
+                                            ("rater_user_id", "in", raters.ids)], ["rater_user_id"], ["__count"])
+            busy = {user for user, _count in left}
+            done = cycle.activity_ids.filtered(
+                lambda a, r=raters, b=busy: a.user_id in r and a.user_id not in b
+                and (not todo or a.activity_type_id == todo))
+            if done:
+                done.action_feedback(feedback=self.env._("All lines rated."))
 
     def _log_changes(self, old):
         """Who changed which score when, old → new (HR reads the log; raters stay anonymous to appraisees)."""
-        changes = [{"score_id": line.id, "old_value": old[line.id][0] if old[line.id][1] else False,
-                    "new_value": line.value, "user_id": self.env.uid}
-                   for line in self if not old[line.id][1] or old[line.id][0] != line.value]
+        changes = []
+        for line in self:
+            value, values, rated = old[line.id]
+            if rated and (value, values) == (line.value, line.value_list):
+                continue
+            changes.append({"score_id": line.id, "user_id": self.env.uid,
+                            "old_value": value if rated else False, "new_value": line.value,
+                            "old_values": values if rated else False, "new_values": line.value_list})
         self.env["perf.score.log"].sudo().create(changes)
 
     @api.ondelete(at_uninstall=False)
@@ -163,3 +224,21 @@ class PerfScore(models.Model):
         for line in self:
             if line.rated or line.appraisal_id.state not in RATING_STATES:
                 raise UserError(self.env._("%s is rated (or frozen) and stays.", line.name or line.code))
+
+
+def _scale(scheme, code):
+    """"0–100", "0–10", "≥ 0" … for a line's code (indicators by their scale, inputs by their bounds)."""
+    if scheme is None:
+        return False
+    indicator = scheme.indicator(code)
+    if indicator is not None:
+        low, high = indicator.resolved_scale
+        return f"{fmt(low)}–{fmt(high)}"
+    spec = next((i for i in scheme.inputs if i.code == code), None)
+    if spec is None:
+        return False
+    if spec.min is not None and spec.max is not None:
+        return f"{fmt(spec.min)}–{fmt(spec.max)}"
+    if spec.min is not None:
+        return f"≥ {fmt(spec.min)}"
+    return f"≤ {fmt(spec.max)}" if spec.max is not None else False

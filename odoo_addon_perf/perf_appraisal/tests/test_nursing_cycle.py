@@ -89,13 +89,25 @@ class TestNursingCycle(PerfCase):
         self.assertEqual(appraisal.pay_ids.state, "to_pay")
 
     def test_excluded_subjects_listed_with_reason(self):
-        """A nurse without her pay attributes stops the start with perfcore's message naming her."""
-        from odoo.exceptions import UserError
-
+        """A nurse without her pay attributes is listed with perfcore's reason; the others start; once HR
+        fills her attributes, Screen Again appraises her too."""
         extra = self.env["hr.employee"].create({"name": "吴十", "department_id": self.wards["ward-3"].id})
+        nurse = self.nurses.filtered(lambda n: n.name == "张三")
         cycle = self.make_cycle(self.nursing, name="2024-06", date_from="2024-06-01", date_to="2024-06-30",
-                                employee_ids=[(6, 0, extra.ids)])
-        with self.assertRaises(UserError) as info:
-            cycle.action_start()
-        self.assertIn("吴十", str(info.exception))
-        self.assertIn("lacks required attribute", str(info.exception))
+                                employee_ids=[(6, 0, (extra | nurse).ids)])
+        cycle.with_user(self.officer).action_start()
+        self.assertEqual(cycle.appraisal_ids.employee_id, nurse)
+        self.assertEqual(cycle.exclusion_ids.employee_id, extra)
+        self.assertIn("lacks required attribute 'title'", cycle.exclusion_ids.reason)
+        extra.set_perf_attribute("title", "nurse")
+        extra.set_perf_attribute("post", "ward_day")
+        cycle.with_user(self.officer).action_rescreen()
+        self.assertIn("lacks required attribute 'bonus_base'", cycle.exclusion_ids.reason)
+        extra.set_perf_attribute("bonus_base", 1000)
+        cycle.with_user(self.officer).action_rescreen()
+        self.assertFalse(cycle.exclusion_ids)
+        self.assertEqual(cycle.appraisal_ids.employee_id, nurse | extra)
+        # her lines are there: the head nurse of ward-3 (her manager, from the department) rates her
+        line = cycle.appraisal_ids.filtered(lambda a: a.employee_id == extra).score_ids.filtered(
+            lambda s: s.code == "head_nurse")
+        self.assertEqual(line.rater_user_id, self.head_users["ward-3"])

@@ -103,6 +103,16 @@ class TrustFixture(PerfFixture):
         cls.wang_patient = cls.june_by_name["王五"].score_ids.filtered(lambda s: s.code == "patient")
         cls.wang_patient.with_user(cls.survey_clerk).value = 90
         cls.head_own_lines = cls.head_appraisal.score_ids
+        # a balanced-scorecard cycle of 李四, whose card her head nurse writes
+        li = cls.nurse_users["李四"].employee_id
+        li.set_perf_attribute("goal_achieved", True)
+        li.set_perf_attribute("base_salary_total", 9000)
+        cls.kpi_cycle = cls.make_cycle(cls.env["perf.scheme"].search([("code", "=", "retail-kpi")]), name="2024-Q2",
+                                       date_from="2024-04-01", date_to="2024-06-30", employee_ids=[(6, 0, li.ids)])
+        cls.kpi_cycle.action_start()
+        cls.li_kpi = cls.env["perf.kpi"].with_user(cls.head_users["ward-3"]).create({
+            "appraisal_id": cls.kpi_cycle.appraisal_ids.id, "code": "sales", "name": "销售额",
+            "dimension": "financial", "target": 100})
         cls.head_draft_praise = cls.env["perf.event"].with_user(cls.director_user).create({
             "scheme_id": cls.nursing.id, "employee_id": head.id, "code": "praise", "date": "2024-06-10"})
         cls.li_draft_praise = cls.env["perf.event"].with_user(cls.head_users["ward-3"]).create({
