@@ -83,6 +83,15 @@ def _scores(bucket):
                    else value) for code, value in bucket.items()}
 
 
+def _attribute_text(value):
+    """A typed attribute value as the text a snapshot keeps (false stays "false", not empty)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return ",".join(str(v) for v in value)
+    return str(value)
+
+
 def _problem_text(problem):
     """A problem of one subject, without the subject's index: "kpis: 2 KPIs in dimension …"."""
     field = problem.path.split("].", 1)[1] if "]." in problem.path else ""
@@ -366,8 +375,8 @@ class PerfCycle(models.Model):
                 "superior_user_id": (superior - own).id or False,
                 "skip_user_id": (skip - own).id or False,
                 "attribute_ids": [fields.Command.create({
-                    "code": c, "value": v if not isinstance(v, list) else ",".join(v),
-                    "confidential": c in CONFIDENTIAL_ATTRIBUTES}) for c, v in attributes[key].items()],
+                    "code": c, "value": _attribute_text(v), "confidential": c in CONFIDENTIAL_ATTRIBUTES})
+                    for c, v in attributes[key].items()],
                 "score_ids": [fields.Command.create(line) for line in self._score_lines(
                     scheme, subject, unit, owners, own, peers.get(subject.id, self.env["res.users"]))],
             })

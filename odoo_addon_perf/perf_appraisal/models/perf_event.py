@@ -46,8 +46,10 @@ class PerfEvent(models.Model):
     @api.constrains("code", "scheme_id", "count", "points", "note")
     def _check_code(self):
         for event in self:
-            problems = perfcore.check_event(event.scheme_id._perfcore_scheme(), event.code, event.count,
-                                            _points(event.points), event.note or None)
+            scheme = event.scheme_id._perfcore_scheme()
+            etype = scheme.event(event.code)
+            problems = perfcore.check_event(scheme, event.code, event.count, _points(event.points), event.note or None,
+                                            subperiod=bool(etype and etype.scope == "subperiod"))
             if problems:
                 raise ValidationError(self.env._("Event %(code)s: %(problem)s (got %(value)s).", code=event.code,
                                                  problem=problems[0].message, value=_shown(problems[0])))

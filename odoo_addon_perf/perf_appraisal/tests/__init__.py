@@ -9,3 +9,4 @@ from . import test_trust_rpc
 from . import test_public_methods
 from . import test_trust_table
 from . import test_integrity
+from . import test_input_kinds
