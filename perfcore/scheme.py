@@ -92,6 +92,8 @@ class Attribute(_Model):
     name: str = ""
     type: Literal["number", "text", "bool", "list"] = "text"
     values: list[str] | None = None
+    #: What people read for each value (职称: senior_nurse → 主管护师); the code stays the data.
+    labels: dict[str, str] = {}
     min: Num | None = None
     max: Num | None = None
     required: bool = False
@@ -714,6 +716,9 @@ def check_scheme(scheme: Scheme) -> list[Issue]:
     for index, attribute in enumerate(scheme.attributes):
         if attribute.values is not None and attribute.type not in ("text", "list"):
             out.append((("attributes", index, "values"), "only text attributes list values", attribute.values))
+        unknown = sorted(set(attribute.labels) - set(attribute.values or []))
+        if unknown:
+            out.append((("attributes", index, "labels"), "labels name values the attribute does not list", unknown))
     if scheme.pay:
         for name, source in scheme.pay.variables.items():
             formula(("pay", "variables", name), source)
