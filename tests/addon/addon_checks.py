@@ -73,6 +73,8 @@ EXTERNAL_XML_IDS: set[str] = {
     "mail.mt_comment",
     "mail.model_mail_message",
     "mail.model_mail_followers",
+    "mail.model_mail_activity",
+    "base.model_ir_attachment",
     "payroll.hr_payslip_view_form",
     "payroll.group_payroll_user",
     "payroll.group_payroll_manager",
@@ -1029,7 +1031,7 @@ def _check_rule_domain(repo, addon, path, line, rule_id, text, model) -> list[Pr
             problems.append(Problem(path, line, "rule", f"rule {rule_id!r}: {problem}"))
     for node in ast.walk(tree):
         if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "user" \
-                and node.attr not in user_fields and node.attr not in {"ids"}:
+                and node.attr not in user_fields and node.attr not in {"ids", "has_group"}:
             problems.append(Problem(path, line, "rule", f"rule {rule_id!r}: user.{node.attr} is not a field of res.users"))
         if isinstance(node, ast.Name) and node.id not in {"user", "company_ids", "company_id", "time", "True", "False"}:
             problems.append(Problem(path, line, "rule", f"rule {rule_id!r}: unknown name {node.id!r}"))

@@ -1,6 +1,10 @@
 from . import perf_workflow_mixin
 from . import perf_scheme
 from . import perf_scheme_parameter
+from . import perf_scheme_attribute
+from . import perf_scheme_attribute_value
+from . import perf_attribute_value_mixin
+from . import perf_attribute_mixin
 from . import perf_attribute
 from . import hr_department
 from . import hr_employee
@@ -18,3 +22,4 @@ from . import perf_improvement_plan
 from . import perf_improvement_plan_item
 from . import perf_pay
 from . import mail_message
+from . import ir_attachment

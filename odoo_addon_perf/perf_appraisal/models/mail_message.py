@@ -1,9 +1,12 @@
 from collections import defaultdict
 
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 
 # Records whose chatter the subject reads: HR's discussion there is not for them.
 PRIVATE_CHATTER_MODELS = ("perf.appraisal", "perf.appeal", "perf.event", "perf.improvement.plan")
+# Records whose chatter is HR's: everybody appraised in a cycle may open it, its discussion is HR's.
+HR_CHATTER_MODELS = ("perf.cycle",)
 
 
 class MailMessage(models.Model):
@@ -13,6 +16,8 @@ class MailMessage(models.Model):
         "res.users", readonly=True, index="btree_not_null",
         help="On an appraisal (appeal, event, plan): its appraisee, who reads only the messages they wrote "
              "or that are addressed to them (a record rule), never HR's internal discussion.")
+    perf_hr_only = fields.Boolean(
+        readonly=True, help="On a cycle: read by HR only (and by its author and those it is addressed to).")
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -29,4 +34,12 @@ class MailMessage(models.Model):
                 user_id = users.get((vals.get("model"), vals.get("res_id")))
                 if user_id:
                     vals["perf_private_user_id"] = user_id
+        for vals in vals_list:
+            if vals.get("model") in HR_CHATTER_MODELS:
+                vals["perf_hr_only"] = True
         return super().create(vals_list)
+
+    def write(self, vals):
+        if {"perf_private_user_id", "perf_hr_only"} & set(vals) and not self.env.su:
+            raise AccessError(self.env._("Who may read a message of a performance record is not edited."))
+        return super().write(vals)

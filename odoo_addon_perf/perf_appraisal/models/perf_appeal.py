@@ -17,7 +17,8 @@ class PerfAppeal(models.Model):
     _description = "Appraisal Appeal"
     _inherit = ["mail.thread", "mail.activity.mixin", "perf.workflow.mixin"]
     _order = "date_filed desc, id desc"
-    _perf_workflow_fields = frozenset({"state", "date_filed", "date_answered", "overdue_flagged", "answered_by_id"})
+    _perf_workflow_fields = frozenset({"state", "date_filed", "date_answered", "overdue_flagged", "answered_by_id",
+                                       "answer"})
 
     appraisal_id = fields.Many2one("perf.appraisal", required=True, ondelete="cascade", index=True)
     employee_id = fields.Many2one(related="appraisal_id.employee_id", store=True, index=True)
@@ -28,7 +29,9 @@ class PerfAppeal(models.Model):
     reason = fields.Text(required=True)
     state = fields.Selection([("submitted", "Submitted"), ("upheld", "Upheld"), ("rejected", "Rejected")],
                              default="submitted", required=True, tracking=True)
-    response = fields.Text(tracking=True, help="HR's answer; the appraisee reads it once the appeal is answered.")
+    response = fields.Text(string="Draft Answer", groups="perf_appraisal.group_perf_officer",
+                           help="HR's answer while it is written; Uphold or Reject records it as the answer.")
+    answer = fields.Text(readonly=True, tracking=True, help="HR's answer, as recorded when the appeal was answered.")
     answered_by_id = fields.Many2one("res.users", readonly=True)
     date_answered = fields.Date(readonly=True)
     deadline = fields.Date(compute="_compute_deadline", store=True,
@@ -74,14 +77,13 @@ class PerfAppeal(models.Model):
             appraisal = self.env["perf.appraisal"].browse(vals.get("appraisal_id")).sudo()
             if not self.env.su and appraisal.user_id != self.env.user and not self._perf_is_officer():
                 raise AccessError(self.env._("Only the appraisee (or HR on their behalf) files an appeal."))
-        with workflow():
-            return super().create(vals_list)
+        return super().create(vals_list)  # an appeal is filed submitted: the guard refuses any other state
 
     def write(self, vals):
         if not in_workflow():
             self._perf_refuse_workflow_fields(vals)
             names = set(vals)
-            if names - {"reason", "response"}:
+            if names - {"reason", "response"} and not self.env.su:
                 raise AccessError(self.env._("%(fields)s of an appeal cannot be edited.",
                                              fields=", ".join(sorted(names - {"reason", "response"}))))
             if any(appeal.state != "submitted" for appeal in self):
@@ -99,19 +101,21 @@ class PerfAppeal(models.Model):
 
     # -- workflow -------------------------------------------------------------------------------------
     def _answer(self, state, response):
+        response = self._perf_text(self.env, response, self.env._("answer"))
         self._check_may_answer()
         self.check_access("write")
         for appeal in self:
             if appeal.state != "submitted":
                 raise UserError(self.env._("This appeal is already answered."))
-            if not (response or appeal.response or "").strip():
+            if not (response or appeal.sudo().response or "").strip():
                 raise UserError(self.env._("Write the answer (Response) before %s the appeal.",
                                            self.env._("upholding") if state == "upheld" else self.env._("rejecting")))
         values = {"state": state, "date_answered": fields.Date.context_today(self), "answered_by_id": self.env.uid}
-        if response:  # the answer typed in the form is kept when the button passes none
-            values["response"] = response
         with workflow():
-            self.sudo().write(values)
+            for appeal in self.sudo():
+                # the answer typed in the form is recorded when the button passes none
+                text = response or appeal.response
+                appeal.write({**values, "response": text, "answer": text})
 
     def action_uphold(self, response=None):
         """Upheld: the appraisal reopens for re-rating; it is published again after a new computation."""

@@ -20,7 +20,9 @@ class PerfAppraisal(models.Model):
     _name = "perf.appraisal"
     _description = "Appraisal"
     _inherit = ["mail.thread", "mail.activity.mixin", "perf.workflow.mixin"]
-    _order = "cycle_id desc, group_name, rank, id"
+    # by name, never by group and rank: ordering another model by its appraisal (a score line, say)
+    # uses this order without the record rules, and would rank what the reader may not read
+    _order = "cycle_id desc, subject_name, id"
     _rec_name = "subject_name"
     _perf_workflow_fields = frozenset({
         "cycle_id", "employee_id", "department_id", "state", "status", "status_reason", "total", "total_exact",
@@ -138,12 +140,12 @@ class PerfAppraisal(models.Model):
     def _check_may_edit(self, names):
         """Outside the workflow: HR's calibration and assignment fields, the superior's interview notes."""
         self._perf_refuse_workflow_fields(names)
+        if self.env.su:  # server code (mail sets its own fields as superuser)
+            return
         unknown = names - OFFICER_FIELDS - INTERVIEW_FIELDS - LINE_FIELDS
         if unknown:
             raise AccessError(self.env._("%(fields)s of an appraisal cannot be edited.",
                                          fields=", ".join(sorted(unknown))))
-        if self.env.su:
-            return
         if self.filtered(lambda a: a.user_id == self.env.user):
             raise AccessError(self.env._("Nobody edits their own appraisal."))
         officer = self._perf_is_officer()
@@ -186,23 +188,27 @@ class PerfAppraisal(models.Model):
         """Record a score: ``rater`` is a rater role code (e.g. 'superior') or None for plain inputs.
 
         The caller must own the line (its rater, the role owner, or HR for lines without a rater)."""
-        self.ensure_one()
+        self._perf_one()
+        if not isinstance(code, str) or not (rater is None or isinstance(rater, str)):
+            raise UserError(self.env._("A score line is named by its code and rater role (text)."))
         lines = self.score_ids.filtered(lambda s: s.code == code and (s.rater_role or None) == rater)
         if not lines:
             raise UserError(self.env._("No score line %(code)s (rater role %(role)s) on %(name)s that you may see.",
                                        code=code, role=rater or "-", name=self.subject_name))
         values = value if isinstance(value, (list, tuple)) else [value]
         for line, number in zip(lines, values):
-            line.value = number
+            line.write({"value": number})  # write() checks the value before the ORM converts it
         if len(values) > len(lines):
             template = lines[0]
             for number in values[len(lines):]:
-                template.copy({"rater_user_id": False}).value = number
+                template.copy({"rater_user_id": False}).write({"value": number})
         return True
 
     def set_attribute(self, code, value):
         """Override one attribute for this appraisal only (HR)."""
-        self.ensure_one()
+        self._perf_one()
+        if not isinstance(code, str):
+            raise UserError(self.env._("An attribute is named by its code (text)."))
         self._perf_check_officer(self.env._("override an appraisal's attributes"))
         self.check_access("write")
         line = self.attribute_ids.filtered(lambda a: a.code == code)
@@ -269,14 +275,15 @@ class PerfAppraisal(models.Model):
         self._perf_check_officer(self.env._("exclude an appraisal"))
         self._check_not_own(self.env._("exclude"))
         self.check_access("write")
-        if not (reason or "").strip():
+        reason = self._perf_text(self.env, reason, self.env._("reason"))
+        if not reason:
             raise UserError(self.env._("Excluding an appraisal needs a reason."))
         if any(a.state not in ("running", "rating", "calibration") for a in self):
             raise UserError(self.env._("Only appraisals not yet sent for approval can be excluded."))
         with workflow():
-            self.sudo().write({"status": "excluded", "status_reason": reason.strip(), "results_stale": True})
+            self.sudo().write({"status": "excluded", "status_reason": reason, "results_stale": True})
         for appraisal in self:
-            appraisal.message_post(body=self.env._("Excluded from the cycle: %s", reason.strip()))
+            appraisal.message_post(body=self.env._("Excluded from the cycle: %s", reason))
         return True
 
     def action_include(self):
@@ -332,13 +339,13 @@ class PerfAppraisal(models.Model):
             appraisals.sudo().write({"flags_followed_up": True})
 
     # -- followers and chatter -------------------------------------------------------------------
-    def message_subscribe(self, partner_ids=None, subtype_ids=None):
-        """Followers of an appraisal: its appraisee and HR only.  Raters never follow it (an activity
-        or a mention would otherwise subscribe a peer, and followers are listed to the appraisee)."""
+    def _message_subscribe(self, partner_ids=None, subtype_ids=None, customer_ids=None):
+        """Followers of an appraisal: its appraisee and HR only.  Raters never follow it — a message they
+        post, an activity or a mention would otherwise subscribe them, and followers are listed."""
         if partner_ids:
             allowed = self._perf_follower_partners()
             partner_ids = [pid for pid in partner_ids if pid in allowed]
-        return super().message_subscribe(partner_ids=partner_ids, subtype_ids=subtype_ids)
+        return super()._message_subscribe(partner_ids=partner_ids, subtype_ids=subtype_ids, customer_ids=customer_ids)
 
     def _perf_follower_partners(self):
         officers = self.env.ref("perf_appraisal.group_perf_officer").sudo().users.partner_id

@@ -1,9 +1,10 @@
-import perfcore
-
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
+from .perf_cycle import CONFIDENTIAL_ATTRIBUTES
 from .perf_workflow_mixin import in_workflow, workflow
+
+CONTRACT_READERS = "hr_contract.group_hr_contract_employee_manager"
 
 
 class PerfAppraisalAttribute(models.Model):
@@ -12,9 +13,10 @@ class PerfAppraisalAttribute(models.Model):
 
     _name = "perf.appraisal.attribute"
     _description = "Appraisal Attribute"
-    _inherit = ["perf.workflow.mixin"]
+    _inherit = ["perf.workflow.mixin", "perf.attribute.value.mixin"]
     _order = "appraisal_id, code"
     _perf_workflow_fields = frozenset({"appraisal_id", "code", "confidential"})
+    _perf_editable_fields = frozenset({"value", "option_id", "bool_value", "number_value"})
 
     appraisal_id = fields.Many2one("perf.appraisal", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="appraisal_id.company_id", store=True, index=True)
@@ -22,17 +24,30 @@ class PerfAppraisalAttribute(models.Model):
     value = fields.Char()
     confidential = fields.Boolean(readonly=True, help="Read from a contract (a wage).")
 
+    _sql_constraints = [("appraisal_code_uniq", "unique(appraisal_id, code)", "One value per attribute and appraisal.")]
+
+    def _perf_definitions(self):
+        return self.env["perf.scheme.attribute"].sudo().search(
+            [("code", "=", self.code), ("scheme_id", "=", self.sudo().appraisal_id.scheme_id.id)])
+
     def _check_value(self):
         for line in self.sudo():
-            problems = perfcore.check_attribute(line.appraisal_id.scheme_id._perfcore_scheme(), line.code, line.value)
-            if problems:
-                raise ValidationError(self.env._("%(code)s of %(name)s: %(problem)s.", code=line.code,
-                                                 name=line.appraisal_id.subject_name, problem=problems[0].message))
+            if not line._perf_definitions():
+                raise ValidationError(self.env._("%(code)s is not an attribute of scheme %(scheme)s.", code=line.code,
+                                                 scheme=line.appraisal_id.scheme_id.code))
+            line._perf_check_typed()
+
+    def _check_contract_reader(self):
+        """Wages are entered (and read) by those who may read contracts only."""
+        if not (self.env.su or self.env.user.has_group(CONTRACT_READERS)):
+            raise AccessError(self.env._("Wages are entered by users who may read contracts."))
 
     def _check_editable(self):
         if self.env.su:
             return
         self._perf_check_officer(self.env._("override an appraisal's attributes"))
+        if any(line.sudo().confidential for line in self):
+            self._check_contract_reader()
         for line in self:
             appraisal = line.appraisal_id.sudo()
             if appraisal.user_id == self.env.user:
@@ -48,6 +63,9 @@ class PerfAppraisalAttribute(models.Model):
             for vals in vals_list:
                 if vals.get("confidential"):
                     raise AccessError(self.env._("Only the cycle's start marks an attribute confidential."))
+                if vals.get("code") in CONFIDENTIAL_ATTRIBUTES:
+                    self._check_contract_reader()
+                    vals["confidential"] = True  # a wage stays a wage, whoever enters it
         with workflow():  # appraisal and code are set once, here
             lines = super().create(vals_list)
         if checked:

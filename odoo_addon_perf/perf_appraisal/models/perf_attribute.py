@@ -1,18 +1,25 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 
-from .perf_workflow_mixin import OFFICER
-
 
 class PerfAttribute(models.Model):
+    """An attribute of an employee (or department) that schemes read: 职称, 岗位, 奖金基数 …,
+    typed by the schemes that declare it."""
+
     _name = "perf.attribute"
     _description = "Performance Attribute"
+    _inherit = ["perf.workflow.mixin", "perf.attribute.value.mixin"]
     _order = "employee_id, department_id, code"
+    _perf_editable_fields = frozenset({"employee_id", "department_id", "code", "definition_id", "value", "option_id",
+                                       "bool_value", "number_value"})
 
     employee_id = fields.Many2one("hr.employee", ondelete="cascade", index=True)
     department_id = fields.Many2one("hr.department", ondelete="cascade", index=True)
     company_id = fields.Many2one("res.company", compute="_compute_company_id", store=True, index=True)
     code = fields.Char(required=True, help="The attribute code a scheme reads, e.g. title, post, bonus_base.")
+    definition_id = fields.Many2one(
+        "perf.scheme.attribute", string="Attribute", compute="_compute_definition_id", store=True, readonly=False,
+        help="What the attribute means for a scheme: its type and allowed values.")
     value = fields.Char()
 
     _sql_constraints = [
@@ -24,44 +31,52 @@ class PerfAttribute(models.Model):
         for line in self:
             line.company_id = line.employee_id.company_id or line.department_id.company_id
 
+    @api.depends("code")
+    def _compute_definition_id(self):
+        for line in self:
+            line.definition_id = line._perf_definitions()[:1]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:  # picked in the form by its definition
+            if vals.get("definition_id") and not vals.get("code"):
+                vals["code"] = self.env["perf.scheme.attribute"].browse(vals["definition_id"]).code
+        lines = super().create(vals_list)
+        lines._check_not_own()
+        return lines
+
+    def write(self, vals):
+        if vals.get("definition_id") and "code" not in vals:
+            vals = {**vals, "code": self.env["perf.scheme.attribute"].browse(vals["definition_id"]).code}
+        self._check_not_own()
+        result = super().write(vals)
+        self._check_not_own()
+        return result
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_not_own(self):
+        self._check_not_own()
+
+    @api.constrains("code", "value")
+    def _check_value(self):
+        Definition = self.env["perf.scheme.attribute"].sudo()
+        for line in self:
+            if not Definition.search_count([("code", "=", line.code)], limit=1):
+                known = sorted(code for (code,) in Definition._read_group([], ["code"]))
+                raise ValidationError(self.env._("No scheme reads an attribute %(code)s (known: %(known)s).",
+                                                 code=line.code, known=", ".join(known[:40])))
+        self._perf_check_typed()
+
+    def _check_not_own(self):
+        """Attributes decide pay (奖金基数): nobody sets their own, nor those of the unit they manage."""
+        if self.env.su:
+            return
+        for line in self.sudo():
+            if self.env.user in (line.employee_id.user_id | line.department_id.manager_id.user_id):
+                raise AccessError(self.env._("Nobody sets their own performance attributes (%s).", line.code))
+
     @api.constrains("employee_id", "department_id")
     def _check_subject(self):
         for line in self:
             if bool(line.employee_id) == bool(line.department_id):
                 raise ValidationError(self.env._("An attribute belongs to an employee or to a department."))
-
-
-class PerfAttributeMixin(models.AbstractModel):
-    """``set_perf_attribute`` and batched reading, shared by employees and departments."""
-
-    _name = "perf.attribute.mixin"
-    _description = "Performance Attribute Holder"
-
-    def _perf_attribute_field(self):
-        return "employee_id" if self._name == "hr.employee" else "department_id"
-
-    def set_perf_attribute(self, code, value):
-        """Set (or clear, with ``None``) one performance attribute on these records (HR only)."""
-        if not (self.env.su or self.env.user.has_group(OFFICER)):
-            raise AccessError(self.env._("Only HR (performance officers) set performance attributes."))
-        self.check_access("read")  # records of the caller's companies only
-        key = self._perf_attribute_field()
-        Attribute = self.env["perf.attribute"]
-        existing = Attribute.search([(key, "in", self.ids), ("code", "=", code)])
-        if value is None:
-            existing.unlink()
-            return True
-        text = str(value).lower() if isinstance(value, bool) else str(value)
-        by_record = {line[key].id: line for line in existing}
-        existing.write({"value": text})
-        Attribute.create([{key: record.id, "code": code, "value": text} for record in self if record.id not in by_record])
-        return True
-
-    def _perf_attribute_values(self):
-        """{record id: {code: text}} for these records, in one query."""
-        key = self._perf_attribute_field()
-        out = {record.id: {} for record in self}
-        for line in self.env["perf.attribute"].sudo().search_read([(key, "in", self.ids)], [key, "code", "value"],
-                                                                  load=None):
-            out[line[key]][line["code"]] = line["value"]
-        return out

@@ -1,7 +1,9 @@
 import calendar
 import datetime
+import hashlib
 import html
 import json
+import random
 import re
 from decimal import Decimal
 
@@ -106,6 +108,9 @@ class PerfCycle(models.Model):
     _order = "date_from desc, id desc"
     _check_company_auto = True
     _perf_workflow_fields = frozenset({"state", "computed_at", "appraisal_ids", "exclusion_ids"})
+    _perf_editable_fields = frozenset({"name", "scheme_id", "date_from", "date_to", "employee_ids", "department_ids",
+                                       "company_id", "pay_date", "peer_count", "role_ids", "facts_json",
+                                       "deadline_rating", "deadline_consolidation"})
 
     name = fields.Char(required=True, tracking=True)
     scheme_id = fields.Many2one("perf.scheme", required=True, tracking=True, check_company=True,
@@ -218,6 +223,13 @@ class PerfCycle(models.Model):
         if "facts_json" in vals:
             self.appraisal_ids._mark_inputs_changed()
         return result
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_drafts(self):
+        for cycle in self:
+            if cycle.state != "draft":
+                raise UserError(self.env._("Only a draft cycle is deleted (%s is started: its appraisals are records "
+                                           "to keep).", cycle.name))
 
     def _check_may_run(self, action):
         """Workflow buttons: HR only, on cycles of the caller's companies."""
@@ -392,8 +404,12 @@ class PerfCycle(models.Model):
         for subject in sorted(subjects, key=lambda s: s.id):
             if subject.user_id:
                 by_department.setdefault(subject.department_id.id, []).append(subject)
+        # shuffled with a seed only the server knows: nobody can work out who rates whom
+        secret = self.env["ir.config_parameter"].sudo().get_param("database.secret", "")
         out = {}
-        for members in by_department.values():
+        for department, members in by_department.items():
+            seed = hashlib.sha256(f"{secret}:{self.id}:{department}".encode()).digest()
+            random.Random(seed).shuffle(members)
             for index, subject in enumerate(members):
                 ring = members[index + 1:] + members[:index]
                 out[subject.id] = self.env["res.users"].union(*(m.user_id for m in ring[:self.peer_count]))
@@ -557,6 +573,7 @@ class PerfCycle(models.Model):
         appraisals = self.appraisal_ids.sudo()
         # excluded by HR (with a reason): not scored, no quota seat, no pay
         scored = appraisals.filtered(lambda a: a.status != "excluded")
+        confidential = self.scheme_id.pay_confidential
         refused = {}
         if scored:
             data, keys = self._period_input(scheme, scored)
@@ -573,13 +590,17 @@ class PerfCycle(models.Model):
                                          "result_json": False, "results_stale": False})
                         continue
                     r = by_key[keys[appraisal.id]]
+                    result = r.to_dict()
+                    if confidential:  # pay reads a wage: it lives in the pay result only
+                        result["breakdown"] = [line for line in result["breakdown"] if line["kind"] != "pay"]
+                        result["pay"] = None
                     appraisal.write({
                         "total": float(r.total) if r.total is not None else 0.0,
                         "total_exact": fmt(r.total_exact) or False, "grade": r.grade or False,
                         "grade_label": r.grade_label or False, "band_grade": r.band_grade or False,
                         "rank": r.rank or 0, "flags": ",".join(r.flags) or False,
-                        "pay_amount": float(r.pay.amount) if r.pay else 0.0,
-                        "result_json": json.dumps(r.to_dict(), ensure_ascii=False),
+                        "pay_amount": float(r.pay.amount) if r.pay and not confidential else 0.0,
+                        "result_json": json.dumps(result, ensure_ascii=False),
                         "status": r.status, "status_reason": r.excluded_reason or False, "results_stale": False,
                     })
             self.env["perf.pay"]._sync_from_evaluation(
@@ -716,8 +737,10 @@ class PerfCycle(models.Model):
 
     def set_facts(self, facts):
         """Scheme-level facts of this cycle (pools, contracts, profits) for perfcore."""
-        self.ensure_one()
+        self._perf_one()
         self._check_may_run(self.env._("enter the facts of a cycle"))
+        if not isinstance(facts, dict):
+            raise UserError(self.env._("Facts are a mapping (a JSON object)."))
         self.facts_json = json.dumps(facts, ensure_ascii=False, default=str)
         return True
 

@@ -11,7 +11,9 @@ class PerfCycleRole(models.Model):
 
     _name = "perf.cycle.role"
     _description = "Role Owner of a Cycle"
+    _inherit = ["perf.workflow.mixin"]
     _order = "cycle_id, role"
+    _perf_editable_fields = frozenset({"role", "user_id"})
 
     cycle_id = fields.Many2one("perf.cycle", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="cycle_id.company_id", store=True, index=True)

@@ -18,6 +18,7 @@ class PerfEvent(models.Model):
     _inherit = ["mail.thread", "perf.workflow.mixin"]
     _order = "date desc, id desc"
     _perf_workflow_fields = frozenset({"state", "decided_by_id", "decided_date", "reversal_reason"})
+    _perf_editable_fields = DRAFT_FIELDS
 
     scheme_id = fields.Many2one("perf.scheme", required=True, index=True)
     employee_id = fields.Many2one("hr.employee", index=True)
@@ -153,12 +154,13 @@ class PerfEvent(models.Model):
         self._perf_check_officer(self.env._("reverse an approved event"))
         self._check_not_about_me(self.env._("reverse"))
         self.check_access("write")
-        if not (reason or "").strip():
+        reason = self._perf_text(self.env, reason, self.env._("reason"))
+        if not reason:
             raise UserError(self.env._("Reversing an approved event needs a reason."))
         if any(event.state != "approved" for event in self):
             raise UserError(self.env._("Only an approved event is reversed."))
         with workflow():
-            self.sudo().write({"state": "reversed", "reversal_reason": reason.strip()})
+            self.sudo().write({"state": "reversed", "reversal_reason": reason})
         self._affected_appraisals()._mark_inputs_changed()
         return True
 

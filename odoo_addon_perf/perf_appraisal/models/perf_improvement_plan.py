@@ -14,6 +14,7 @@ class PerfImprovementPlan(models.Model):
     _order = "date desc, id desc"
     _perf_workflow_fields = frozenset({"employee_signed", "manager_signed", "employee_signed_date",
                                        "manager_signed_date"})
+    _perf_editable_fields = frozenset({"name", "date", "employee_id", "appraisal_id", "company_id", "item_ids"})
 
     name = fields.Char(required=True)
     employee_id = fields.Many2one("hr.employee", required=True, index=True)

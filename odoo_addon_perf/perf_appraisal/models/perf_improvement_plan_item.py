@@ -7,7 +7,9 @@ from odoo.exceptions import ValidationError
 class PerfImprovementPlanItem(models.Model):
     _name = "perf.improvement.plan.item"
     _description = "Improvement Plan Item"
+    _inherit = ["perf.workflow.mixin"]
     _order = "plan_id, sequence, id"
+    _perf_editable_fields = frozenset({"sequence", "goal", "measures", "resources", "review_date"})
 
     plan_id = fields.Many2one("perf.improvement.plan", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="plan_id.company_id", store=True, index=True)

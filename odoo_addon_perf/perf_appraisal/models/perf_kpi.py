@@ -16,6 +16,8 @@ class PerfKpi(models.Model):
     _order = "appraisal_id, dimension, sequence, id"
     _perf_workflow_fields = frozenset({"employee_signed", "employee_signed_date", "manager_signed",
                                        "manager_signed_date"})
+    _perf_editable_fields = frozenset({"sequence", "code", "name", "dimension", "target", "actual", "direction",
+                                       "weight"})
 
     appraisal_id = fields.Many2one("perf.appraisal", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="appraisal_id.company_id", store=True, index=True)
@@ -70,8 +72,21 @@ class PerfKpi(models.Model):
                 raise UserError(self.env._("The KPI card of %s is fixed: the appraisal went to approval.",
                                            appraisal.subject_name))
 
+    def _check_vals(self, vals):
+        for name in ("target", "actual", "weight"):
+            value = vals.get(name)
+            if value in (None, False):
+                continue
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise ValidationError(self.env._("The %(field)s of a KPI is a number, not %(value)s.",
+                                                 field=name, value=type(value).__name__))
+            if not (-1e15 < value < 1e15):  # also NaN, which compares false
+                raise ValidationError(self.env._("The %s of a KPI must be finite and within ±10^15.", name))
+
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            self._check_vals(vals)
         kpis = super().create(vals_list)
         if not in_workflow():
             kpis._check_may_edit()
@@ -81,6 +96,7 @@ class PerfKpi(models.Model):
     def write(self, vals):
         if in_workflow():
             return super().write(vals)
+        self._check_vals(vals)
         self._check_may_edit()
         self._perf_refuse_workflow_fields(vals)
         unsign = {"employee_signed": False, "employee_signed_date": False, "manager_signed": False,

@@ -32,6 +32,8 @@ class PerfPay(models.Model):
     pay_date = fields.Date(required=True, index=True)
     amount = fields.Monetary(currency_field="currency_id", required=True)
     components_json = fields.Text(string="Components", help="Named components as perfcore computed them.")
+    confidential = fields.Boolean(readonly=True, help="Computed from a wage: read by the employee, contract readers "
+                                                      "and payroll only.")
     components_html = fields.Html(compute="_compute_components_html", sanitize=False)
     state = fields.Selection([("draft", "Draft"), ("to_pay", "To Pay"), ("withheld", "Withheld"),
                               ("paid", "Paid"), ("cancelled", "Cancelled")], default="draft", required=True, index=True)
@@ -93,6 +95,7 @@ class PerfPay(models.Model):
                 "period": cycle.period, "date_from": cycle.date_from, "date_to": cycle.date_to,
                 "pay_date": cycle.pay_date or cycle.date_to, "amount": float(result.pay.amount),
                 "components_json": json.dumps(components, ensure_ascii=False),
+                "confidential": cycle.scheme_id.pay_confidential,
                 "state": "to_pay" if subjects[appraisal_id]["state"] in ("published", "closed") else "draft",
             })
         with workflow():

@@ -12,6 +12,7 @@ from perfcore.yamlio import SCHEME_MAX_BYTES, parse_text
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from .perf_cycle import CONFIDENTIAL_ATTRIBUTES
 from .perf_workflow_mixin import workflow
 
 # Parsed schemes by (record id, source digest, parameter values), most recently used last:
@@ -34,7 +35,10 @@ class PerfScheme(models.Model):
     _description = "Appraisal Scheme"
     _inherit = ["mail.thread", "perf.workflow.mixin"]
     _order = "sequence, code"
-    _perf_workflow_fields = frozenset({"is_preset", "seed", "subject_kind", "period_kinds"})
+    _perf_workflow_fields = frozenset({"is_preset", "seed", "subject_kind", "period_kinds", "attribute_ids",
+                                       "pay_confidential"})
+    _perf_editable_fields = frozenset({"name", "code", "sequence", "active", "company_id", "source_yaml", "source_file",
+                                       "source_filename", "parameter_ids", "interview_required_for_pay"})
 
     name = fields.Char(required=True, translate=True, tracking=True)
     code = fields.Char(required=True, index=True, help="The perfcore scheme id, e.g. nursing.")
@@ -54,11 +58,15 @@ class PerfScheme(models.Model):
     )
     period_kinds = fields.Char(readonly=True)
     parameter_ids = fields.One2many("perf.scheme.parameter", "scheme_id", string="Parameters")
+    attribute_ids = fields.One2many("perf.scheme.attribute", "scheme_id", string="Attributes")
     summary_html = fields.Html(compute="_compute_summary_html", sanitize=False, string="Summary")
     interview_required_for_pay = fields.Boolean(
         string="No Interview, No Pay",
         help="不面谈不发奖金: withhold performance pay until both sides acknowledge the interview.",
     )
+    pay_confidential = fields.Boolean(
+        readonly=True, help="The pay formulas read a wage: pay results and their breakdown are read only by the "
+                            "appraisee, contract readers and payroll.")
     cycle_ids = fields.One2many("perf.cycle", "scheme_id")
     cycle_count = fields.Integer(compute="_compute_cycle_count")
 
@@ -108,6 +116,7 @@ class PerfScheme(models.Model):
                 "seed": parsed.seed,
                 "subject_kind": parsed.subject,
                 "period_kinds": ", ".join(parsed.periods),
+                "pay_confidential": bool(_pay_names(parsed) & CONFIDENTIAL_ATTRIBUTES),
             }
             if scheme.code != parsed.id:
                 values["code"] = parsed.id
@@ -131,8 +140,30 @@ class PerfScheme(models.Model):
                     commands.append(fields.Command.create({"name": name, "value": default, **meta}))
             commands += [fields.Command.delete(line.id) for line in existing.values()]
             values["parameter_ids"] = commands
+            values["attribute_ids"] = scheme._attribute_commands(parsed)
             with workflow():
                 scheme.write(values)
+
+    def _attribute_commands(self, parsed):
+        """The scheme's attributes as definitions (type, bounds, values with their labels), updated by code."""
+        existing = {a.code: a for a in self.attribute_ids}
+        commands = []
+        for index, attribute in enumerate(parsed.attributes):
+            meta = {
+                "sequence": index, "code": attribute.code, "name": attribute.name or attribute.code,
+                "type": attribute.type, "required": attribute.required,
+                "minimum": fmt(attribute.min) if attribute.min is not None else False,
+                "maximum": fmt(attribute.max) if attribute.max is not None else False,
+                "default_value": _text(attribute.default) if attribute.default not in (None, []) else False,
+                "value_ids": [fields.Command.clear()] + [
+                    fields.Command.create({"sequence": i, "code": v, "label": attribute.labels.get(v, v)})
+                    for i, v in enumerate(attribute.values or [])],
+            }
+            if attribute.code in existing:
+                commands.append(fields.Command.update(existing.pop(attribute.code).id, meta))
+            else:
+                commands.append(fields.Command.create(meta))
+        return commands + [fields.Command.delete(a.id) for a in existing.values()]
 
     @api.model
     def _source_from_upload(self, vals):
@@ -197,6 +228,8 @@ class PerfScheme(models.Model):
             with workflow():
                 Scheme.create({"name": title, "code": scheme_id, "source_yaml": source,
                                "is_preset": True, "sequence": sequence})
+        # what a new version of the addon reads from every scheme (attribute definitions …)
+        Scheme.search([("source_yaml", "!=", False)])._sync_from_source()
         return True
 
     # -- display -------------------------------------------------------------------------
@@ -212,6 +245,18 @@ class PerfScheme(models.Model):
                 scheme.summary_html = _summary(scheme._perfcore_scheme())
             except perfcore.PerfcoreError as exc:
                 scheme.summary_html = f"<pre>{html.escape(str(exc))}</pre>"
+
+
+def _pay_names(scheme):
+    """Every name the scheme's pay formulas read."""
+    pay = scheme.pay
+    if pay is None:
+        return set()
+    sources = list(pay.variables.values())
+    for component in pay.components:
+        sources += [component.formula, component.when] + (
+            [component.split.pool, component.split.weight] if component.split else [])
+    return {name for source in sources if source for name in perfcore.compile_formula(source).names}
 
 
 def _summary(s):

@@ -9,6 +9,7 @@ class PerfSchemeParameter(models.Model):
     # read from the scheme source when it is saved; only the value is the administrator's
     _perf_workflow_fields = frozenset({"scheme_id", "sequence", "name", "default_value", "assumption", "source",
                                        "description"})
+    _perf_editable_fields = frozenset({"value"})
 
     scheme_id = fields.Many2one("perf.scheme", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="scheme_id.company_id", store=True)

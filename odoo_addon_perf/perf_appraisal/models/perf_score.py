@@ -82,7 +82,9 @@ class PerfScore(models.Model):
     def _check_values(self, value):
         """The scale is checked at entry, by perfcore, naming the indicator and its scale."""
         if not isinstance(value, (int, float)) or isinstance(value, bool):
-            raise ValidationError(self.env._("A score is a number, not %r.", value))
+            raise ValidationError(self.env._("A score is a number, not %r.", type(value).__name__))
+        if isinstance(value, int) and abs(value) >= 10**15:
+            raise ValidationError(self.env._("A score must lie within ±10^15."))
         if not math.isfinite(value):
             raise ValidationError(self.env._("A score must be a finite number, not %s.", value))
         for line in self.sudo():
@@ -129,8 +131,11 @@ class PerfScore(models.Model):
         if not in_workflow() and not self.env.su:
             self._perf_check_officer(self.env._("add score lines"))
             for vals in vals_list:
-                if vals.get("value") or vals.get("rated"):
+                if {"value", "value_list", "rated"} & set(vals):
                     raise AccessError(self.env._("A new score line starts empty; its rater enters the value."))
+                appraisal = self.env["perf.appraisal"].browse(vals.get("appraisal_id")).sudo()
+                if appraisal.user_id == self.env.user:
+                    raise AccessError(self.env._("Nobody adds score lines to their own appraisal."))
         for vals in vals_list:
             if "value" in vals:
                 vals.setdefault("rated", True)
@@ -168,6 +173,8 @@ class PerfScore(models.Model):
         self._check_state()
         if "rater_user_id" in vals:
             self._perf_check_officer(self.env._("assign raters"))
+            if not self.env.su and self.sudo().appraisal_id.user_id & self.env.user:
+                raise AccessError(self.env._("Nobody chooses who rates their own appraisal."))
             self._check_rater(vals["rater_user_id"])
             self.env["perf.score.log"].sudo().create([
                 {"score_id": line.id, "user_id": self.env.uid, "old_rater_id": line.rater_user_id.id,
@@ -201,8 +208,7 @@ class PerfScore(models.Model):
             done = cycle.activity_ids.filtered(
                 lambda a, r=raters, b=busy: a.user_id in r and a.user_id not in b
                 and (not todo or a.activity_type_id == todo))
-            if done:
-                done.action_feedback(feedback=self.env._("All lines rated."))
+            done.unlink()  # no "done" message: it would show on the cycle who rated
 
     def _log_changes(self, old):
         """Who changed which score when, old → new (HR reads the log; raters stay anonymous to appraisees)."""

@@ -2,7 +2,7 @@ import contextvars
 from contextlib import contextmanager
 
 from odoo import SUPERUSER_ID, api, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 
 OFFICER = "perf_appraisal.group_perf_officer"
 MANAGER = "perf_appraisal.group_perf_manager"
@@ -46,6 +46,9 @@ class PerfWorkflowMixin(models.AbstractModel):
     _description = "Performance: Fields Only the Workflow Writes"
 
     _perf_workflow_fields = frozenset()
+    #: Outside the workflow, the only fields a user may write (None: no list).  Everything else —
+    #: computed and related fields included — is refused (a related field would write its target).
+    _perf_editable_fields = None
 
     # -- who is calling --------------------------------------------------------------------------
     def _perf_has_group(self, xmlid):
@@ -54,6 +57,23 @@ class PerfWorkflowMixin(models.AbstractModel):
 
     def _perf_is_officer(self):
         return self._perf_has_group(OFFICER)
+
+    def _perf_one(self):
+        """The one record a method works on — a clean error for several or none (no ensure_one crash)."""
+        if len(self) != 1:
+            raise UserError(self.env._("This works on one record at a time (got %s).", len(self)))
+        return self
+
+    @staticmethod
+    def _perf_text(env, value, what):
+        """A reason or answer given to a workflow method: text, or a clean error."""
+        if value in (None, False):
+            return ""
+        if not isinstance(value, str):
+            raise UserError(env._("The %(what)s must be text, not %(value)r.", what=what, value=type(value).__name__))
+        if len(value) > 10000:
+            raise UserError(env._("The %s is longer than 10,000 characters.", what))
+        return value.strip()
 
     def _perf_check_officer(self, action):
         if not self._perf_is_officer():
@@ -68,20 +88,32 @@ class PerfWorkflowMixin(models.AbstractModel):
                 "%(fields)s of %(model)s change only through the workflow (its buttons), not by editing.",
                 fields=labels, model=self._description))
 
+    def _perf_refuse_uneditable(self, fnames):
+        if self._perf_editable_fields is None or in_workflow() or self.env.su:
+            return
+        refused = sorted(set(fnames) - self._perf_editable_fields)
+        if refused:
+            raise AccessError(self.env._("%(fields)s of %(model)s cannot be edited.",
+                                         fields=", ".join(refused), model=self._description))
+
     @api.model_create_multi
     def create(self, vals_list):
-        if self._perf_workflow_fields and not in_workflow():
+        if not in_workflow():
             defaults = {}
+            computed = {name for name, field in self._fields.items() if field.compute}
             for vals in vals_list:
                 changed = []
-                for name in set(vals) & self._perf_workflow_fields:
+                for name in set(vals) & (self._perf_workflow_fields | computed):
                     if name not in defaults:
                         defaults[name] = self.default_get([name]).get(name, False)
                     if vals[name] not in (False, None, "", [], defaults[name]):
                         changed.append(name)
                 self._perf_refuse_workflow_fields(changed)
+                self._perf_refuse_uneditable(set(changed) & computed)
         return super().create(vals_list)
 
     def write(self, vals):
-        self._perf_refuse_workflow_fields(vals)
+        if not in_workflow():
+            self._perf_refuse_workflow_fields(vals)
+            self._perf_refuse_uneditable(vals)
         return super().write(vals)

@@ -45,8 +45,9 @@ class TestInputKinds(PerfCase):
                 self.assertEqual((appraisal.status, appraisal.status_reason or None), (result.status, result.excluded_reason))
                 self.assertEqual(appraisal.total_exact or None, perfcore.decimals.fmt(result.total_exact))
                 self.assertEqual((appraisal.grade or None, appraisal.rank or None), (result.grade, result.rank))
-                pay = D(str(appraisal.pay_amount)).quantize(D("0.01"))
-                self.assertEqual(pay, result.pay.amount if result.pay else D("0.00"))
+                # pay computed from a wage lives in the pay result only (the appraisal shows none)
+                amount = appraisal.pay_ids.amount if cycle.scheme_id.pay_confidential else appraisal.pay_amount
+                self.assertEqual(D(str(amount)).quantize(D("0.01")), result.pay.amount if result.pay else D("0.00"))
 
     def line(self, appraisal, code, role=None, subperiod=None):
         lines = appraisal.score_ids.filtered(lambda s: s.code == code and (s.rater_role or None) == role
@@ -110,6 +111,10 @@ class TestInputKinds(PerfCase):
             {"scheme_id": scheme.id, "employee_id": people[name].id, "code": code, "date": day}
             for name, code, day in events]).with_user(self.officer).action_approve()
         self.assert_same_as_perfcore(cycle, golden("general-quarterly", "general-quarterly.yaml"))
+        # the pay reads the monthly post salary (a wage): the head of the office sees grades, not pay
+        self.assertTrue(scheme.pay_confidential)
+        self.assertFalse(self.env["perf.pay"].with_user(boss_user).search([("cycle_id", "=", cycle.id)]))
+        self.assertEqual(len(self.env["perf.pay"].with_user(self.officer).search([("cycle_id", "=", cycle.id)])), 0)
 
     # -- ISO weeks of a month, list inputs, ranged events ---------------------------------------------------------
     def test_admin_dept_weeks_and_lists(self):

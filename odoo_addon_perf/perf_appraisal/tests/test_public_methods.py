@@ -109,6 +109,16 @@ class TestPublicMethods(TrustFixture, TransactionCase):
             ("perf.scheme.parameter", "write"): [self.nursing.parameter_ids[:1].ids, {"value": "1"}],
             ("perf.scheme.parameter", "create"): [{"scheme_id": self.nursing.id, "name": "x", "value": "1"}],
             ("perf.score", "write"): [line.ids, {"value": 100}],
+            ("perf.attribute", "write"): [li_employee.sudo().perf_attribute_ids[:1].ids, {"value": "9999"}],
+            ("perf.attribute", "create"): [{"employee_id": li_employee.id, "code": "bonus_base", "value": "1"}],
+            ("perf.scheme.attribute", "write"): [self.nursing.attribute_ids[:1].ids, {"name": "x"}],
+            ("perf.scheme.attribute", "create"): [{"scheme_id": self.nursing.id, "code": "x", "type": "text"}],
+            ("perf.scheme.attribute.value", "write"): [self.nursing.attribute_ids.value_ids[:1].ids, {"label": "x"}],
+            ("perf.scheme.attribute.value", "create"): [{"attribute_id": self.nursing.attribute_ids[:1].id, "code": "x"}],
+            ("mail.message", "write"): [[self.notice], {"perf_private_user_id": False, "perf_hr_only": False}],
+            ("ir.attachment", "create"): [{"name": "x.txt", "res_model": "perf.appraisal", "res_id": li.id,
+                                           "raw": "x"}],
+            ("ir.attachment", "write"): [self.hr_attachment.ids, {"perf_private_user_id": False}],
             ("perf.score", "create"): [{"appraisal_id": li_june.id, "code": "patient", "rater_role": "patient"}],
         }
 

@@ -86,7 +86,8 @@ class TestTrustRpc(TrustFixture, HttpCase):
         _r, error = self.rpc(user, "perf.appeal", "action_uphold", [self.li_appeal.ids], {})
         self.assertIsNone(error, error)
         self.env.invalidate_all()
-        self.assertEqual((self.li_appeal.state, self.li_appeal.response), ("upheld", "同意复核"))
+        appeal = self.li_appeal.sudo()
+        self.assertEqual((appeal.state, appeal.answer), ("upheld", "同意复核"))
         _r, error = self.rpc(user, "perf.cycle", "action_compute", [self.may.ids], {})
         self.assertIsNone(error, error)
         rows, error = self.rpc(user, "perf.appraisal", "search_read", [],

@@ -74,8 +74,11 @@ class TrustFixture(PerfFixture):
             cls.exclusion = cls.env["perf.cycle.exclusion"].create({
                 "cycle_id": cls.may.id, "employee_id": cls.nurses.filtered(lambda n: n.name == "钱七").id,
                 "reason": "probation"})
-        cls.hr_note = zhang.with_user(cls.officer).message_post(
-            body="考虑不续签合同", subtype_xmlid="mail.mt_note").id
+        note = zhang.with_user(cls.officer).message_post(
+            body="考虑不续签合同", subtype_xmlid="mail.mt_note",
+            attachments=[("hr-note.txt", "SECRET HR NOTE: do not renew contract".encode())])
+        cls.hr_note = note.id
+        cls.hr_attachment = note.attachment_ids
         cls.publish(cls.may)
         with workflow():  # published ten days ago: the 7-day appeal window is closed (but for 李四)
             cls.may.appraisal_ids.write({"published_date": today_minus(10)})
@@ -93,12 +96,20 @@ class TrustFixture(PerfFixture):
             "item_ids": [(0, 0, {"goal": "主动巡视", "review_date": "2025-01-05"})]})
 
         # -- June: ward-3 and its head nurse in rating ---------------------------------------------
-        members = cls.nurses.filtered(lambda n: n.department_id == ward3) | head
+        # an HR officer who is a nurse of ward-3 herself, appraised in June
+        cls.hr_nurse_user = new_test_user(cls.env, "hr_nurse", groups="base.group_user,perf_appraisal.group_perf_officer")
+        cls.hr_nurse = cls.env["hr.employee"].create({"name": "护士 兼HR", "user_id": cls.hr_nurse_user.id,
+                                                      "department_id": ward3.id, "parent_id": head.id})
+        for code, value in (("title", "nurse"), ("post", "ward_day"), ("bonus_base", 1000)):
+            cls.hr_nurse.set_perf_attribute(code, value)
+        members = cls.nurses.filtered(lambda n: n.department_id == ward3) | head | cls.hr_nurse
         cls.june = cls.make_cycle(cls.nursing, name="2024-06", date_from="2024-06-01", date_to="2024-06-30",
                                   employee_ids=[(6, 0, members.ids)], role_ids=cls.role_owners())
         cls.june.action_start()
         cls.june.action_open_rating()
         cls.june_by_name = {a.subject_name: a for a in cls.june.appraisal_ids}
+        cls.hr_nurse_appraisal = cls.june_by_name[cls.hr_nurse.name]
+        cls.cycle_note = cls.june.with_user(cls.officer).message_post(body="HR: 王五 排名存疑", subtype_xmlid="mail.mt_note").id
         cls.head_appraisal = cls.june_by_name[head.name]
         cls.wang_patient = cls.june_by_name["王五"].score_ids.filtered(lambda s: s.code == "patient")
         cls.wang_patient.with_user(cls.survey_clerk).value = 90
@@ -294,6 +305,89 @@ class TrustFixture(PerfFixture):
                                       env["perf.appraisal"].sudo().browse(cls.june.appraisal_ids.ids).mapped("status"))),
             Attack(19, "publishing again needs an upheld appeal, re-rating and a new computation", cls.officer,
                    "perf.appraisal", "action_republish", [zhang.ids], refused=UserError, watch=zhang_results),
+            # found by the adversarial review: HR acting on her own appraisal, records filed already answered …
+            Attack(1, "an appeal is filed, not answered: no answerer or answer date from the client", nurse_zhao,
+                   "perf.appeal", "create", [{"appraisal_id": cls.may_by_name["李四"].id, "reason": "x",
+                                              "answered_by_id": cls.officer.id, "date_answered": "2024-06-01"}],
+                   watch=count("perf.appeal", [])),
+            Attack(1, "an import (load) files appeals under the same rules", nurse_zhao, "perf.appeal", "load",
+                   [["appraisal_id/.id", "reason", "state"], [[str(zhao.id), "load", "rejected"]]], refused=None,
+                   expect=lambda case, result: case.assertFalse(result["ids"]), watch=count("perf.appeal", [])),
+            Attack(1, "HR adds no line already rated (value 0)", cls.officer, "perf.score", "create",
+                   [{"appraisal_id": cls.head_appraisal.id, "code": "head_nurse", "rater_role": "superior",
+                     "value": 0}], watch=count("perf.score", [("cycle_id", "=", cls.june.id)])),
+            Attack(1, "HR adds no line to her own appraisal", cls.hr_nurse_user, "perf.score", "create",
+                   [{"appraisal_id": cls.hr_nurse_appraisal.id, "code": "patient", "rater_role": "patient"}],
+                   watch=count("perf.score", [("cycle_id", "=", cls.june.id)])),
+            Attack(1, "HR does not choose who rates her own appraisal", cls.hr_nurse_user, "perf.score", "write",
+                   [cls.hr_nurse_appraisal.score_ids.filtered(lambda s: s.code == "patient").ids,
+                    {"rater_user_id": cls.nurse_users["张三"].id}],
+                   watch=record_values("perf.score", cls.hr_nurse_appraisal.score_ids.ids, ["rater_user_id"])),
+            Attack(2, "HR does not set her own bonus base", cls.hr_nurse_user, "hr.employee", "set_perf_attribute",
+                   [cls.hr_nurse.ids, "bonus_base", "50000"], watch=lambda env: cls.hr_nurse.sudo()._perf_attribute_values()),
+            Attack(2, "nor through the attribute line", cls.hr_nurse_user, "perf.attribute", "write",
+                   [cls.hr_nurse.sudo().perf_attribute_ids.filtered(lambda a: a.code == "bonus_base").ids,
+                    {"value": "60000"}], watch=lambda env: cls.hr_nurse.sudo()._perf_attribute_values()),
+            Attack(6, "HR who may not read contracts does not enter a wage either", cls.officer, "perf.appraisal",
+                   "set_attribute", [cls.june_by_name["王五"].ids, "current_wage", "99999"],
+                   watch=lambda env: env["perf.appraisal.attribute"].sudo().search_read(
+                       [("appraisal_id", "=", cls.june_by_name["王五"].id)], ["code", "value"])),
+            Attack(9, "the appraisee never reads HR's attachments on her appraisal", nurse_zhang, "ir.attachment",
+                   "search_read", kwargs={"domain": [("res_model", "=", "perf.appraisal"), ("res_id", "=", zhang.id)],
+                                          "fields": ["name"]}, refused=None,
+                   expect=lambda case, result: case.assertEqual(result, [])),
+            Attack(9, "not by its id either", nurse_zhang, "ir.attachment", "read", [cls.hr_attachment.ids, ["raw"]]),
+            Attack(10, "HR's draft answer is HR's until recorded", cls.nurse_users["李四"], "perf.appeal", "read",
+                   [cls.li_appeal.ids, ["response"]]),
+            Attack(8, "ordering score lines by appraisal does not reveal the ranking", cls.survey_clerk, "perf.score",
+                   "search_read", kwargs={"domain": [("cycle_id", "=", cls.june.id), ("code", "=", "patient")],
+                                          "fields": ["subject_name"], "order": "appraisal_id"}, refused=None,
+                   expect=lambda case, result: case.assertEqual([r["subject_name"] for r in result],
+                                                                sorted(r["subject_name"] for r in result))),
+            Attack(8, "a rater who posts on an appraisal does not become its follower", head_user, "perf.appraisal",
+                   "message_post", [cls.june_by_name["王五"].ids], {"body": "已评"}, refused=None,
+                   expect=lambda case, result: case.assertNotIn(
+                       head_user.partner_id, cls.june_by_name["王五"].sudo().message_partner_ids)),
+            Attack(11, "a manager does not forge a plan's state or detach it from its employee", head_user,
+                   "perf.improvement.plan", "write", [cls.plan.ids, {"state": "signed", "user_id": False}],
+                   watch=record_values("perf.improvement.plan", cls.plan.ids, ["state", "user_id"])),
+            Attack(0, "HR does not move a started cycle to another period", cls.officer, "perf.cycle", "write",
+                   [cls.june.ids, {"period": "2024-07"}], watch=record_values("perf.cycle", cls.june.ids, ["period"])),
+            Attack(0, "a started cycle is not deleted (its appraisals are records to keep)", cls.officer, "perf.cycle",
+                   "unlink", [cls.may.ids], refused=UserError, watch=count("perf.appraisal", [])),
+            Attack(15, "a cycle's discussion is HR's", nurse_zhang, "mail.message", "search_read",
+                   kwargs={"domain": [("model", "=", "perf.cycle"), ("res_id", "=", cls.june.id)], "fields": ["body"]},
+                   refused=None, expect=lambda case, result: case.assertEqual(result, [])),
+            Attack(8, "a rater sees only her own to-do of a cycle", head_user, "mail.activity", "search_read",
+                   kwargs={"domain": [("res_model", "=", "perf.cycle"), ("res_id", "=", cls.june.id)],
+                           "fields": ["user_id"]}, refused=None,
+                   expect=lambda case, result: case.assertTrue(all(r["user_id"][0] == head_user.id for r in result))),
+            # … and clean errors for odd arguments
+            *[Attack(15, f"odd arguments are refused cleanly: {label}", user, model, method, args, kwargs,
+                     refused=refused_with, watch=watch)
+              for label, user, model, method, args, kwargs, refused_with, watch in (
+                  ("a number as a reason", cls.officer, "perf.appraisal", "action_exclude",
+                   [cls.june_by_name["王五"].ids, 123], {}, UserError, None),
+                  ("a list as a reason", cls.officer, "perf.event", "action_reverse", [cls.complaint.ids, ["a"]], {},
+                   UserError, None),
+                  ("a mapping as an answer", cls.officer, "perf.appeal", "action_reject", [cls.li_appeal.ids, {"a": 1}],
+                   {}, UserError, None),
+                  ("NaN through set_score", head_user, "perf.appraisal", "set_score",
+                   [cls.june_by_name["王五"].ids, "head_nurse", float("nan"), "superior"], {}, ValidationError,
+                   None),
+                  ("10^400 through set_score", head_user, "perf.appraisal", "set_score",
+                   [cls.june_by_name["王五"].ids, "head_nurse", 10**400, "superior"], {}, ValidationError, None),
+                  ("a mapping through set_score", head_user, "perf.appraisal", "set_score",
+                   [cls.june_by_name["王五"].ids, "head_nurse", {"a": 1}, "superior"], {}, ValidationError, None),
+                  ("facts of two cycles at once", cls.officer, "perf.cycle", "set_facts",
+                   [(cls.june | cls.may).ids, {}], {}, UserError, None),
+                  ("a KPI target of 10^400", head_user, "perf.kpi", "create",
+                   [{"appraisal_id": cls.kpi_cycle.appraisal_ids.id, "code": "x", "name": "x",
+                     "dimension": "customer", "target": 10**400}], {}, ValidationError, None),
+                  ("a KPI actual that is text", head_user, "perf.kpi", "write", [cls.li_kpi.ids, {"actual": "abc"}],
+                   {}, ValidationError, None),
+                  ("an attribute code that is a list", cls.officer, "hr.employee", "set_perf_attribute",
+                   [zhao.employee_id.ids, ["a"], "1"], {}, UserError, None))],
             # 21. another rater's line
             Attack(21, "a rater writes only her own lines (not the patient survey's)", head_user, "perf.score",
                    "write", [cls.wang_patient.ids, {"value": 100}],

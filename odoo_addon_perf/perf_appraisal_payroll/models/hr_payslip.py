@@ -38,6 +38,9 @@ class HrPayslip(models.Model):
         # public (OCA's API): whoever calls it learns performance pay, so payroll users only
         if not (self.env.su or self.env.user.has_group("payroll.group_payroll_user")):
             raise AccessError(self.env._("Only payroll users read payslip inputs."))
+        if not isinstance(contracts, models.BaseModel):  # ids and text dates, as JSON-RPC sends them
+            contracts = self.env["hr.contract"].browse(contracts if isinstance(contracts, list) else [contracts])
+        date_from, date_to = fields.Date.to_date(date_from), fields.Date.to_date(date_to)
         res = super().get_inputs(contracts, date_from, date_to)
         if not contracts:
             return res

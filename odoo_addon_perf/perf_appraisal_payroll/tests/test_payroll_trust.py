@@ -36,6 +36,10 @@ class PayrollTrust(PayrollFixture):
                    watch=count("perf.pay", [])),
             Attack(0, "only payroll reads payslip inputs (and with them everybody's performance pay)", nurse,
                    "hr.payslip", "get_inputs", [cls.contracts.ids, "2024-05-01", "2024-05-31"]),
+            Attack(0, "payroll calls it with contract ids, as JSON-RPC sends them", cls.payroll_user, "hr.payslip",
+                   "get_inputs", [cls.contracts[:1].ids, "2024-05-01", "2024-05-31"], refused=None,
+                   expect=lambda case, result: case.assertEqual(
+                       [line["amount"] for line in result if line["code"] == "PERF"], [1837.8])),
         ]
 
 

@@ -1,0 +1,33 @@
+from odoo import api, fields, models
+
+ATTRIBUTE_TYPES = [("number", "Number"), ("text", "Text"), ("bool", "Yes / No"), ("list", "List")]
+
+
+class PerfSchemeAttribute(models.Model):
+    """An attribute a scheme reads, with its type and allowed values — a read-only mirror of the
+    scheme document, kept in step when the scheme is saved; it types the attributes HR enters."""
+
+    _name = "perf.scheme.attribute"
+    _description = "Scheme Attribute"
+    _inherit = ["perf.workflow.mixin"]
+    _order = "scheme_id, sequence, id"
+    _rec_names_search = ["name", "code"]
+    _perf_workflow_fields = frozenset({"scheme_id", "sequence", "code", "name", "type", "required", "minimum",
+                                       "maximum", "default_value", "value_ids"})
+
+    scheme_id = fields.Many2one("perf.scheme", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="scheme_id.company_id", store=True, index=True)
+    sequence = fields.Integer()
+    code = fields.Char(required=True, index=True)
+    name = fields.Char()
+    type = fields.Selection(ATTRIBUTE_TYPES, required=True, default="text")
+    required = fields.Boolean()
+    minimum = fields.Char(help="Lowest number allowed (exact decimal).")
+    maximum = fields.Char(help="Highest number allowed (exact decimal).")
+    default_value = fields.Char(string="Default")
+    value_ids = fields.One2many("perf.scheme.attribute.value", "attribute_id", string="Allowed Values")
+
+    @api.depends("name", "code", "scheme_id.name")
+    def _compute_display_name(self):
+        for attribute in self:
+            attribute.display_name = f"{attribute.name or attribute.code} ({attribute.code}) · {attribute.scheme_id.name}"
