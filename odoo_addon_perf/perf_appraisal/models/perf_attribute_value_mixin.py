@@ -5,7 +5,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import float_repr
 
-from .perf_scheme_attribute import ATTRIBUTE_TYPES
+from .perf_scheme_attribute import ATTRIBUTE_TYPES, _typed
 
 
 class PerfAttributeValueMixin(models.AbstractModel):
@@ -86,15 +86,3 @@ class PerfAttributeValueMixin(models.AbstractModel):
                 raise ValidationError(self.env._("%(code)s = %(value)s: %(problem)s (scheme %(scheme)s).",
                                                  code=line.code, value=line.value, problem=problem.message,
                                                  scheme=scheme.name))
-
-
-def _typed(kind, text):
-    """Attribute text as the type perfcore expects (numbers stay text: perfcore reads them exactly)."""
-    if kind == "bool":
-        lowered = str(text).strip().lower()
-        if lowered in ("1", "true", "yes", "y", "是"):
-            return True
-        return False if lowered in ("0", "false", "no", "n", "否") else str(text)  # perfcore names the bad text
-    if kind == "list":
-        return [v.strip() for v in str(text).replace("，", ",").split(",") if v.strip()]
-    return str(text)

@@ -107,6 +107,30 @@ class PerfEvent(models.Model):
             self._check_in_scope(self.env._("record"))
         return result
 
+    @api.model
+    def _check_entry(self, vals):
+        """The reason one ledger entry (vals of a sheet's row) cannot be recorded, or None."""
+        try:
+            self._validate_numbers(vals)
+        except ValidationError as exc:
+            return exc.args[0]
+        scheme = self.env["perf.scheme"].browse(vals["scheme_id"])._perfcore_scheme()
+        etype = scheme.event(vals.get("code") or "")
+        problems = perfcore.check_event(scheme, vals.get("code") or "", vals.get("count", 1),
+                                        _points(vals.get("points")), vals.get("note") or None,
+                                        subperiod=bool(etype and etype.scope == "subperiod"))
+        if problems:
+            return problems[0].message
+        subject = (self.env["hr.employee"].browse(vals["employee_id"]) if vals.get("employee_id")
+                   else self.env["hr.department"].browse(vals["department_id"])).sudo()
+        users = subject.user_id if subject._name == "hr.employee" else subject.manager_id.user_id
+        if not self.env.su and self.env.user in users:
+            return self.env._("nobody records an event about themselves")
+        department = subject.department_id if subject._name == "hr.employee" else subject
+        if not (self.env.su or self._perf_is_officer() or self.env.user in department.perf_scope_user_ids):
+            return self.env._("only HR or a manager of %s records its events", subject.name)
+        return None
+
     def _validate_numbers(self, vals):
         for name in ("count", "points"):
             if name not in vals or vals[name] in (False, None):

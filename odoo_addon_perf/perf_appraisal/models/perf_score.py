@@ -8,7 +8,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import float_repr
 
-from .perf_workflow_mixin import in_workflow, workflow
+from .perf_workflow_mixin import OFFICER, in_workflow, workflow
 
 # States in which scores are entered; calibration may still correct them (the results then
 # have to be computed again before they are sent for approval).
@@ -73,6 +73,52 @@ class PerfScore(models.Model):
             raise AccessError(self.env._("%(line)s of %(name)s is rated by %(rater)s, not by you.",
                                          line=line.name or line.code, name=line.subject_name,
                                          rater=line.rater_user_id.sudo().name or self.env._("HR")))
+
+    def _writable_by(self, user):
+        """The lines ``user`` enters (as ``_check_may_rate`` decides, without raising)."""
+        officer = user.has_group(OFFICER)
+        lines = self.sudo()
+        return self.filtered(lambda s, u=user: (
+            s.sudo().appraisal_id.state in RATING_STATES
+            and (s.rater_role == "self" or s.sudo().appraisal_id.user_id != u)
+            and (s.rater_user_id == u or (not s.rater_user_id and officer)))) if lines else self
+
+    def _check_import(self, cells):
+        """{line: reason} for the cells (line → value as a sheet gives it) that cannot be entered."""
+        problems = {}
+        mine = self._writable_by(self.env.user)
+        for line, cell in cells.items():
+            if line not in mine:
+                problems[line] = self.env._("you do not enter this line (or it is frozen)")
+                continue
+            try:
+                if line.is_list:
+                    line._check_value_list(_list_text(cell))
+                else:
+                    line._check_values(_number(cell))
+            except ValidationError as exc:
+                problems[line] = exc.args[0]
+        return problems
+
+    def _import_values(self, cells):
+        """Enter many values at once (a sheet): checked as one by one, written in one batch, logged."""
+        problems = self._check_import(cells)
+        if problems:
+            raise ValidationError("\n".join(f"{line.subject_name} {line.name}: {reason}" for line, reason in problems.items()))
+        lines = self.sudo()
+        old = {line.id: (line.value, line.value_list, line.rated) for line in lines}
+        with workflow():
+            for line in lines.with_context(tracking_disable=True):
+                cell = cells[self.browse(line.id)]
+                if line.is_list:
+                    text = ", ".join(line._check_value_list(_list_text(cell)))
+                    line.write({"value_list": text or False, "rated": bool(text)})
+                else:
+                    line.write({"value": _number(cell), "rated": True})
+        lines.with_env(self.env)._log_changes(old)
+        lines.appraisal_id._mark_inputs_changed()
+        self._close_done_todos()
+        return len(lines)
 
     def _check_state(self):
         for line in self.sudo():  # a rater may not read the appraisal itself
@@ -230,6 +276,24 @@ class PerfScore(models.Model):
         for line in self:
             if line.rated or line.appraisal_id.state not in RATING_STATES:
                 raise UserError(self.env._("%s is rated (or frozen) and stays.", line.name or line.code))
+
+
+def _number(cell):
+    """A sheet's cell as a number: numbers as they are, text parsed (a bad one is refused by the checks)."""
+    if isinstance(cell, bool):
+        return cell
+    if isinstance(cell, (int, float)):
+        return cell
+    try:
+        return float(str(cell).strip().replace(",", ""))
+    except ValueError:
+        return str(cell)
+
+
+def _list_text(cell):
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    return str(cell)
 
 
 def _scale(scheme, code):

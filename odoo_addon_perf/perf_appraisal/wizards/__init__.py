@@ -1,1 +1,2 @@
 from . import perf_reason_wizard
+from . import perf_import_wizard

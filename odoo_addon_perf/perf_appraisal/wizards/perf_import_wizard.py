@@ -1,0 +1,319 @@
+import base64
+import csv
+import io
+import re
+
+import openpyxl
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+# The first three columns of a score or attribute sheet; the inputs follow.
+KEY, BADGE, NAME = "key", "badge", "name"
+EVENT_COLUMNS = ("key", "date", "code", "count", "points", "note")
+MAX_ROWS = 100000
+MAX_PROBLEMS = 500
+
+
+class PerfImportWizard(models.TransientModel):
+    """Enter a cycle's inputs offline: download a sheet (XLSX or CSV) with one row per appraisee and
+    one column per input line the user enters, fill it, upload it.  All or nothing: one bad cell and
+    nothing is written, every problem listed by row, column, value and reason.  The same for the
+    加减分 ledger and for attributes."""
+
+    _name = "perf.import.wizard"
+    _description = "Import and Export of Cycle Inputs"
+
+    cycle_id = fields.Many2one("perf.cycle", required=True, ondelete="cascade")
+    kind = fields.Selection([("scores", "Scores"), ("events", "Events (加减分)"), ("attributes", "Attributes")],
+                            required=True, default="scores")
+    file_format = fields.Selection([("xlsx", "Excel (XLSX)"), ("csv", "CSV")], required=True, default="xlsx")
+    data = fields.Binary(string="File", attachment=False)
+    filename = fields.Char()
+    approve_events = fields.Boolean(string="Approve the Events",
+                                    help="Approve the imported events at once (as their approver); else they are drafts.")
+    result = fields.Text(readonly=True)
+
+    # -- the columns -------------------------------------------------------------------------------------
+    def _score_columns(self):
+        """[(key, label, lines by appraisal id)] of the lines the current user enters in this cycle."""
+        lines = self.env["perf.score"].search([("cycle_id", "=", self.cycle_id.id)])
+        writable = lines._writable_by(self.env.user)
+        columns = {}
+        for line in writable.sorted(lambda s: (s.sequence, s.code, s.rater_role or "", s.id)):
+            key = "|".join([line.code, line.rater_role or "", line.subperiod or ""])
+            if key not in columns:
+                label = " · ".join(filter(None, [line.name or line.code, line.rater_role, line.subperiod]))
+                scale = line.scale_text
+                columns[key] = [f"{label} [{scale}]" if scale else label, {}]
+            columns[key][1].setdefault(line.appraisal_id.id, line)
+        return [(key, label, by_appraisal) for key, (label, by_appraisal) in columns.items()]
+
+    def _attribute_columns(self):
+        scheme = self.cycle_id.scheme_id
+        return [(a.code, f"{a.name or a.code} ({a.code})" + (f" [{', '.join(v.label for v in a.value_ids)}]"
+                                                            if a.value_ids else ""))
+                for a in scheme.attribute_ids]
+
+    def _rows(self):
+        """(key, badge, name, appraisal) of the cycle's appraisals the user may read."""
+        appraisals = self.env["perf.appraisal"].search([("cycle_id", "=", self.cycle_id.id)], order="subject_name, id")
+        badges = {}
+        if self.env.user.has_group("hr.group_hr_user"):
+            badges = {e.id: e.barcode for e in appraisals.employee_id}
+        return [(_key(a), badges.get(a.employee_id.id) or "", a.subject_name or "", a) for a in appraisals]
+
+    # -- export --------------------------------------------------------------------------------------------
+    def action_export_template(self):
+        """A sheet to fill: current values included, so that a re-upload changes only what was edited."""
+        self.ensure_one()
+        self.cycle_id.check_access("read")
+        if self.kind == "scores":
+            columns = self._score_columns()
+            if not columns:
+                raise UserError(self.env._("You enter no score lines in %s.", self.cycle_id.name))
+            header = [self.env._("Key"), self.env._("Badge ID"), self.env._("Name")] + [c[1] for c in columns]
+            keys = [KEY, BADGE, NAME] + [c[0] for c in columns]
+            body = []
+            for key, badge, name, appraisal in self._rows():
+                cells = [_shown(by_appraisal.get(appraisal.id)) for _k, _l, by_appraisal in columns]
+                if any(by_appraisal.get(appraisal.id) for _k, _l, by_appraisal in columns):
+                    body.append([key, badge, name] + cells)
+        elif self.kind == "attributes":
+            self.env["perf.attribute"].check_access("write")
+            columns = self._attribute_columns()
+            header = [self.env._("Key"), self.env._("Badge ID"), self.env._("Name")] + [c[1] for c in columns]
+            keys = [KEY, BADGE, NAME] + [c[0] for c in columns]
+            subjects = self.cycle_id._subjects()
+            values = subjects._perf_attribute_values()
+            body = [[self.cycle_id._subject_key(s), getattr(s, "barcode", "") or "", s.name]
+                    + [values.get(s.id, {}).get(code, "") for code, _label in columns] for s in subjects]
+        else:
+            header = [self.env._("Key (E + employee id)"), self.env._("Date"), self.env._("Event Code"),
+                      self.env._("Count"), self.env._("Points"), self.env._("Note")]
+            keys = list(EVENT_COLUMNS)
+            scheme = self.cycle_id.scheme_id._perfcore_scheme()
+            body = [["", "", event.code, 1, "", event.name] for event in scheme.events]
+        content, mimetype, extension = self._write(header, keys, body)
+        attachment = self.env["ir.attachment"].create({
+            "name": f"{self.cycle_id.name} {self.kind}.{extension}", "raw": content, "mimetype": mimetype,
+            "res_model": self._name, "res_id": self.id})
+        return {"type": "ir.actions.act_url", "url": f"/web/content/{attachment.id}?download=true", "target": "self"}
+
+    def _write(self, header, keys, body):
+        if self.file_format == "csv":
+            buffer = io.StringIO()
+            writer = csv.writer(buffer)
+            writer.writerow(header)
+            writer.writerow(keys)
+            writer.writerows(body)
+            return buffer.getvalue().encode("utf-8-sig"), "text/csv", "csv"
+        book = openpyxl.Workbook()
+        sheet = book.active
+        sheet.title = self.kind
+        sheet.append(header)
+        sheet.append(keys)
+        for row in body:
+            sheet.append(row)
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        for cell in sheet[2]:
+            cell.font = Font(color="888888", size=8)
+            cell.fill = PatternFill("solid", fgColor="EEEEEE")
+        for index in range(1, len(header) + 1):
+            sheet.column_dimensions[get_column_letter(index)].width = 14 if index > 3 else 12
+        sheet.freeze_panes = "D3" if self.kind != "events" else "A3"
+        buffer = io.BytesIO()
+        book.save(buffer)
+        return buffer.getvalue(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"
+
+    # -- import --------------------------------------------------------------------------------------------
+    def _read(self):
+        """(keys of row 2, [(row number, cells)]) of the uploaded file."""
+        if not self.data:
+            raise UserError(self.env._("Choose the file to import."))
+        raw = base64.b64decode(self.data)
+        if len(raw) > 64 * 1024 * 1024:
+            raise UserError(self.env._("The file is larger than 64 MiB."))
+        name = (self.filename or "").lower()
+        if name.endswith(".csv") or (not name.endswith(".xlsx") and not raw.startswith(b"PK")):
+            try:
+                text = raw.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                raise UserError(self.env._("The CSV file is not UTF-8 text.")) from None
+            rows = list(csv.reader(io.StringIO(text)))
+        else:
+            try:
+                book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+            except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds on a bad file
+                raise UserError(self.env._("The file is not an Excel (XLSX) workbook: %s", exc)) from None
+            rows = [list(row) for row in book.active.iter_rows(values_only=True)]
+        if len(rows) < 2:
+            raise UserError(self.env._("The file has no key row (row 2): download the template and fill it."))
+        if len(rows) > MAX_ROWS:
+            raise UserError(self.env._("At most %s rows are imported at once.", MAX_ROWS))
+        keys = [str(k).strip() if k is not None else "" for k in rows[1]]
+        return keys, [(number, row) for number, row in enumerate(rows[2:], 3)
+                      if any(c not in (None, "") for c in row)]
+
+    def action_import(self):
+        self.ensure_one()
+        keys, rows = self._read()
+        handler = {"scores": self._import_scores, "events": self._import_events,
+                   "attributes": self._import_attributes}[self.kind]
+        problems = []
+        written = handler(keys, rows, problems)
+        if problems:
+            shown = "\n".join(problems[:MAX_PROBLEMS])
+            more = len(problems) - MAX_PROBLEMS
+            raise UserError(self.env._("Nothing was imported: %(n)s problem(s).\n%(problems)s", n=len(problems),
+                                       problems=shown + (f"\n… {more} more" if more > 0 else "")))
+        self.result = self.env._("%s values imported.", written)
+        return {"type": "ir.actions.act_window", "res_model": self._name, "res_id": self.id, "view_mode": "form",
+                "target": "new"}
+
+    def _problem(self, problems, row, column, header, value, reason):
+        where = f"{get_column_letter(column + 1)}{row}" if column is not None else str(row)
+        problems.append(self.env._("row %(row)s, %(cell)s (%(column)s): %(value)s — %(reason)s", row=row, cell=where,
+                                   column=header, value=repr(value) if value not in (None, "") else "-",
+                                   reason=reason))
+
+    def _import_scores(self, keys, rows, problems):
+        columns = {key: by_appraisal for key, _label, by_appraisal in self._score_columns()}
+        appraisals = {key: appraisal for key, _badge, _name, appraisal in self._rows()}
+        for index, key in enumerate(keys[3:], 3):
+            if key and key not in columns:
+                self._problem(problems, 2, index, key, key, self.env._("not a column you enter in this cycle"))
+        values = {}  # perf.score id → value
+        for number, row in rows:
+            subject = str(row[0]).strip() if row and row[0] is not None else ""
+            appraisal = appraisals.get(subject)
+            if appraisal is None:
+                self._problem(problems, number, 0, "Key", subject, self.env._("no appraisal of this cycle has this key"))
+                continue
+            for index, key in enumerate(keys[3:], 3):
+                cell = row[index] if index < len(row) else None
+                if key not in columns or cell in (None, ""):
+                    continue  # an empty cell changes nothing
+                line = columns[key].get(appraisal.id)
+                if line is None:
+                    self._problem(problems, number, index, key, cell, self.env._("you do not enter this line for %s",
+                                                                              appraisal.subject_name))
+                    continue
+                values[line] = (number, index, key, cell)
+        lines = self.env["perf.score"].browse([line.id for line in values])
+        checked = lines._check_import({line: v[3] for line, v in values.items()})
+        for line, reason in checked.items():
+            number, index, key, cell = values[line]
+            self._problem(problems, number, index, key, cell, reason)
+        if problems:
+            return 0
+        return lines._import_values({line: values[line][3] for line in values})
+
+    def _import_events(self, keys, rows, problems):
+        if keys[:len(EVENT_COLUMNS)] != list(EVENT_COLUMNS):
+            self._problem(problems, 2, None, "keys", ",".join(keys), self.env._("row 2 must be %s", ", ".join(EVENT_COLUMNS)))
+            return 0
+        cycle = self.cycle_id
+        scheme = cycle.scheme_id
+        field = "department_id" if scheme.subject_kind == "unit" else "employee_id"
+        subjects = {cycle._subject_key(s): s for s in cycle._subjects()}
+        vals_list = []
+        for number, row in rows:
+            row = list(row) + [None] * (len(EVENT_COLUMNS) - len(row))
+            key, day, code, count, points, note = row[:6]
+            subject = subjects.get(str(key).strip() if key else "")
+            if subject is None:
+                self._problem(problems, number, 0, "key", key, self.env._("nobody of this cycle has this key"))
+                continue
+            try:
+                date = fields.Date.to_date(day if not hasattr(day, "date") else day.date())
+            except (TypeError, ValueError):
+                date = None
+            if not date or not cycle.date_from <= date <= cycle.date_to:
+                self._problem(problems, number, 1, "date", day, self.env._("a date within %(start)s – %(end)s",
+                                                                        start=cycle.date_from, end=cycle.date_to))
+                continue
+            vals = {"scheme_id": scheme.id, field: subject.id, "date": date, "code": str(code or "").strip(),
+                    "note": str(note).strip() if note not in (None, "") else False}
+            for name, value, column in (("count", count, 3), ("points", points, 4)):
+                if value in (None, ""):
+                    continue
+                try:
+                    vals[name] = int(value) if name == "count" else float(value)
+                except (TypeError, ValueError):
+                    self._problem(problems, number, column, name, value, self.env._("not a number"))
+            problem = self.env["perf.event"]._check_entry(vals)
+            if problem:
+                self._problem(problems, number, 2, "code", code, problem)
+                continue
+            vals_list.append(vals)
+        if problems:
+            return 0
+        events = self.env["perf.event"].create(vals_list)
+        if self.approve_events:
+            events.action_approve()
+        return len(events)
+
+    def _import_attributes(self, keys, rows, problems):
+        cycle = self.cycle_id
+        self.env["perf.attribute"].check_access("write")
+        definitions = {a.code: a for a in cycle.scheme_id.attribute_ids}
+        for index, key in enumerate(keys[3:], 3):
+            if key and key not in definitions:
+                self._problem(problems, 2, index, key, key, self.env._("not an attribute of scheme %s",
+                                                                     cycle.scheme_id.name))
+        subjects = {cycle._subject_key(s): s for s in cycle._subjects()}
+        changes = []
+        for number, row in rows:
+            subject = subjects.get(str(row[0]).strip() if row and row[0] is not None else "")
+            if subject is None:
+                self._problem(problems, number, 0, "key", row[0] if row else None,
+                              self.env._("nobody of this cycle has this key"))
+                continue
+            for index, code in enumerate(keys[3:], 3):
+                cell = row[index] if index < len(row) else None
+                if code not in definitions or cell in (None, ""):
+                    continue
+                definition = definitions[code]
+                text = _attribute_text(definition, cell)
+                problem = definition._check_value_text(text)
+                if problem:
+                    self._problem(problems, number, index, code, cell, problem)
+                    continue
+                changes.append((subject, code, text))
+        if problems:
+            return 0
+        for subject, code, text in changes:
+            subject.set_perf_attribute(code, text)
+        return len(changes)
+
+
+def _key(appraisal):
+    return ("D%d" % appraisal.department_id.id) if not appraisal.employee_id else ("E%d" % appraisal.employee_id.id)
+
+
+def _shown(line):
+    if not line or not line.rated:
+        return None
+    return line.value_list if line.is_list else line.value
+
+
+def _attribute_text(definition, cell):
+    """A cell as attribute text: a value's label (护师) is its code (senior_nurse); yes/no as true/false."""
+    text = str(cell).strip() if not isinstance(cell, bool) else ("true" if cell else "false")
+    if isinstance(cell, float) and cell.is_integer():
+        text = str(int(cell))
+    by_label = {v.label: v.code for v in definition.value_ids}
+    if text in by_label:
+        return by_label[text]
+    if definition.type == "bool":
+        lowered = text.lower()
+        if lowered in ("是", "yes", "y", "1", "true"):
+            return "true"
+        if lowered in ("否", "no", "n", "0", "false"):
+            return "false"
+    return re.sub(r"\s*[,，;；]\s*", ",", text) if definition.type == "list" else text
