@@ -28,5 +28,15 @@
         "views/hr_employee_views.xml",
         "views/perf_menus.xml",
     ],
+    "assets": {
+        "web.assets_backend": [
+            "perf_appraisal/static/src/score_grid/score_grid.js",
+            "perf_appraisal/static/src/score_grid/score_grid.xml",
+            "perf_appraisal/static/src/score_grid/score_grid.scss",
+        ],
+        "web.assets_tests": [
+            "perf_appraisal/static/tests/tours/*.js",
+        ],
+    },
     "application": True,
 }

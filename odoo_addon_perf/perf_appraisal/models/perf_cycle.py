@@ -744,6 +744,48 @@ class PerfCycle(models.Model):
         self.facts_json = json.dumps(facts, ensure_ascii=False, default=str)
         return True
 
+    # -- the score grid ---------------------------------------------------------------------------------------
+    def action_open_score_grid(self):
+        """The score grid of this cycle: one row per appraisee, one column per input line."""
+        cycle = self._perf_one()
+        cycle.check_access("read")
+        return {"type": "ir.actions.client", "tag": "perf_score_grid", "name": self.env._("Score Grid: %s", cycle.name),
+                "params": {"cycle_id": cycle.id}}
+
+    def get_score_grid(self):
+        """The grid of the lines the caller may read, each cell saying whether the caller enters it.
+
+        Rows are appraisals, columns are (indicator or input, rater role, sub-period) with their scale.
+        Values go back through ``perf.score.write``, which checks each cell as it is typed."""
+        cycle = self._perf_one()
+        cycle.check_access("read")
+        lines = self.env["perf.score"].search_fetch(
+            [("cycle_id", "=", cycle.id)],
+            ["appraisal_id", "code", "name", "rater_role", "subperiod", "value", "value_list", "is_list", "rated",
+             "sequence"], order="sequence, code, rater_role, subperiod, id")
+        mine = set(lines._writable_by(self.env.user).ids)
+        columns, rows = {}, {}
+        for line in lines:
+            key = "|".join([line.code, line.rater_role or "", line.subperiod or ""])
+            if key not in columns:
+                columns[key] = {"key": key, "label": line.name or line.code, "role": line.rater_role or "",
+                                "subperiod": line.subperiod or "", "scale": line.scale_text or "",
+                                "is_list": line.is_list, "sequence": line.sequence}
+            appraisal = line.appraisal_id
+            row = rows.setdefault(appraisal.id, {"id": appraisal.id, "cells": {}})
+            if key in row["cells"] and not row["cells"][key]["editable"] and line.id in mine:
+                pass  # several lines of one column (peers): show the caller's own
+            elif key in row["cells"]:
+                continue
+            row["cells"][key] = {"id": line.id, "value": (line.value_list or "") if line.is_list else line.value,
+                                 "rated": line.rated, "editable": line.id in mine}
+        names = {a.id: (a.subject_name, a.group_name or "") for a in self.env["perf.appraisal"].sudo().browse(list(rows))}
+        for appraisal_id, row in rows.items():
+            row["name"], row["group"] = names[appraisal_id]
+        return {"cycle": {"id": cycle.id, "name": cycle.name, "state": cycle.state},
+                "columns": sorted(columns.values(), key=lambda c: (c["sequence"], c["key"])),
+                "rows": sorted(rows.values(), key=lambda r: (r["group"], r["name"], r["id"]))}
+
     def _schedule_rater_activities(self):
         """One to-do per rater and cycle, due at the rating deadline.  On the cycle, never on an
         appraisal: an activity makes its user a follower, and a peer must stay anonymous."""

@@ -11,3 +11,4 @@ from . import test_trust_table
 from . import test_integrity
 from . import test_input_kinds
 from . import test_import_export
+from . import test_tours

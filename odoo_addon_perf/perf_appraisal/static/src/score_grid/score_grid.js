@@ -1,0 +1,111 @@
+/** @odoo-module **/
+// The score grid: one row per appraisee, one column per input line (indicator × rater role /
+// checklist item / sub-period), each cell typed in place and checked by the server as it is
+// entered (perf.score.write); a refused value stays in its cell, marked, with the reason.
+
+import { Component, onWillStart, useState } from "@odoo/owl";
+import { _t } from "@web/core/l10n/translation";
+import { registry } from "@web/core/registry";
+import { useService } from "@web/core/utils/hooks";
+import { Layout } from "@web/search/layout";
+import { standardActionServiceProps } from "@web/webclient/actions/action_service";
+
+export class ScoreGrid extends Component {
+    static template = "perf_appraisal.ScoreGrid";
+    static components = { Layout };
+    static props = { ...standardActionServiceProps };
+
+    setup() {
+        this.orm = useService("orm");
+        this.state = useState({ grid: null, filter: "", onlyMine: true, errors: {}, saved: {}, hidden: {} });
+        this.display = { controlPanel: {} };
+        onWillStart(() => this.load());
+    }
+
+    get cycleId() {
+        const params = this.props.action.params || {};
+        return params.cycle_id || (this.props.action.context || {}).active_id;
+    }
+
+    async load() {
+        this.state.grid = await this.orm.call("perf.cycle", "get_score_grid", [[this.cycleId]]);
+    }
+
+    get columns() {
+        const grid = this.state.grid;
+        return grid.columns.filter(
+            (column) =>
+                !this.state.hidden[column.key] &&
+                (!this.state.onlyMine || grid.rows.some((row) => row.cells[column.key]?.editable))
+        );
+    }
+
+    get rows() {
+        const needle = this.state.filter.trim().toLowerCase();
+        return this.state.grid.rows.filter(
+            (row) => !needle || row.name.toLowerCase().includes(needle) || row.group.toLowerCase().includes(needle)
+        );
+    }
+
+    cellClass(cell) {
+        if (!cell) {
+            return "o_perf_grid_empty";
+        }
+        const classes = ["o_perf_grid_cell"];
+        if (this.state.errors[cell.id]) {
+            classes.push("o_invalid", "table-danger");
+        } else if (this.state.saved[cell.id]) {
+            classes.push("o_saved", "table-success");
+        } else if (!cell.rated) {
+            classes.push("o_unrated");
+        }
+        return classes.join(" ");
+    }
+
+    shown(cell) {
+        return cell.rated || cell.value ? String(cell.value) : "";
+    }
+
+    async save(input, column, cell) {
+        // called on Enter and on leaving the cell (a value set by a script fires no change event)
+        const text = input.value.trim();
+        if (text === "" || text === (cell.typed ?? this.shown(cell))) {
+            return;
+        }
+        cell.typed = text;
+        const number = Number(text.replace(",", "."));
+        const vals = column.is_list ? { value_list: text } : { value: Number.isNaN(number) ? text : number };
+        try {
+            await this.orm.silent.write("perf.score", [cell.id], vals);
+            cell.value = column.is_list ? text : vals.value;
+            cell.rated = true;
+            delete this.state.errors[cell.id];
+            this.state.saved[cell.id] = true;
+        } catch (error) {
+            this.state.errors[cell.id] = error.data?.message || error.message || _t("Refused");
+            delete this.state.saved[cell.id];
+        }
+    }
+
+    async onKeydown(ev, column, cell) {
+        // Enter saves and goes down the column, as in a spreadsheet: no form per appraisee
+        if (ev.key !== "Enter") {
+            return;
+        }
+        ev.preventDefault();
+        const input = ev.target;
+        const td = input.closest("td");
+        const next = td.parentElement.nextElementSibling?.children[td.cellIndex]?.querySelector("input");
+        await this.save(input, column, cell);
+        if (next) {
+            next.focus();
+            next.select();
+        }
+    }
+
+    toggleColumn(column) {
+        this.state.hidden[column.key] = !this.state.hidden[column.key];
+    }
+}
+
+registry.category("actions").add("perf_score_grid", ScoreGrid);
