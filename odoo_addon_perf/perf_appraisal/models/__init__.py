@@ -11,6 +11,11 @@ from . import hr_employee
 from . import perf_cycle
 from . import perf_cycle_exclusion
 from . import perf_cycle_role
+from . import perf_cycle_fact_mixin
+from . import perf_cycle_contract
+from . import perf_cycle_allocation
+from . import perf_cycle_departure
+from . import perf_cycle_pool
 from . import perf_appraisal
 from . import perf_appraisal_attribute
 from . import perf_score

@@ -74,6 +74,10 @@ def period_text(date_from, date_to):
 
 
 
+# Scalar facts of the year-end pools (001 篇1), entered on the cycle.
+SCALAR_FACTS = frozenset({"operated_profit", "consulting_target_met", "consulting_budget", "consulting_actual_cost",
+                          "consulting_profit"})
+
 # Fields fixed when the cycle starts: its scheme, period, participants and company.
 DRAFT_ONLY_FIELDS = ("scheme_id", "date_from", "date_to", "employee_ids", "department_ids", "company_id")
 
@@ -110,7 +114,8 @@ class PerfCycle(models.Model):
     _perf_workflow_fields = frozenset({"state", "computed_at", "appraisal_ids", "exclusion_ids"})
     _perf_editable_fields = frozenset({"name", "scheme_id", "date_from", "date_to", "employee_ids", "department_ids",
                                        "company_id", "pay_date", "peer_count", "role_ids", "facts_json",
-                                       "deadline_rating", "deadline_consolidation"})
+                                       "deadline_rating", "deadline_consolidation", "contract_ids", "allocation_ids",
+                                       "departure_ids", "pool_ids"} | SCALAR_FACTS)
 
     name = fields.Char(required=True, tracking=True)
     scheme_id = fields.Many2one("perf.scheme", required=True, tracking=True, check_company=True,
@@ -149,8 +154,24 @@ class PerfCycle(models.Model):
         help="For schemes with anonymous peer ratings: how many colleagues of the same department rate each "
              "appraisee (the next ones in the department, in turn). HR may add or remove peer lines.")
     computed_at = fields.Datetime(readonly=True, copy=False)
-    facts_json = fields.Text(string="Facts (JSON)", default="{}", groups="perf_appraisal.group_perf_officer",
-                             help="Scheme-level inputs of the period: pools, contracts, profits.")
+    facts_json = fields.Text(string="Other Facts (JSON)", default="{}", groups="perf_appraisal.group_perf_officer",
+                             help="Scheme-level inputs of the period the forms below do not cover, as a JSON object.")
+    facts_form = fields.Selection([("year_end", "Year-end pools"), ("department_pools", "Department pools"),
+                                   ("none", "None")], compute="_compute_facts_form")
+    contract_ids = fields.One2many("perf.cycle.contract", "cycle_id", string="Contracts",
+                                   groups="perf_appraisal.group_perf_officer")
+    allocation_ids = fields.One2many("perf.cycle.allocation", "cycle_id", string="Discretionary Allocations",
+                                     groups="perf_appraisal.group_perf_officer")
+    departure_ids = fields.One2many("perf.cycle.departure", "cycle_id", string="Departures",
+                                    groups="perf_appraisal.group_perf_officer")
+    pool_ids = fields.One2many("perf.cycle.pool", "cycle_id", string="Department Pools",
+                               groups="perf_appraisal.group_perf_officer")
+    operated_profit = fields.Monetary(string="Operated Hospitals' Profit", groups="perf_appraisal.group_perf_officer",
+                                      help="托管医院利润: the profit commission's base.")
+    consulting_target_met = fields.Boolean(string="Consulting Target Met", groups="perf_appraisal.group_perf_officer")
+    consulting_budget = fields.Monetary(groups="perf_appraisal.group_perf_officer")
+    consulting_actual_cost = fields.Monetary(string="Consulting Actual Cost", groups="perf_appraisal.group_perf_officer")
+    consulting_profit = fields.Monetary(groups="perf_appraisal.group_perf_officer")
 
     @api.depends("date_from", "date_to")
     def _compute_period(self):
@@ -216,13 +237,70 @@ class PerfCycle(models.Model):
         fixed = [name for name in DRAFT_ONLY_FIELDS if name in vals]
         if fixed and any(cycle.state != "draft" for cycle in self):
             raise UserError(self.env._("The scheme, period, participants and company of a started cycle are fixed."))
-        if "facts_json" in vals:
+        facts = {"facts_json"} | SCALAR_FACTS
+        if facts & set(vals):
             if any(cycle.state in ("published", "closed") for cycle in self):
                 raise UserError(self.env._("The facts of a published cycle are fixed: its pay was computed from them."))
         result = super().write(vals)
-        if "facts_json" in vals:
-            self.appraisal_ids._mark_inputs_changed()
+        if facts & set(vals):
+            self.sudo().appraisal_ids._mark_inputs_changed()
         return result
+
+    @api.depends("scheme_id")
+    def _compute_facts_form(self):
+        for cycle in self:
+            scheme = cycle.scheme_id._perfcore_scheme() if cycle.scheme_id else None
+            pay = scheme.pay if scheme else None
+            if pay and pay.year_end_pools:
+                cycle.facts_form = "year_end"
+            elif pay and any(c.split and "department_pools" in c.split.pool for c in pay.components):
+                cycle.facts_form = "department_pools"
+            else:
+                cycle.facts_form = "none"
+
+    def _facts(self):
+        """The facts perfcore reads: the JSON ones, and on top those of the forms (exact decimals)."""
+        cycle = self.sudo()
+        facts = json.loads(cycle.facts_json or "{}", parse_float=Decimal)  # numbers stay exact
+
+        def money(value):  # a Monetary is exact to the cent
+            return perfcore.D(float_repr(value, 2))
+
+        if cycle.contract_ids:
+            counts = {}
+            for contract in cycle.contract_ids:
+                counts[contract.contract_class] = counts.get(contract.contract_class, 0) + 1
+            facts["contracts"] = counts
+        if cycle.facts_form == "year_end":
+            if cycle.operated_profit:
+                facts["operated_profit"] = money(cycle.operated_profit)
+            if cycle.consulting_target_met or cycle.consulting_budget or cycle.consulting_profit:
+                facts["consulting"] = {"target_met": cycle.consulting_target_met,
+                                       "budget": money(cycle.consulting_budget),
+                                       "actual_cost": money(cycle.consulting_actual_cost),
+                                       "profit": money(cycle.consulting_profit)}
+        if cycle.allocation_ids:
+            allocations = {}
+            for line in cycle.allocation_ids:
+                part = allocations.setdefault(line.pool_kind, {}).setdefault(line.part, {})
+                part[self._subject_key(line.employee_id)] = money(line.amount)
+            facts["allocations"] = allocations
+        if cycle.pool_ids:
+            facts["department_pools"] = {pool.group_name: money(pool.amount) for pool in cycle.pool_ids}
+        return facts
+
+    def _departure_attributes(self, scheme):
+        """Attributes a departure sets: status (resigned, dismissed) and the installment it came before."""
+        codes = {a.code for a in scheme.attributes}
+        out = {}
+        for departure in self.sudo().departure_ids:
+            values = {}
+            if "status" in codes:
+                values["status"] = departure.kind
+            if departure.kind == "resigned" and "resigned_before_installment" in codes:
+                values["resigned_before_installment"] = str(departure.before_installment)
+            out[departure.employee_id.id] = values
+        return out
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_drafts(self):
@@ -545,6 +623,7 @@ class PerfCycle(models.Model):
                 if etype is not None and etype.scope == "subperiod" else False
             events.setdefault(event[field], {}).setdefault(where, []).append(entry)
         history = self._history(appraisals[field])
+        departures = self._departure_attributes(scheme) if not unit else {}
         subjects = []
         for row in rows:
             key = keys[row["id"]]
@@ -553,7 +632,8 @@ class PerfCycle(models.Model):
             subject = {
                 "id": key, "name": names[row["id"]] or key,
                 **({"group": row["group_name"]} if row["group_name"] else {}),
-                "attributes": self._typed_attributes(scheme, attributes[row["id"]]),
+                "attributes": self._typed_attributes(scheme, {**attributes[row["id"]],
+                                                              **departures.get(subjects_by_id[row["id"]], {})}),
                 "scores": _scores(by_subperiod.get(False, {})), "events": subject_events.get(False, []),
                 "history": history.get(key, []),
             }
@@ -564,8 +644,7 @@ class PerfCycle(models.Model):
             if kpis[row["id"]]:
                 subject["kpis"] = kpis[row["id"]]
             subjects.append(subject)
-        facts = json.loads(self.sudo().facts_json or "{}", parse_float=Decimal)  # numbers stay exact
-        return {"period": self.period, "facts": facts, "subjects": subjects}, keys
+        return {"period": self.period, "facts": self._facts(), "subjects": subjects}, keys
 
     def _compute_results(self):
         self.env.flush_all()

@@ -227,3 +227,67 @@ class TestInputKinds(PerfCase):
         breakdown = by_name["李四"].result_json
         self.assertIn("hn_completion", breakdown)
         self.assertIn("100 - nd_points_per_failing_case * nd_failing_cases", breakdown.replace("−", "-"))
+
+    # -- facts: the year-end pools and the department pools ------------------------------------------------
+    def test_acquisition_bonus_year_end_facts(self):
+        """acquisition-bonus, 2024: contracts by class, the operated hospitals' profit, the consulting result,
+        the general manager's allocations and two departures entered on the cycle's forms as HR."""
+        scheme = self.scheme("acquisition-bonus")
+        example = load_document(EXAMPLES / "acquisition-bonus-year.yaml").data
+        departments = {}
+        people = {}
+        for subject in example["subjects"]:
+            attributes = subject["attributes"]
+            name = attributes["department"]
+            departments.setdefault(name, self.env["hr.department"].create({"name": name}))
+            people[subject["id"]] = self.env["hr.employee"].create({"name": subject["name"],
+                                                                     "department_id": departments[name].id})
+            people[subject["id"]].set_perf_attribute("role", attributes["role"])
+            if "annual_score" in attributes:
+                people[subject["id"]].set_perf_attribute("annual_score", attributes["annual_score"])
+        cycle = self.make_cycle(scheme, name="2024", date_from="2024-01-01", date_to="2024-12-31",
+                                employee_ids=[(6, 0, [p.id for p in people.values()])])
+        cycle.with_user(self.officer).action_start()
+        self.assertEqual(cycle.facts_form, "year_end")
+        officer_cycle = cycle.with_user(self.officer)
+        officer_cycle.write({
+            "operated_profit": 1500000, "consulting_target_met": True, "consulting_budget": 500000,
+            "consulting_actual_cost": 400000, "consulting_profit": 200000,
+            "contract_ids": [(0, 0, {"name": f"医院{i}", "contract_class": klass, "employee_id": people["MM1"].id})
+                             for i, klass in enumerate("AABC")],
+            "allocation_ids": [(0, 0, {"pool_kind": "commission", "part": "others_discretionary",
+                                       "employee_id": people[key].id, "amount": amount})
+                               for key, amount in (("FN1", 10000), ("HR1", 5750))],
+            "departure_ids": [(0, 0, {"employee_id": people["MK2"].id, "date": "2024-12-20", "kind": "dismissed"}),
+                              (0, 0, {"employee_id": people["MK3"].id, "date": "2025-05-10", "kind": "resigned",
+                                      "before_installment": 3})]})
+        from odoo.exceptions import ValidationError
+
+        with self.assertRaises(ValidationError):  # classes are the scheme's
+            officer_cycle.write({"contract_ids": [(0, 0, {"name": "x", "contract_class": "D"})]})
+        self.assert_same_as_perfcore(cycle, golden("acquisition-bonus", "acquisition-bonus-year.yaml"))
+        # the general manager: 30% of the contract pool (300,000) and of the commission (225,000)
+        gm = cycle.appraisal_ids.filtered(lambda a: a.employee_id == people["GM1"])
+        self.assertEqual(gm.pay_ids.amount, 157500)
+
+    def test_hospital_allowance_department_pools(self):
+        """hospital-allowance: each department's efficiency pool, entered on the cycle, is split by score share."""
+        scheme = self.scheme("hospital-allowance")
+        example = load_document(EXAMPLES / "hospital-allowance.yaml").data
+        departments, people = {}, {}
+        for subject in example["subjects"]:
+            group = subject["group"]
+            departments.setdefault(group, self.env["hr.department"].create({"name": group}))
+            people[subject["name"]] = self.env["hr.employee"].create(
+                {"name": subject["name"], "department_id": departments[group].id})
+            for code, value in subject["attributes"].items():
+                people[subject["name"]].set_perf_attribute(code, ",".join(value) if isinstance(value, list) else value)
+        cycle = self.make_cycle(scheme, employee_ids=[(6, 0, [p.id for p in people.values()])])
+        cycle.with_user(self.officer).action_start()
+        self.assertEqual(cycle.facts_form, "department_pools")
+        cycle.with_user(self.officer).write({"pool_ids": [(0, 0, {"group_name": group, "amount": amount})
+                                                          for group, amount in example["facts"]["department_pools"].items()]})
+        for subject in example["subjects"]:
+            appraisal = cycle.appraisal_ids.filtered(lambda a, n=subject["name"]: a.subject_name == n)
+            self.line(appraisal, "score", "department").with_user(self.officer).value = subject["scores"]["score"]
+        self.assert_same_as_perfcore(cycle, golden("hospital-allowance", "hospital-allowance.yaml"))
