@@ -168,10 +168,10 @@ class PerfCycle(models.Model):
                                groups="perf_appraisal.group_perf_officer")
     operated_profit = fields.Monetary(string="Operated Hospitals' Profit", groups="perf_appraisal.group_perf_officer",
                                       help="托管医院利润: the profit commission's base.")
-    consulting_target_met = fields.Boolean(string="Consulting Target Met", groups="perf_appraisal.group_perf_officer")
-    consulting_budget = fields.Monetary(groups="perf_appraisal.group_perf_officer")
-    consulting_actual_cost = fields.Monetary(string="Consulting Actual Cost", groups="perf_appraisal.group_perf_officer")
-    consulting_profit = fields.Monetary(groups="perf_appraisal.group_perf_officer")
+    consulting_target_met = fields.Boolean(groups="perf_appraisal.group_perf_officer")
+    consulting_budget = fields.Monetary(groups="perf_appraisal.group_perf_officer", help="咨询部预算.")
+    consulting_actual_cost = fields.Monetary(groups="perf_appraisal.group_perf_officer")
+    consulting_profit = fields.Monetary(groups="perf_appraisal.group_perf_officer", help="咨询部利润.")
 
     @api.depends("date_from", "date_to")
     def _compute_period(self):

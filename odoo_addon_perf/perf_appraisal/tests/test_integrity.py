@@ -185,3 +185,26 @@ class TestIntegrity(PerfCase):
             appraisal.with_user(self.head_users["ward-3"]).action_confirm()
         appraisal.with_user(other).action_confirm()
         self.assertTrue(appraisal.confirmed)
+
+    def test_typed_attributes_on_the_employee(self):
+        """HR picks 职称 from the scheme's labelled values, ticks yes/no, types numbers; perfcore checks them."""
+        nurse = self.nurses.filtered(lambda n: n.name == "张三")
+        line = nurse.perf_attribute_ids.filtered(lambda a: a.code == "title").with_user(self.officer)
+        self.assertEqual((line.value_type, line.option_id.label, line.value_label), ("text", "护师", "护师"))
+        line.option_id = self.nursing.attribute_ids.filtered(lambda a: a.code == "title").value_ids.filtered(
+            lambda v: v.label == "中级")
+        self.assertEqual(line.value, "intermediate")
+        base = nurse.perf_attribute_ids.filtered(lambda a: a.code == "bonus_base").with_user(self.officer)
+        base.number_value = 1250.5
+        self.assertEqual((base.value, base.value_type), ("1250.5", "number"))
+        with self.assertRaisesRegex(ValidationError, "not one of"):
+            line.value = "chief"
+        with self.assertRaisesRegex(ValidationError, "number too large"):
+            base.value = "1e39"
+        with self.assertRaisesRegex(ValidationError, "No scheme reads an attribute hair"):
+            nurse.with_user(self.officer).set_perf_attribute("hair", "red")
+        retail = self.env["perf.scheme"].search([("code", "=", "retail-kpi")])
+        flag = self.env["perf.attribute"].with_user(self.officer).create({
+            "employee_id": nurse.id, "definition_id": retail.attribute_ids.filtered(lambda a: a.code == "is_manager").id})
+        flag.bool_value = True
+        self.assertEqual((flag.code, flag.value, flag.value_type), ("is_manager", "true", "bool"))

@@ -1,9 +1,11 @@
+import base64
 import inspect
 
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import SQL
 
+from ..models.perf_workflow_mixin import workflow
 from .trust import Attack, TrustFixture, call
 
 ADDON_MODULE = "odoo.addons.perf_appraisal."
@@ -28,6 +30,23 @@ def public_methods(env):
 @tagged("post_install", "-at_install")
 class TestPublicMethods(TrustFixture, TransactionCase):
     """Every public method of the addon, called by a plain employee on a colleague's records."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        li = cls.nurse_users["李四"].employee_id
+        with workflow():  # facts of the June cycle, as HR entered them (the scheme is not checked here)
+            cls.june_pool = cls.env["perf.cycle.pool"].create({"cycle_id": cls.june.id, "group_name": "ward-3",
+                                                               "amount": 100})
+            cls.june_allocation = cls.env["perf.cycle.allocation"].create({
+                "cycle_id": cls.june.id, "pool_kind": "contracts", "part": "market_discretionary",
+                "employee_id": li.id, "amount": 1})
+            cls.june_departure = cls.env["perf.cycle.departure"].create({
+                "cycle_id": cls.june.id, "employee_id": li.id, "date": "2024-06-01", "kind": "dismissed"})
+        cls.june_contract = cls.env["perf.cycle.contract"]
+        sheet = f"key,badge,name,patient|patient|\nkey,badge,name,patient|patient|\nE{li.id},,李四,100\n"
+        cls.nurse_wizard = cls.env["perf.import.wizard"].with_user(cls.nurse_users["张三"]).create({
+            "cycle_id": cls.june.id, "data": base64.b64encode(sheet.encode()), "filename": "x.csv"})
 
     def calls(self):
         """How to call each method on 李四's records (张三 calls them)."""
@@ -109,6 +128,21 @@ class TestPublicMethods(TrustFixture, TransactionCase):
             ("perf.scheme.parameter", "write"): [self.nursing.parameter_ids[:1].ids, {"value": "1"}],
             ("perf.scheme.parameter", "create"): [{"scheme_id": self.nursing.id, "name": "x", "value": "1"}],
             ("perf.score", "write"): [line.ids, {"value": 100}],
+            ("perf.cycle", "get_score_grid"): [self.june.ids],
+            ("perf.cycle", "action_open_score_grid"): [self.june.ids],
+            ("perf.import.wizard", "action_export_template"): [self.nurse_wizard.ids],
+            ("perf.import.wizard", "action_import"): [self.nurse_wizard.ids],
+            ("perf.cycle.contract", "create"): [{"cycle_id": self.june.id, "name": "x", "contract_class": "A"}],
+            ("perf.cycle.contract", "write"): [self.june_contract.ids, {"contract_class": "B"}],
+            ("perf.cycle.allocation", "create"): [{"cycle_id": self.june.id, "pool_kind": "contracts",
+                                                   "part": "market_discretionary", "employee_id": li_employee.id,
+                                                   "amount": 1}],
+            ("perf.cycle.allocation", "write"): [self.june_allocation.ids, {"amount": 99}],
+            ("perf.cycle.departure", "create"): [{"cycle_id": self.june.id, "employee_id": li_employee.id,
+                                                  "date": "2024-06-01", "kind": "dismissed"}],
+            ("perf.cycle.departure", "write"): [self.june_departure.ids, {"kind": "resigned"}],
+            ("perf.cycle.pool", "create"): [{"cycle_id": self.june.id, "group_name": "x", "amount": 1}],
+            ("perf.cycle.pool", "write"): [self.june_pool.ids, {"amount": 99}],
             ("perf.attribute", "write"): [li_employee.sudo().perf_attribute_ids[:1].ids, {"value": "9999"}],
             ("perf.attribute", "create"): [{"employee_id": li_employee.id, "code": "bonus_base", "value": "1"}],
             ("perf.scheme.attribute", "write"): [self.nursing.attribute_ids[:1].ids, {"name": "x"}],
