@@ -3,6 +3,8 @@ from . import perf_scheme
 from . import perf_scheme_parameter
 from . import perf_scheme_attribute
 from . import perf_scheme_attribute_value
+from . import perf_scheme_grade
+from . import perf_scheme_event
 from . import perf_attribute_value_mixin
 from . import perf_attribute_mixin
 from . import perf_attribute

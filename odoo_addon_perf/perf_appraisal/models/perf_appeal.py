@@ -38,6 +38,12 @@ class PerfAppeal(models.Model):
                            help="5 working days after filing, by the company's working calendar.")
     overdue_flagged = fields.Boolean(readonly=True)
 
+    @api.depends("appraisal_id.display_name", "date_filed")
+    def _compute_display_name(self):
+        for appeal in self:
+            appeal.display_name = self.env._("Appeal of %(appraisal)s (%(day)s)", appraisal=appeal.appraisal_id.sudo().display_name,
+                                             day=appeal.date_filed or "")
+
     @api.depends("date_filed", "company_id")
     def _compute_deadline(self):
         for appeal in self:

@@ -1,16 +1,18 @@
+import datetime
 import html
 import json
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
+from .perf_appeal import APPEAL_DAYS
 from .perf_cycle import CYCLE_STATES
 from .perf_workflow_mixin import in_workflow, workflow
 
 DONE_STATES = ("published", "closed")
 
 # What may be edited outside the workflow, and by whom (see readme/CONFIGURE.md, "Trust model").
-OFFICER_FIELDS = frozenset({"grade_override", "override_reason", "group_name", "superior_user_id", "skip_user_id"})
+OFFICER_FIELDS = frozenset({"grade_override_id", "override_reason", "group_name", "superior_user_id", "skip_user_id"})
 INTERVIEW_FIELDS = frozenset({"interview_date", "interview_notes"})
 # one2many lines: perf.score and perf.appraisal.attribute check who may change what
 LINE_FIELDS = frozenset({"score_ids", "attribute_ids", "kpi_ids"})
@@ -28,7 +30,7 @@ class PerfAppraisal(models.Model):
         "cycle_id", "employee_id", "department_id", "state", "status", "status_reason", "total", "total_exact",
         "grade", "grade_label", "band_grade", "rank", "flags", "pay_amount", "result_json", "confirmed", "approved",
         "published_date", "reopened", "rerated", "results_stale", "employee_ack", "manager_ack", "flags_followed_up",
-        "appeal_ids", "pay_ids",
+        "appeal_ids", "pay_ids", "grade_override",
     })
 
     cycle_id = fields.Many2one("perf.cycle", required=True, ondelete="cascade", index=True)
@@ -65,9 +67,20 @@ class PerfAppraisal(models.Model):
     grade = fields.Char(readonly=True, help="Grade after distribution, as perfcore computed it.")
     grade_label = fields.Char(readonly=True)
     band_grade = fields.Char(readonly=True, help="Grade from the score bands, before the quotas.")
-    grade_override = fields.Char(tracking=True, help="HR's calibrated grade; needs a reason.")
+    grade_override_id = fields.Many2one("perf.scheme.grade", string="Calibrated Grade", tracking=True,
+                                        domain="[('scheme_id', '=', scheme_id)]",
+                                        help="HR's calibrated grade; needs a reason.")
+    grade_override = fields.Char(related="grade_override_id.code", store=True, string="Calibrated Grade Code")
     override_reason = fields.Text(tracking=True)
-    final_grade = fields.Char(compute="_compute_final_grade", store=True)
+    final_grade = fields.Char(compute="_compute_final_grade", store=True, string="Final Grade Code")
+    final_grade_id = fields.Many2one("perf.scheme.grade", compute="_compute_final_grade",
+                                     store=True, index=True)
+    band_grade_label = fields.Char(string="Band Grade", compute="_compute_final_grade", store=True)
+    flags_label = fields.Char(string="Flags", compute="_compute_flags_label")
+    appeal_deadline = fields.Date(compute="_compute_appeal_deadline",
+                                  help="The last day an appeal is filed (7 days after publication).")
+    can_appeal = fields.Boolean(compute="_compute_appeal_deadline")
+    appeal_hint = fields.Char(compute="_compute_appeal_deadline", string="Appeal")
     rank = fields.Integer(readonly=True, aggregator=False)
     flags = fields.Char(readonly=True)
     pay_amount = fields.Monetary(readonly=True, currency_field="currency_id")
@@ -92,17 +105,80 @@ class PerfAppraisal(models.Model):
         for appraisal in self:
             appraisal.subject_name = (appraisal.employee_id or appraisal.department_id).name
 
-    @api.depends("grade", "grade_override")
+    @api.depends("grade", "band_grade", "grade_override_id", "scheme_id.grade_ids")
     def _compute_final_grade(self):
         for appraisal in self:
-            appraisal.final_grade = appraisal.grade_override or appraisal.grade
+            appraisal.final_grade = appraisal.grade_override_id.code or appraisal.grade
+            grades = {g.code: g for g in appraisal.scheme_id.grade_ids}
+            appraisal.final_grade_id = grades.get(appraisal.final_grade or "", False)
+            band = grades.get(appraisal.band_grade or "")
+            appraisal.band_grade_label = band.label if band else appraisal.band_grade
+
+    @api.depends("flags", "scheme_id")
+    def _compute_flags_label(self):
+        for appraisal in self:
+            codes = [f for f in (appraisal.flags or "").split(",") if f]
+            appraisal.flags_label = "、".join(appraisal._flag_label(code) for code in codes) or False
+
+    def _flag_label(self, code):
+        """What a flag means: the scheme's reason for its own flags, plain words for perfcore's."""
+        scheme = self.scheme_id._perfcore_scheme() if self.scheme_id else None
+        base, _sep, detail = code.partition(":")
+        if scheme is not None:
+            for rule in [*scheme.flag_rules, *scheme.cross_period]:
+                if rule.flag == code and rule.reason:
+                    return rule.reason
+            if scheme.ranking:
+                for rank_flag in scheme.ranking.flags:
+                    if rank_flag.flag == code:
+                        return self.env._("%(flag)s (%(where)s)", flag=code, where=self.env._("top %s", rank_flag.top)
+                                          if rank_flag.top else self.env._("bottom %s", rank_flag.bottom))
+        words = {
+            "incomplete": self.env._("incomplete"),
+            "tie_at_boundary": self.env._("tie at a quota boundary"),
+            "rater_missing": self.env._("rater missing: %s", detail),
+            "veto": self.env._("veto: %s", self._event_label(detail)),
+            "self_score_replaced": self.env._("self score replaced"),
+        }
+        return words.get(base, code)
+
+    def _event_label(self, code):
+        event = self.scheme_id.event_type_ids.filtered(lambda e: e.code == code)[:1]
+        return event.name or code
+
+    @api.depends("published_date", "state", "user_id", "appeal_ids.state")
+    def _compute_appeal_deadline(self):
+        today = fields.Date.context_today(self)
+        for appraisal in self:
+            deadline = appraisal.published_date and appraisal.published_date + datetime.timedelta(days=APPEAL_DAYS)
+            appraisal.appeal_deadline = deadline
+            appraisal.can_appeal = bool(
+                deadline and appraisal.state in DONE_STATES and today <= deadline
+                and appraisal.user_id == self.env.user
+                and not appraisal.sudo().appeal_ids.filtered(lambda a: a.state == "submitted"))
+            appraisal.appeal_hint = appraisal.can_appeal and self.env._(
+                "You may appeal until %(day)s.", day=fields.Date.to_string(deadline))
+
+    @api.depends("subject_name", "cycle_id.name")
+    def _compute_display_name(self):
+        for appraisal in self:
+            appraisal.display_name = " · ".join(filter(None, [appraisal.subject_name, appraisal.cycle_id.name]))
+
+    def action_appeal(self):
+        """The appraisee's Appeal button: the appeal form, for this appraisal."""
+        appraisal = self._perf_one()
+        if not appraisal.can_appeal:
+            raise UserError(self.env._("The appeal window of %(name)s closed on %(day)s.", name=appraisal.display_name,
+                                       day=appraisal.appeal_deadline or "-"))
+        return {"type": "ir.actions.act_window", "res_model": "perf.appeal", "view_mode": "form", "target": "new",
+                "name": self.env._("Appeal"), "context": {"default_appraisal_id": appraisal.id}}
 
     @api.depends("employee_ack", "manager_ack")
     def _compute_interview_done(self):
         for appraisal in self:
             appraisal.interview_done = appraisal.employee_ack and appraisal.manager_ack
 
-    @api.constrains("grade_override", "override_reason")
+    @api.constrains("grade_override_id", "override_reason")
     def _check_override(self):
         for appraisal in self:
             if not appraisal.grade_override:
@@ -110,7 +186,7 @@ class PerfAppraisal(models.Model):
             if not (appraisal.override_reason or "").strip():
                 raise ValidationError(self.env._("Overriding a grade needs a reason."))
             codes = [g.code for g in appraisal.scheme_id._perfcore_scheme().grades]
-            if appraisal.grade_override not in codes:
+            if appraisal.grade_override_id.scheme_id != appraisal.scheme_id or appraisal.grade_override not in codes:
                 raise ValidationError(self.env._("%(grade)s is not a grade of this scheme (%(codes)s).",
                                                  grade=appraisal.grade_override, codes=", ".join(codes)))
 
@@ -152,7 +228,7 @@ class PerfAppraisal(models.Model):
         if names & OFFICER_FIELDS:
             if not officer:
                 raise AccessError(self.env._("Only HR calibrates grades, groups and approvers."))
-            if names & {"grade_override", "override_reason"} and any(a.state != "calibration" for a in self):
+            if names & {"grade_override_id", "override_reason"} and any(a.state != "calibration" for a in self):
                 raise UserError(self.env._("A grade is overridden during calibration only."))
             if "group_name" in names and any(a.state not in ("running", "rating") for a in self):
                 raise UserError(self.env._("The distribution group is fixed once the cycle is calibrated."))
@@ -320,7 +396,7 @@ class PerfAppraisal(models.Model):
         for appraisal in self.filtered(lambda a: a.employee_id.work_contact_id):
             appraisal.message_post(
                 body=self.env._("Your appraisal for %(period)s is published: %(grade)s.", period=appraisal.period,
-                                grade=appraisal.grade_label or appraisal.final_grade or "-"),
+                                grade=appraisal.final_grade_id.label or appraisal.final_grade or "-"),
                 partner_ids=appraisal.employee_id.work_contact_id.ids, subtype_xmlid="mail.mt_comment")
 
     @api.model

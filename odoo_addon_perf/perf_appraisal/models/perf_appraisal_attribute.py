@@ -23,8 +23,14 @@ class PerfAppraisalAttribute(models.Model):
     code = fields.Char(required=True)
     value = fields.Char()
     confidential = fields.Boolean(readonly=True, help="Read from a contract (a wage).")
+    name = fields.Char(string="Attribute", compute="_compute_name", help="The attribute as the scheme names it.")
 
     _sql_constraints = [("appraisal_code_uniq", "unique(appraisal_id, code)", "One value per attribute and appraisal.")]
+
+    @api.depends("code", "appraisal_id.scheme_id")
+    def _compute_name(self):
+        for line in self:
+            line.name = line._perf_definitions()[:1].name or line.code
 
     def _perf_definitions(self):
         return self.env["perf.scheme.attribute"].sudo().search(

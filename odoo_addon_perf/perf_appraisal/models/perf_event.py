@@ -5,8 +5,8 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 
 from .perf_workflow_mixin import in_workflow, workflow
 
-DRAFT_FIELDS = frozenset({"scheme_id", "employee_id", "department_id", "company_id", "date", "code", "count", "points",
-                          "note", "attachment_ids"})
+DRAFT_FIELDS = frozenset({"scheme_id", "employee_id", "department_id", "company_id", "date", "code", "event_type_id",
+                          "count", "points", "note", "attachment_ids"})
 
 
 class PerfEvent(models.Model):
@@ -29,6 +29,10 @@ class PerfEvent(models.Model):
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)
     date = fields.Date(required=True, default=fields.Date.context_today)
     code = fields.Char(required=True, help="An event code of the scheme, e.g. praise or late.")
+    event_type_id = fields.Many2one("perf.scheme.event", string="Event", compute="_compute_event_type_id", store=True,
+                                    readonly=False, domain="[('scheme_id', '=', scheme_id)]",
+                                    help="The event as the scheme names it, with its points.")
+    explicit_points = fields.Boolean(related="event_type_id.explicit_points")
     count = fields.Integer(default=1)
     points = fields.Float(digits=(16, 4), help="Explicit points, for ranged or free events.")
     note = fields.Text(help="The reason; some schemes require it.")
@@ -38,6 +42,11 @@ class PerfEvent(models.Model):
     decided_by_id = fields.Many2one("res.users", string="Decided by", readonly=True, tracking=True)
     decided_date = fields.Date(readonly=True)
     reversal_reason = fields.Text(readonly=True, tracking=True)
+
+    @api.depends("scheme_id", "code")
+    def _compute_event_type_id(self):
+        for event in self:
+            event.event_type_id = event.scheme_id.event_type_ids.filtered(lambda e, c=event.code: e.code == c)[:1]
 
     @api.depends("department_id", "employee_id.department_id")
     def _compute_scope_department_id(self):
@@ -87,6 +96,8 @@ class PerfEvent(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             self._validate_numbers(vals)
+            if vals.get("event_type_id") and not vals.get("code"):  # chosen by name in the form
+                vals["code"] = self.env["perf.scheme.event"].browse(vals["event_type_id"]).code
         events = super().create(vals_list)
         if not in_workflow():
             events._check_not_about_me(self.env._("record"))
@@ -95,6 +106,8 @@ class PerfEvent(models.Model):
 
     def write(self, vals):
         self._validate_numbers(vals)
+        if vals.get("event_type_id") and "code" not in vals:
+            vals = {**vals, "code": self.env["perf.scheme.event"].browse(vals["event_type_id"]).code}
         if not in_workflow():
             self._perf_refuse_workflow_fields(vals)
             if any(event.state != "draft" for event in self):

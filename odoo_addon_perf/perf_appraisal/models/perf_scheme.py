@@ -14,6 +14,7 @@ from odoo.exceptions import ValidationError
 
 from .perf_cycle import CONFIDENTIAL_ATTRIBUTES
 from .perf_workflow_mixin import workflow
+from .scheme_summary import period_kinds_label, summary_html
 
 # Parsed schemes by (record id, source digest, parameter values), most recently used last:
 # parsing is cheap but not free, and a long-running server must not keep every version.
@@ -36,7 +37,7 @@ class PerfScheme(models.Model):
     _inherit = ["mail.thread", "perf.workflow.mixin"]
     _order = "sequence, code"
     _perf_workflow_fields = frozenset({"is_preset", "seed", "subject_kind", "period_kinds", "attribute_ids",
-                                       "pay_confidential"})
+                                       "grade_ids", "event_type_ids", "pay_confidential"})
     _perf_editable_fields = frozenset({"name", "code", "sequence", "active", "company_id", "source_yaml", "source_file",
                                        "source_filename", "parameter_ids", "interview_required_for_pay"})
 
@@ -56,9 +57,12 @@ class PerfScheme(models.Model):
     subject_kind = fields.Selection(
         [("employee", "Employees"), ("unit", "Departments")], readonly=True, default="employee"
     )
-    period_kinds = fields.Char(readonly=True)
+    period_kinds = fields.Char(readonly=True, string="Period Codes")
+    period_kinds_label = fields.Char(string="Periods", compute="_compute_period_kinds_label")
     parameter_ids = fields.One2many("perf.scheme.parameter", "scheme_id", string="Parameters")
     attribute_ids = fields.One2many("perf.scheme.attribute", "scheme_id", string="Attributes")
+    grade_ids = fields.One2many("perf.scheme.grade", "scheme_id", string="Grades")
+    event_type_ids = fields.One2many("perf.scheme.event", "scheme_id", string="Event Types")
     summary_html = fields.Html(compute="_compute_summary_html", sanitize=False, string="Summary")
     interview_required_for_pay = fields.Boolean(
         string="No Interview, No Pay",
@@ -141,8 +145,26 @@ class PerfScheme(models.Model):
             commands += [fields.Command.delete(line.id) for line in existing.values()]
             values["parameter_ids"] = commands
             values["attribute_ids"] = scheme._attribute_commands(parsed)
+            values["grade_ids"] = scheme._mirror_commands(scheme.grade_ids, [
+                {"code": g.code, "label": g.label or g.code, "minimum": fmt(g.min) if g.min is not None else False,
+                 "condition": g.when or False, "quota": _quota(parsed, g.code)} for g in parsed.grades])
+            values["event_type_ids"] = scheme._mirror_commands(scheme.event_type_ids, [
+                {"code": e.code, "name": e.name or e.code, "kind": e.kind, "note_required": e.note_required,
+                 "explicit_points": e.kind == "points" and e.points is None,
+                 "scope": e.scope, "points": _event_points(e)} for e in parsed.events])
             with workflow():
                 scheme.write(values)
+
+    @staticmethod
+    def _mirror_commands(existing, rows):
+        """Commands that make ``existing`` (records with a code) equal ``rows``, updated by code."""
+        by_code = {record.code: record for record in existing}
+        commands = []
+        for index, row in enumerate(rows):
+            row = {**row, "sequence": index}
+            record = by_code.pop(row["code"], None)
+            commands.append(fields.Command.update(record.id, row) if record else fields.Command.create(row))
+        return commands + [fields.Command.delete(record.id) for record in by_code.values()]
 
     def _attribute_commands(self, parsed):
         """The scheme's attributes as definitions (type, bounds, values with their labels), updated by code."""
@@ -238,13 +260,36 @@ class PerfScheme(models.Model):
         for scheme in self:
             scheme.cycle_count = counts.get(scheme, 0)
 
+    @api.depends("period_kinds")
+    def _compute_period_kinds_label(self):
+        for scheme in self:
+            scheme.period_kinds_label = period_kinds_label(self.env, (scheme.period_kinds or "").replace(" ", "").split(",")
+                                                           if scheme.period_kinds else [])
+
     @api.depends("source_yaml", "parameter_ids.value")
     def _compute_summary_html(self):
         for scheme in self:
             try:
-                scheme.summary_html = _summary(scheme._perfcore_scheme())
+                scheme.summary_html = summary_html(self.env, scheme._perfcore_scheme())
             except perfcore.PerfcoreError as exc:
                 scheme.summary_html = f"<pre>{html.escape(str(exc))}</pre>"
+
+
+def _quota(scheme, code):
+    quota = next((q for q in scheme.distribution.quotas if q.grade == code), None) if scheme.distribution else None
+    return fmt(quota.percent) if quota else False
+
+
+def _event_points(event):
+    if event.points is not None:
+        return ("+" if event.points > 0 else "") + fmt(event.points)
+    if event.range is not None:
+        return f"{fmt(event.range[0])} … {fmt(event.range[1])}"
+    if event.amount is not None:
+        return f"¥{fmt(event.amount)}"
+    if event.percent is not None:
+        return f"{fmt(event.percent)}%"
+    return False
 
 
 def _pay_names(scheme):
@@ -257,37 +302,3 @@ def _pay_names(scheme):
         sources += [component.formula, component.when] + (
             [component.split.pool, component.split.weight] if component.split else [])
     return {name for source in sources if source for name in perfcore.compile_formula(source).names}
-
-
-def _summary(s):
-    """A read-only HTML digest: indicators, raters, events, grades and quotas."""
-    e = html.escape
-    rows = []
-
-    def walk(indicators, depth):
-        for i in indicators:
-            share = f"{fmt(i.weight)}%" if i.weight is not None else (f"max {fmt(i.max)}" if i.max is not None else "")
-            roles = s.raters_of(i)
-            raters = ", ".join(f"{r.code} {r.weight if isinstance(r.weight, str) else fmt(r.weight)}" for r in roles)
-            rows.append(f"<tr><td style='padding-left:{depth * 16}px'>{e(i.code)}</td><td>{e(i.name)}</td>"
-                        f"<td>{e(share)}</td><td>{e(i.resolved_source)}</td><td>{e(raters)}</td></tr>")
-            walk(i.items, depth + 1)
-
-    walk(s.indicators, 0)
-    if s.subperiods:
-        walk(s.subperiods.indicators, 1)
-    parts = ["<table class='table table-sm'><thead><tr><th>Indicator</th><th>Name</th><th>Weight</th>"
-             "<th>Source</th><th>Raters</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>"]
-    if s.events:
-        parts.append("<p><b>Events:</b> " + ", ".join(
-            e(f"{ev.code} ({ev.name}) {fmt(ev.points) if ev.points is not None else ev.kind}") for ev in s.events) + "</p>")
-    if s.grades:
-        parts.append("<p><b>Grades:</b> " + ", ".join(
-            e(f"{g.code} {g.label} {'≥ ' + fmt(g.min) if g.min is not None else (g.when or '')}") for g in s.grades) + "</p>")
-    if s.distribution:
-        parts.append("<p><b>Distribution:</b> " + e(s.distribution.mode) + ": " + ", ".join(
-            e(f"{q.grade} {fmt(q.percent)}%") for q in s.distribution.quotas) + "</p>")
-    if s.pay:
-        parts.append("<p><b>Pay:</b> " + ", ".join(e(c.code) for c in s.pay.components) +
-                     (" + year-end pools" if s.pay.year_end_pools else "") + "</p>")
-    return "".join(parts)

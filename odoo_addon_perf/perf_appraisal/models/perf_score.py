@@ -33,10 +33,14 @@ class PerfScore(models.Model):
     code = fields.Char(required=True, help="Indicator or input code of the scheme.")
     name = fields.Char(string="Indicator")
     rater_role = fields.Char(help="Rater role code (self, superior, peer …); empty for plain inputs.")
+    rater_role_label = fields.Char(string="Rater Role", compute="_compute_scale_text",
+                                   help="The rater role as the scheme names it (护士长, 患者 …).")
     rater_user_id = fields.Many2one("res.users", string="Rater", index=True)
     subperiod = fields.Char(string="Sub-period", index=True,
                             help="The month of a quarter (2024-04) or the ISO week (2024-W18) this line scores.")
     value = fields.Float(digits=(16, 4), copy=False)
+    value_input = fields.Char(string="Score", compute="_compute_value_input", inverse="_inverse_value_input",
+                              help="The value as entered; empty until the line is rated.")
     value_list = fields.Char(string="Values", copy=False,
                              help="Several numbers for a list input (e.g. each item of a weekly plan): 20, 30, 50.")
     is_list = fields.Boolean(readonly=True, help="The input takes several numbers (entered as Values).")
@@ -44,7 +48,7 @@ class PerfScore(models.Model):
     scale_text = fields.Char(string="Scale", compute="_compute_scale_text",
                              help="The values the scheme accepts for this line.")
 
-    @api.depends("code", "appraisal_id.scheme_id")
+    @api.depends("code", "rater_role", "appraisal_id.scheme_id")
     def _compute_scale_text(self):
         schemes = {}
         for line in self:
@@ -52,6 +56,18 @@ class PerfScore(models.Model):
             if scheme_record.id not in schemes:
                 schemes[scheme_record.id] = scheme_record._perfcore_scheme() if scheme_record else None
             line.scale_text = _scale(schemes[scheme_record.id], line.code)
+            line.rater_role_label = _role_label(schemes[scheme_record.id], line.code, line.rater_role)
+
+    @api.depends("value", "rated", "is_list", "value_list")
+    def _compute_value_input(self):
+        for line in self:
+            if line.is_list:
+                line.value_input = line.value_list or False
+            else:
+                line.value_input = fmt(perfcore.D(float_repr(line.value, 4))) if line.rated else False
+
+    def _inverse_value_input(self):
+        pass  # write() turns value_input into value / value_list before any check
 
     # -- who may enter what -------------------------------------------------------------------------
     def _check_may_rate(self):
@@ -210,6 +226,8 @@ class PerfScore(models.Model):
                                                  roles=", ".join(sorted(allowed)) or "-"))
 
     def write(self, vals):
+        if "value_input" in vals:
+            vals = self._value_from_input(vals)
         if in_workflow():
             return super().write(vals)
         self._perf_refuse_workflow_fields(vals)
@@ -241,6 +259,23 @@ class PerfScore(models.Model):
         self.sudo().appraisal_id._mark_inputs_changed()
         self._close_done_todos()
         return result
+
+    def _value_from_input(self, vals):
+        """The text a person typed, as value (or value_list for list inputs); empty leaves an unrated line alone."""
+        vals = dict(vals)
+        text = vals.pop("value_input")
+        if isinstance(text, str) and not text.strip():
+            text = False
+        if all(line.is_list for line in self):
+            vals["value_list"] = text
+        elif text is False:
+            if any(line.rated for line in self):
+                raise ValidationError(self.env._("A rated score is corrected, not emptied: enter a number."))
+        elif any(line.is_list for line in self):
+            raise ValidationError(self.env._("Enter list values and single values separately."))
+        else:
+            vals["value"] = _number(text)
+        return vals
 
     def _close_done_todos(self):
         """A rater's to-do on a cycle is done when none of their lines of that cycle is left to fill."""
@@ -294,6 +329,19 @@ def _list_text(cell):
     if isinstance(cell, float) and cell.is_integer():
         return str(int(cell))
     return str(cell)
+
+
+def _role_label(scheme, code, role):
+    """The scheme's name of a rater role of an indicator (or of a pool member), else the code."""
+    if scheme is None or not role:
+        return role or False
+    indicator = scheme.indicator(code)
+    for rater in scheme.raters_of(indicator) if indicator else []:
+        if rater.code == role:
+            return rater.name or role
+        if role in rater.pool:
+            return f"{rater.name or rater.code} · {role}"
+    return role
 
 
 def _scale(scheme, code):

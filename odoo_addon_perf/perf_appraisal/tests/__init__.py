@@ -12,3 +12,4 @@ from . import test_integrity
 from . import test_input_kinds
 from . import test_import_export
 from . import test_tours
+from . import test_labels

@@ -72,6 +72,11 @@ class PerfFixture:
         return cls.env["perf.cycle"].create({"name": name, "scheme_id": scheme.id, "date_from": date_from,
                                              "date_to": date_to, **values})
 
+    @classmethod
+    def grade(cls, scheme, code):
+        """The scheme's grade record (what HR picks by its label) for a grade code."""
+        return scheme.grade_ids.filtered(lambda g: g.code == code)
+
     @staticmethod
     def publish(cycle):
         """Calibrate, send for approval, confirm and approve everything (as HR), publish."""

@@ -66,8 +66,11 @@ class TestNursingCycle(PerfCase):
         """Calibrate → approval → confirm/approve → publish: pay becomes payable and appraisees can read."""
         cycle = self.cycle
         cycle.action_calibrate()
-        self.by_name["赵六"].write({"grade_override": "good", "override_reason": "护理部复核后调整"})
+        self.by_name["赵六"].write({"grade_override_id": self.grade(self.nursing, "good").id,
+                                   "override_reason": "护理部复核后调整"})
         self.assertEqual(self.by_name["赵六"].final_grade, "good")
+        # the label follows the override (computed: 65.00 → 合格)
+        self.assertEqual(self.by_name["赵六"].final_grade_id.display_name, "良好")
         cycle.action_to_approval()
         cycle.appraisal_ids.with_user(self.officer).action_confirm()
         cycle.appraisal_ids.with_user(self.officer).action_approve()

@@ -69,6 +69,7 @@ class TestPublicMethods(TrustFixture, TransactionCase):
             ("perf.appraisal", "action_exclude"): [li_june.ids, "不考核"],
             ("perf.appraisal", "action_include"): [li_june.ids],
             ("perf.appraisal", "action_republish"): [li.ids],
+            ("perf.appraisal", "action_appeal"): [li.ids],
             ("perf.appraisal", "set_score"): [li_june.ids, "patient", 100, "patient"],
             ("perf.appraisal", "set_attribute"): [li_june.ids, "bonus_base", "9999"],
             ("perf.appraisal", "message_subscribe"): [li.ids, self.nurse_users["张三"].partner_id.ids],
@@ -153,6 +154,10 @@ class TestPublicMethods(TrustFixture, TransactionCase):
             ("ir.attachment", "create"): [{"name": "x.txt", "res_model": "perf.appraisal", "res_id": li.id,
                                            "raw": "x"}],
             ("ir.attachment", "write"): [self.hr_attachment.ids, {"perf_private_user_id": False}],
+            ("perf.scheme.grade", "write"): [self.nursing.grade_ids[:1].ids, {"label": "x", "minimum": "0"}],
+            ("perf.scheme.grade", "create"): [{"scheme_id": self.nursing.id, "code": "x", "label": "x"}],
+            ("perf.scheme.event", "write"): [self.nursing.event_type_ids[:1].ids, {"points": "+999"}],
+            ("perf.scheme.event", "create"): [{"scheme_id": self.nursing.id, "code": "x", "name": "x"}],
             ("perf.score", "create"): [{"appraisal_id": li_june.id, "code": "patient", "rater_role": "patient"}],
         }
 

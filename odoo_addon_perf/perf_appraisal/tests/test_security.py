@@ -32,7 +32,8 @@ class TestSecurity(PerfCase):
         """An appraisee cannot change their own result."""
         self.publish(self.cycle)
         with self.assertRaises(AccessError):
-            self.by_name["张三"].with_user(self.nurse_users["张三"]).write({"grade_override": "excellent"})
+            self.by_name["张三"].with_user(self.nurse_users["张三"]).write(
+                {"grade_override_id": self.grade(self.nursing, "excellent").id, "override_reason": "自评"})
 
     def test_manager_sees_department_subtree(self):
         """A head nurse sees her ward only; the director sees both wards (department subtree)."""

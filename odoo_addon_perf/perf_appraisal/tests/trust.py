@@ -177,6 +177,7 @@ class TrustFixture(PerfFixture):
                      "write", [zhang.ids, {name: value}], watch=zhang_results)
               for name, value in (("total", 200), ("grade", "excellent"), ("pay_amount", 99999),
                                   ("grade_override", "excellent"), ("approved", True), ("confirmed", True),
+                                  ("grade_override_id", cls.grade(cls.nursing, "excellent").id),
                                   ("state", "published"), ("rank", 1))],
             Attack(3, "not even the administrator writes a result", cls.perf_admin, "perf.appraisal", "write",
                    [zhang.ids, {"total": 200, "pay_amount": 99999}], watch=zhang_results),

@@ -1,0 +1,27 @@
+from odoo import api, fields, models
+
+
+class PerfSchemeGrade(models.Model):
+    """A grade of a scheme (优秀, 良好 …) — a read-only mirror of the scheme document, so that people
+    read and choose grades by their labels."""
+
+    _name = "perf.scheme.grade"
+    _description = "Scheme Grade"
+    _inherit = ["perf.workflow.mixin"]
+    _order = "scheme_id, sequence, id"
+    _rec_names_search = ["label", "code"]
+    _perf_workflow_fields = frozenset({"scheme_id", "sequence", "code", "label", "minimum", "condition", "quota"})
+
+    scheme_id = fields.Many2one("perf.scheme", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="scheme_id.company_id", store=True, index=True)
+    sequence = fields.Integer()
+    code = fields.Char(required=True, index=True)
+    label = fields.Char()
+    minimum = fields.Char(help="Lowest total of the band (inclusive).")
+    condition = fields.Char(help="The formula that gives this grade, for grades by condition.")
+    quota = fields.Char(help="Share of the group this grade may take (forced distribution), in percent.")
+
+    @api.depends("label", "code")
+    def _compute_display_name(self):
+        for grade in self:
+            grade.display_name = grade.label or grade.code

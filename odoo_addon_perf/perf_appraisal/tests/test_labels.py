@@ -1,0 +1,96 @@
+import re
+
+from lxml import etree
+
+from odoo.tests import tagged
+
+from .common import PerfCase
+
+HIDDEN = ("1", "True", "true")
+
+
+def shown_fields(arch):
+    """The fields a view may show (those hidden for good are left out), top level only."""
+    root = etree.fromstring(arch)
+    names = []
+    for node in root.iter("field"):
+        hidden = [a for a in ("invisible", "column_invisible") if node.get(a) in HIDDEN]
+        inside_subview = any(p.tag in ("list", "kanban", "form") and p is not root for p in node.iterancestors())
+        if not hidden and not inside_subview and node.get("name") not in names:
+            names.append(node.get("name"))
+    return names
+
+
+@tagged("post_install", "-at_install")
+class TestLabels(PerfCase):
+    """Where a scheme names a code (grades, events, rater roles, flags, attributes), people read the name."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.cycle = cls.nursing_cycle()
+        cls.cycle.action_calibrate()
+        scheme = cls.nursing._perfcore_scheme()
+        cls.codes = ({g.code for g in scheme.grades} | {e.code for e in scheme.events} | {a.code for a in scheme.attributes}
+                     | {r.code for i in scheme.all_indicators() for r in scheme.raters_of(i)}
+                     | {f for a in cls.cycle.appraisal_ids for f in (a.flags or "").split(",") if f}
+                     | {"self_score_replaced", "tie_at_boundary", "incomplete"})
+
+    def displayed(self, model, records, view_type, view_ref=None):
+        """Every value the view shows for ``records``, as text (many2one by display name, selections by label)."""
+        Model = self.env[model].with_context(lang="zh_CN")
+        view = Model.get_views([(self.env.ref(view_ref).id if view_ref else False, view_type)])["views"][view_type]
+        names = [n for n in shown_fields(view["arch"]) if n in Model._fields]
+        texts = []
+        for record in records.with_context(lang="zh_CN"):
+            for name in names:
+                field = Model._fields[name]
+                value = record[name]
+                if field.type == "many2one":
+                    texts.append(value.display_name or "")
+                elif field.type == "selection":
+                    texts.append(dict(field._description_selection(self.env)).get(value) or "")
+                elif field.type in ("char", "text"):
+                    texts.append(value or "")
+        return names, texts
+
+    def assertNoCode(self, names, texts, where):
+        for text in texts:
+            tokens = set(re.split(r"[\s,、·:()]+", text))
+            self.assertFalse(tokens & self.codes, f"{where} shows the code {tokens & self.codes} ({text!r}); "
+                                                  f"fields {names}")
+
+    def test_appraisal_views_show_labels(self):
+        """List, kanban, form and calibration of a computed nursing cycle show grade labels (优秀), no codes."""
+        self.env["res.lang"]._activate_lang("zh_CN")
+        appraisals = self.cycle.appraisal_ids
+        for view_type, ref in (("list", None), ("kanban", None), ("form", None),
+                               ("list", "perf_appraisal.perf_appraisal_view_list_calibration")):
+            names, texts = self.displayed("perf.appraisal", appraisals, view_type, ref)
+            self.assertNoCode(names, texts, f"perf.appraisal {view_type} {ref or ''}")
+            if view_type != "form":
+                self.assertTrue({"优秀", "良好", "合格"} & set(texts), f"{view_type}: grade labels shown")
+        zhang = appraisals.filtered(lambda a: a.subject_name == "张三")
+        self.assertEqual(zhang.final_grade_id.display_name, "优秀")
+        self.assertEqual(zhang.band_grade_label, "优秀")
+
+    def test_lines_and_events_show_names(self):
+        """Score lines show the rater role's name (护士长), events the event's name (表扬)."""
+        lines = self.cycle.appraisal_ids.score_ids
+        self.assertEqual(set(lines.mapped("rater_role_label")) - {False}, {"护士长", "护理部", "患者"})
+        events = self.env["perf.event"].search([("scheme_id", "=", self.nursing.id)])
+        names, texts = self.displayed("perf.event", events, "list")
+        self.assertNoCode(names, texts, "perf.event list")
+        self.assertIn("表扬 (+10)", texts)
+
+    def test_unrated_is_empty_not_zero(self):
+        """An unrated line shows nothing (not 0.0000); a rated one its number as entered."""
+        cycle = self.make_cycle(self.nursing, name="2024-06", date_from="2024-06-01", date_to="2024-06-30",
+                                employee_ids=[(6, 0, self.nurses[:1].ids)], role_ids=self.role_owners())
+        cycle.action_start()
+        line = cycle.appraisal_ids.score_ids.filtered(lambda s: s.code == "head_nurse")
+        self.assertFalse(line.value_input)
+        line.with_user(self.head_users["ward-3"]).value_input = "92.5"
+        self.assertEqual((line.value, line.rated, line.value_input), (92.5, True, "92.5"))
+        appraisal = cycle.appraisal_ids
+        self.assertEqual(appraisal.status, "pending")  # the kanban shows the status, not "0.00 · · #0"
