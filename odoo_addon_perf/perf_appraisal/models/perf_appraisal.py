@@ -297,36 +297,48 @@ class PerfAppraisal(models.Model):
 
     # -- approval, interview -----------------------------------------------------------------
     def action_confirm(self):
-        """The direct superior confirms (直接上级确认)."""
+        """The direct superior confirms (直接上级确认); over a selection, every record is checked first
+        and nothing is confirmed unless all may be."""
         self._check_not_own(self.env._("confirm"))
         officer = self._perf_is_officer()
-        for appraisal in self:
-            if not (officer or appraisal.superior_user_id == self.env.user):
-                raise AccessError(self.env._("Only the direct superior (or HR) confirms %s.", appraisal.subject_name))
-            if appraisal.state not in ("calibration", "approval"):
-                raise UserError(self.env._("%s is confirmed during calibration or approval.", appraisal.subject_name))
-            if appraisal.status not in ("scored", "excluded"):
-                raise UserError(self.env._("%s has no result to confirm yet.", appraisal.subject_name))
+        self._check_each(
+            lambda a: not (officer or a.superior_user_id == self.env.user),
+            self.env._("only their direct superior (or HR) confirms"), AccessError)
+        self._check_each(lambda a: a.state not in ("calibration", "approval"),
+                         self.env._("confirmed during calibration or approval only"))
+        self._check_each(lambda a: a.status not in ("scored", "excluded"), self.env._("no result to confirm yet"))
         self.check_access("read")
         with workflow():
             self.sudo().write({"confirmed": True})
-        return True
+        return self._bulk_done(self.env._("%s appraisals confirmed.", len(self)))
 
     def action_approve(self):
-        """The skip-level superior (or HR) approves (隔级上级承认)."""
+        """The skip-level superior (or HR) approves (隔级上级承认); over a selection, all or nothing."""
         self._check_not_own(self.env._("approve"))
         officer = self._perf_is_officer()
-        for appraisal in self:
-            if not (officer or appraisal.skip_user_id == self.env.user):
-                raise AccessError(self.env._("Only the skip-level superior (or HR) approves %s.", appraisal.subject_name))
-            if appraisal.state != "approval":
-                raise UserError(self.env._("%s is not waiting for approval.", appraisal.subject_name))
-            if not appraisal.confirmed and appraisal.employee_id:
-                raise UserError(self.env._("%s is not confirmed by the direct superior yet.", appraisal.subject_name))
+        self._check_each(lambda a: not (officer or a.skip_user_id == self.env.user),
+                         self.env._("only their skip-level superior (or HR) approves"), AccessError)
+        self._check_each(lambda a: a.state != "approval", self.env._("not waiting for approval"))
+        self._check_each(lambda a: not a.confirmed and a.employee_id,
+                         self.env._("not confirmed by the direct superior yet"))
         self.check_access("read")
         with workflow():
             self.sudo().write({"approved": True})
-        return True
+        return self._bulk_done(self.env._("%s appraisals approved.", len(self)))
+
+    def _check_each(self, refused, why, error=UserError):
+        """One error naming every record of the selection ``refused`` holds for (ten at most)."""
+        bad = self.filtered(refused)
+        if bad:
+            names = ", ".join(bad[:10].mapped("subject_name")) + (" …" if len(bad) > 10 else "")
+            raise error(self.env._("%(names)s: %(why)s.", names=names, why=why))
+
+    def _bulk_done(self, message):
+        if len(self) == 1:
+            return True
+        return {"type": "ir.actions.client", "tag": "display_notification",
+                "params": {"message": message, "type": "success", "sticky": False,
+                           "next": {"type": "ir.actions.client", "tag": "soft_reload"}}}
 
     def action_acknowledge(self):
         """The appraisee or the superior acknowledges the interview (面谈, signed by both)."""
@@ -393,11 +405,18 @@ class PerfAppraisal(models.Model):
         return True
 
     def _notify_published(self):
-        for appraisal in self.filtered(lambda a: a.employee_id.work_contact_id):
-            appraisal.message_post(
-                body=self.env._("Your appraisal for %(period)s is published: %(grade)s.", period=appraisal.period,
-                                grade=appraisal.final_grade_id.label or appraisal.final_grade or "-"),
-                partner_ids=appraisal.employee_id.work_contact_id.ids, subtype_xmlid="mail.mt_comment")
+        """Tell each appraisee, in their language, with the deadline of an appeal; returns how many were told."""
+        told = self.filtered(lambda a: a.employee_id.work_contact_id)
+        for appraisal in told:
+            partner = appraisal.employee_id.work_contact_id
+            env = self.with_context(lang=appraisal.user_id.lang or partner.lang or self.env.lang).env
+            deadline = appraisal.published_date and appraisal.published_date + datetime.timedelta(days=APPEAL_DAYS)
+            body = env._("Your appraisal for %(period)s is published: %(grade)s.", period=appraisal.period,
+                         grade=appraisal.final_grade_id.label or appraisal.final_grade or "-")
+            if deadline:
+                body += " " + env._("You may appeal until %(day)s.", day=fields.Date.to_string(deadline))
+            appraisal.message_post(body=body, partner_ids=partner.ids, subtype_xmlid="mail.mt_comment")
+        return len(told)
 
     @api.model
     def _follow_up_flags(self):

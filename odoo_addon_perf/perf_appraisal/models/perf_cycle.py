@@ -82,6 +82,13 @@ SCALAR_FACTS = frozenset({"operated_profit", "consulting_target_met", "consultin
 DRAFT_ONLY_FIELDS = ("scheme_id", "date_from", "date_to", "employee_ids", "department_ids", "company_id")
 
 
+def _notify(env, message, kind="success"):
+    """What a workflow button returns: a notification of what it did, then the form reloaded."""
+    return {"type": "ir.actions.client", "tag": "display_notification",
+            "params": {"message": message, "type": kind, "sticky": False,
+                       "next": {"type": "ir.actions.client", "tag": "soft_reload"}}}
+
+
 def _scores(bucket):
     """Scores of one subject (or sub-period) as perfcore reads them: one rating of a role as a
     number, several (peers) as a list."""
@@ -154,6 +161,15 @@ class PerfCycle(models.Model):
         help="For schemes with anonymous peer ratings: how many colleagues of the same department rate each "
              "appraisee (the next ones in the department, in turn). HR may add or remove peer lines.")
     computed_at = fields.Datetime(readonly=True, copy=False)
+    line_count = fields.Integer(string="Lines", compute="_compute_progress")
+    done_count = fields.Integer(string="Done", compute="_compute_progress",
+                                help="Score lines rated, or not needed since their alternative was entered.")
+    rating_progress = fields.Float(compute="_compute_progress",
+                                   help="Score lines done out of all lines of the cycle, in percent.")
+    late_rater_count = fields.Integer(string="Late Raters", compute="_compute_progress",
+                                      help="Raters with lines left after the rating deadline.")
+    progress_html = fields.Html(compute="_compute_progress_html", sanitize=False, string="Progress by Rater",
+                                groups="perf_appraisal.group_perf_officer")
     facts_json = fields.Text(string="Other Facts (JSON)", default="{}", groups="perf_appraisal.group_perf_officer",
                              help="Scheme-level inputs of the period the forms below do not cover, as a JSON object.")
     facts_form = fields.Selection([("year_end", "Year-end pools"), ("department_pools", "Department pools"),
@@ -201,6 +217,100 @@ class PerfCycle(models.Model):
             if kind not in allowed:
                 raise ValidationError(self.env._("Scheme %(scheme)s runs on periods of kind %(kinds)s, not %(kind)s.",
                                                  scheme=cycle.scheme_id.code, kinds=", ".join(allowed), kind=kind))
+
+    # -- progress ------------------------------------------------------------------------------------
+    def _progress_groups(self, groupby):
+        """{(cycle id, *key): [lines, done]} of the cycles' score lines grouped by ``groupby`` (counts only)."""
+        Score = self.env["perf.score"].sudo()
+        rows = Score._read_group([("cycle_id", "in", self.ids)], ["cycle_id", *groupby, "settled"], ["__count"])
+        out = {}
+        for cycle, *keys, done, count in rows:
+            entry = out.setdefault((cycle.id, *keys), [0, 0])
+            entry[0] += count
+            entry[1] += count if done else 0
+        return out
+
+    def _late(self):
+        return self.state in ("running", "rating") and self.deadline_rating and \
+            self.deadline_rating < fields.Date.context_today(self)
+
+    def _compute_progress(self):
+        # counts only (how far the cycle is); who is late is HR's (progress_html)
+        totals = self._progress_groups([]) if self.ids else {}
+        by_rater = self._progress_groups(["rater_user_id"]) if self.ids else {}
+        for cycle in self:
+            lines, done = totals.get((cycle.id,), (0, 0))
+            cycle.line_count, cycle.done_count = lines, done
+            cycle.rating_progress = 100.0 * done / lines if lines else 0.0
+            cycle.late_rater_count = sum(
+                1 for (cycle_id, user), (n, done) in by_rater.items()
+                if cycle_id == cycle.id and user and done < n) if cycle._late() else 0
+
+    def _compute_progress_html(self):
+        """Rated / all lines per rater (late ones marked) and per distribution group, escaped."""
+        e = html.escape
+        by_rater = self._progress_groups(["rater_user_id"]) if self.ids else {}
+        by_appraisal = self._progress_groups(["appraisal_id"]) if self.ids else {}
+        by_group = {}
+        for (cycle_id, appraisal), (n, done) in by_appraisal.items():
+            entry = by_group.setdefault((cycle_id, appraisal.sudo().group_name), [0, 0])
+            entry[0] += n
+            entry[1] += done
+        for cycle in self:
+            if cycle.state == "draft":
+                cycle.progress_html = False
+                continue
+            late = cycle._late()
+            rows = []
+            raters = sorted(((user, n, done) for (cycle_id, user), (n, done) in by_rater.items() if cycle_id == cycle.id),
+                            key=lambda r: (r[2] >= r[1], r[0].name or ""))
+            for user, n, done in raters:
+                behind = done < n
+                mark = " class='table-danger'" if behind and late else ""
+                who = user.name if user else self.env._("HR (lines without a rater)")
+                state = (self.env._("late") if late else self.env._("to do")) if behind else self.env._("done")
+                rows.append(f"<tr{mark}><td>{e(who)}</td><td>{done} / {n}</td><td>{e(state)}</td></tr>")
+            groups = sorted(((g, n, done) for (cycle_id, g), (n, done) in by_group.items() if cycle_id == cycle.id),
+                            key=lambda r: r[0] or "")
+            group_rows = "".join(f"<tr><td>{e(g or self.env._('(all)'))}</td><td>{done} / {n}</td></tr>"
+                                 for g, n, done in groups)
+            cycle.progress_html = (
+                f"<div class='row'><div class='col-md-7'><table class='table table-sm o_perf_progress_raters'><thead><tr>"
+                f"<th>{e(self.env._('Rater'))}</th><th>{e(self.env._('Done'))}</th><th></th></tr></thead><tbody>"
+                + "".join(rows) + "</tbody></table></div><div class='col-md-5'><table class='table table-sm "
+                f"o_perf_progress_groups'><thead><tr><th>{e(self.env._('Group'))}</th><th>{e(self.env._('Done'))}</th>"
+                "</tr></thead><tbody>" + group_rows + "</tbody></table></div></div>")
+
+    def _late_raters(self):
+        """The raters (users) with lines left in this cycle."""
+        left = self.env["perf.score"].sudo()._read_group(
+            [("cycle_id", "=", self.id), ("settled", "=", False), ("rater_user_id", "!=", False)],
+            ["rater_user_id"], ["__count"])
+        return {user: count for user, count in left}
+
+    def action_remind_late(self):
+        """Remind every rater with lines left: one notification each, and a to-do due in 3 days when
+        the rating deadline has passed (their old one is moved)."""
+        self._check_may_run(self.env._("remind raters"))
+        reminded = 0
+        for cycle in self.sudo():
+            if cycle.state not in ("running", "rating"):
+                raise UserError(self.env._("Raters are reminded while %s is rating.", cycle.name))
+            left = cycle._late_raters()
+            if not left:
+                continue
+            due = max(cycle.deadline_rating or fields.Date.context_today(self),
+                      fields.Date.context_today(self) + datetime.timedelta(days=3))
+            cycle._schedule_rater_activities(due=due)
+            cycle.message_notify(
+                partner_ids=[user.partner_id.id for user in left],
+                subject=self.env._("Reminder: rate %s", cycle.name),
+                body=self.env._("You still have lines to rate in %(cycle)s; please finish by %(day)s.",
+                                cycle=cycle.name, day=fields.Date.to_string(due)))
+            cycle.message_post(body=self.env._("Reminded %(count)s raters with %(lines)s lines left.",
+                                               count=len(left), lines=sum(left.values())))
+            reminded += len(left)
+        return _notify(self.env, self.env._("%s raters reminded.", reminded))
 
     def _compute_appraisal_count(self):
         # a grouped read as the reader: counts only the appraisals they may read
@@ -380,7 +490,7 @@ class PerfCycle(models.Model):
             if cycle.state != "draft":
                 raise UserError(self.env._("Only a draft cycle can be started."))
             cycle._start()
-        return True
+        return _notify(self.env, self.env._("Started: %s appraisals.", len(self.sudo().appraisal_ids)))
 
     def _start(self):
         scheme = self.scheme_id._perfcore_scheme()
@@ -470,7 +580,9 @@ class PerfCycle(models.Model):
                 "score_ids": [fields.Command.create(line) for line in self._score_lines(
                     scheme, subject, unit, owners, own, peers.get(subject.id, self.env["res.users"]))],
             })
-        return self.env["perf.appraisal"].sudo().create(vals_list)
+        appraisals = self.env["perf.appraisal"].sudo().create(vals_list)
+        appraisals.score_ids._settle()  # inputs with a default are done from the start
+        return appraisals
 
     def _peer_users(self, scheme, subjects):
         """{employee id: users rating them as peers}: the next ``peer_count`` colleagues of the same
@@ -564,7 +676,22 @@ class PerfCycle(models.Model):
             if cycle.state in ("draft", "closed"):
                 raise UserError(self.env._("Start the cycle first; a closed cycle is not recomputed."))
             cycle._compute_results()
-        return True
+            cycle.message_post(body=cycle._results_summary(self.env._("Computed")))
+        return _notify(self.env, "; ".join(c._results_summary(self.env._("Computed")) for c in self))
+
+    def _results_summary(self, what):
+        """"Computed: 30 scored, 2 incomplete, 1 excluded; 优秀 6, 良好 14 …" — counts only."""
+        Appraisal = self.env["perf.appraisal"].sudo()
+        status = dict(Appraisal._read_group([("cycle_id", "=", self.id)], ["status"], ["__count"]))
+        grades = Appraisal._read_group([("cycle_id", "=", self.id), ("status", "=", "scored")], ["final_grade_id"],
+                                       ["__count"], order="final_grade_id")
+        words = dict(Appraisal._fields["status"]._description_selection(self.env))
+        parts = [f"{words[key]} {status[key]}" for key in ("scored", "incomplete", "excluded", "pending")
+                 if status.get(key)]
+        text = self.env._("%(what)s: %(counts)s", what=what, counts=", ".join(parts) or "0")
+        if grades:
+            text += "; " + ", ".join(f"{grade.label or grade.code or '-'} {count}" for grade, count in grades)
+        return text
 
     def _period_input(self, scheme, appraisals):
         """ONE perfcore period input for the whole cycle, read with a fixed number of queries."""
@@ -771,12 +898,18 @@ class PerfCycle(models.Model):
             cycle._compute_results()
         self._check_results_ready()
         self._set_state("calibration", ["running", "rating"])
-        return True
+        for cycle in self:
+            cycle.message_post(body=cycle._results_summary(self.env._("Calibration opened")))
+        return _notify(self.env, self.env._("Quotas applied; calibrate the grades of each group."))
 
     def action_to_approval(self):
         self._check_may_run(self.env._("send a cycle for approval"))
         self._check_results_ready()
         self._set_state("approval", ["calibration"])
+        for cycle in self:
+            overridden = cycle.appraisal_ids.sudo().filtered("grade_override_id")
+            cycle.message_post(body=self.env._("Sent for approval after calibration (%s grades changed by HR).",
+                                               len(overridden)))
         return True
 
     def action_publish(self):
@@ -790,15 +923,21 @@ class PerfCycle(models.Model):
         self._set_state("published", ["approval"])
         with workflow():
             self.appraisal_ids.sudo().write({"published_date": fields.Date.context_today(self)})
+        notified = 0
         for cycle in self:
-            cycle.appraisal_ids.sudo().filtered(lambda a: a.status == "scored")._notify_published()
+            published = cycle.appraisal_ids.sudo().filtered(lambda a: a.status == "scored")
+            notified += published._notify_published()
             self.env["perf.pay"].sudo().search([("cycle_id", "=", cycle.id), ("state", "=", "draft")]
                                                )._release_after_publication()
-        return True
+            cycle.message_post(body=cycle._results_summary(self.env._("Published")) + " · "
+                               + self.env._("%s appraisees notified.", len(published)))
+        return _notify(self.env, self.env._("Published; %s appraisees notified.", notified))
 
     def action_close(self):
         self._check_may_run(self.env._("close a cycle"))
         self._set_state("closed", ["published"])
+        for cycle in self:
+            cycle.message_post(body=self.env._("Cycle closed: its results and pay are final."))
         return True
 
     def action_reset_draft(self):
@@ -865,20 +1004,27 @@ class PerfCycle(models.Model):
                 "columns": sorted(columns.values(), key=lambda c: (c["sequence"], c["key"])),
                 "rows": sorted(rows.values(), key=lambda r: (r["group"], r["name"], r["id"]))}
 
-    def _schedule_rater_activities(self):
-        """One to-do per rater and cycle, due at the rating deadline.  On the cycle, never on an
-        appraisal: an activity makes its user a follower, and a peer must stay anonymous."""
+    def _schedule_rater_activities(self, due=None):
+        """One to-do per rater and cycle, due at the rating deadline (or ``due``: a reminder moves
+        the old ones).  On the cycle, never on an appraisal: an activity makes its user a follower,
+        and a peer must stay anonymous."""
         todo = self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
+        today = fields.Date.context_today(self)
         for cycle in self.sudo():
-            lines = self.env["perf.score"].sudo().search([("cycle_id", "=", cycle.id),
-                                                           ("rated", "=", False), ("rater_user_id", "!=", False)])
-            existing = cycle.activity_ids.filtered(lambda a: a.activity_type_id == todo).user_id
-            for user in lines.rater_user_id - existing:
-                count = len(lines.filtered(lambda s, u=user: s.rater_user_id == u))
-                cycle.activity_schedule(
-                    activity_type_id=todo.id if todo else False, user_id=user.id,
-                    date_deadline=cycle.deadline_rating or fields.Date.context_today(self),
-                    summary=self.env._("Rate %(count)s lines of %(cycle)s", count=count, cycle=cycle.name))
+            left = cycle._late_raters()
+            todos = cycle.activity_ids.filtered(lambda a: not todo or a.activity_type_id == todo)
+            deadline = due or max(cycle.deadline_rating or today, today)
+            if due:
+                todos.filtered(lambda a, d=due: a.date_deadline < d).write({"date_deadline": due})
+            values = []
+            for user in set(left) - set(todos.user_id):
+                # in the rater's language: the to-do is theirs
+                summary = self.with_context(lang=user.lang).env._("Rate %(count)s lines of %(cycle)s",
+                                                                 count=left[user], cycle=cycle.name)
+                values.append({"activity_type_id": todo.id if todo else False, "user_id": user.id,
+                               "date_deadline": deadline, "summary": summary,
+                               "res_model_id": self.env["ir.model"]._get_id(self._name), "res_id": cycle.id})
+            self.env["mail.activity"].sudo().create(values)
 
     # -- calibration view --------------------------------------------------------------------------
     @api.depends("appraisal_ids.grade", "appraisal_ids.flags")

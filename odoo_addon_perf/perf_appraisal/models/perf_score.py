@@ -22,7 +22,7 @@ class PerfScore(models.Model):
     _order = "appraisal_id, sequence, code, rater_role, id"
     # the structure of a line is set when the cycle starts; its value is its rater's
     _perf_workflow_fields = frozenset({"appraisal_id", "code", "name", "rater_role", "sequence", "rated", "subperiod",
-                                       "is_list"})
+                                       "is_list", "settled"})
 
     appraisal_id = fields.Many2one("perf.appraisal", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="appraisal_id.company_id", store=True, index=True)
@@ -45,6 +45,10 @@ class PerfScore(models.Model):
                              help="Several numbers for a list input (e.g. each item of a weekly plan): 20, 30, 50.")
     is_list = fields.Boolean(readonly=True, help="The input takes several numbers (entered as Values).")
     rated = fields.Boolean(readonly=True, copy=False, help="Set once a value is entered; unrated lines are not sent.")
+    settled = fields.Boolean(
+        string="Done", readonly=True, copy=False, index=True,
+        help="Rated, or not needed any more: its alternative was entered (the indicator's own score instead of its "
+             "items, a score instead of the count its formula reads), or the scheme has a default for it.")
     scale_text = fields.Char(string="Scale", compute="_compute_scale_text",
                              help="The values the scheme accepts for this line.")
 
@@ -133,6 +137,7 @@ class PerfScore(models.Model):
                     line.write({"value": _number(cell), "rated": True})
         lines.with_env(self.env)._log_changes(old)
         lines.appraisal_id._mark_inputs_changed()
+        lines.appraisal_id.score_ids._settle()
         self._close_done_todos()
         return len(lines)
 
@@ -257,6 +262,7 @@ class PerfScore(models.Model):
             result = super().write({**vals, "rated": bool(vals.get("value_list", True))})
         self._log_changes(old)
         self.sudo().appraisal_id._mark_inputs_changed()
+        self.sudo().appraisal_id.score_ids._settle()
         self._close_done_todos()
         return result
 
@@ -277,13 +283,39 @@ class PerfScore(models.Model):
             vals["value"] = _number(text)
         return vals
 
+    def _settle(self):
+        """Mark which of these lines (all lines of their appraisals) are done: rated, or not needed
+        since an alternative was entered.  Written in two batches, only where it changed."""
+        lines = self.sudo()
+        done = lines.browse()
+        for scheme_record in lines.appraisal_id.scheme_id:
+            alternatives, optional = _alternatives(scheme_record._perfcore_scheme())
+            of_scheme = lines.filtered(lambda s, r=scheme_record: s.appraisal_id.scheme_id == r)
+            rated = {}
+            for line in of_scheme:
+                rated.setdefault((line.appraisal_id.id, line.code, line.subperiod), []).append(line)
+            for line in of_scheme:
+                if line.rated or line.code in optional:
+                    done |= line
+                    continue
+                for group in alternatives.get(line.code, ()):
+                    matching = [[other for other in rated.get((line.appraisal_id.id, code, line.subperiod), [])
+                                 if not (other.rater_role and line.rater_role) or other.rater_role == line.rater_role]
+                                for code in group]
+                    if all(found and all(o.rated for o in found) for found in matching):
+                        done |= line
+                        break
+        with workflow():
+            (done - done.filtered("settled")).write({"settled": True})
+            (lines - done).filtered("settled").write({"settled": False})
+
     def _close_done_todos(self):
         """A rater's to-do on a cycle is done when none of their lines of that cycle is left to fill."""
         todo = self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
         lines = self.sudo().filtered("rater_user_id")
         for cycle in lines.cycle_id:
             raters = lines.filtered(lambda s, c=cycle: s.cycle_id == c).rater_user_id
-            left = self.sudo()._read_group([("cycle_id", "=", cycle.id), ("rated", "=", False),
+            left = self.sudo()._read_group([("cycle_id", "=", cycle.id), ("settled", "=", False),
                                             ("rater_user_id", "in", raters.ids)], ["rater_user_id"], ["__count"])
             busy = {user for user, _count in left}
             done = cycle.activity_ids.filtered(
@@ -329,6 +361,40 @@ def _list_text(cell):
     if isinstance(cell, float) and cell.is_integer():
         return str(int(cell))
     return str(cell)
+
+
+def _alternatives(scheme):
+    """({code: [[codes that together make it unneeded], …]}, {codes never needed}) of a scheme.
+
+    An indicator scored "given, or from its items" is settled by its items, and each item by the
+    indicator; one scored "given, or by formula" by the inputs its formula reads (when nothing else
+    reads them), and those inputs by the indicator.  Inputs with a default are never needed."""
+    alternatives = {}
+    readers = {}
+    sources = [i.formula for i in scheme.all_indicators() if i.formula] + list(scheme.variables.values())
+    sources += [g.when for g in scheme.grades if g.when] + [r.when for r in scheme.flag_rules]
+    if scheme.pay:
+        sources += list(scheme.pay.variables.values()) + [c.formula for c in scheme.pay.components if c.formula]
+    for source in sources:
+        for name in perfcore.compile_formula(source).names:
+            readers[name] = readers.get(name, 0) + 1
+    inputs = {i.code for i in scheme.inputs}
+    for indicator in scheme.all_indicators():
+        source = indicator.resolved_source
+        if source == "given_or_items" and indicator.items:
+            items = [item.code for item in indicator.items]
+            alternatives.setdefault(indicator.code, []).append(items)
+            for code in items:
+                alternatives.setdefault(code, []).append([indicator.code])
+        elif source == "given_or_formula" and indicator.formula:
+            read = [n for n in perfcore.compile_formula(indicator.formula).names if n in inputs]
+            if read:
+                alternatives.setdefault(indicator.code, []).append(read)
+            for code in read:
+                if readers.get(code) == 1:
+                    alternatives.setdefault(code, []).append([indicator.code])
+    optional = {i.code for i in scheme.inputs if i.default is not None}
+    return alternatives, optional
 
 
 def _role_label(scheme, code, role):

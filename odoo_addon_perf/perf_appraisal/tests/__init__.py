@@ -13,3 +13,4 @@ from . import test_input_kinds
 from . import test_import_export
 from . import test_tours
 from . import test_labels
+from . import test_guided_workflow

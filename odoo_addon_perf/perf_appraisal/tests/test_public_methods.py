@@ -91,6 +91,7 @@ class TestPublicMethods(TrustFixture, TransactionCase):
             ("perf.cycle", "action_reset_draft"): [self.june.ids],
             ("perf.cycle", "set_facts"): [self.june.ids, {"profit": "1"}],
             ("perf.cycle", "action_rescreen"): [self.june.ids],
+            ("perf.cycle", "action_remind_late"): [self.june.ids],
             ("perf.kpi", "write"): [self.li_kpi.ids, {"actual": 1}],
             ("perf.kpi", "create"): [{"appraisal_id": self.kpi_cycle.appraisal_ids.id, "code": "x", "name": "x",
                                       "dimension": "customer", "target": 1}],

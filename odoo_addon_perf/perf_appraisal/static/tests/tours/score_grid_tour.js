@@ -44,9 +44,9 @@ registry.category("web_tour.tours").add("perf_to_rate_tour", {
     steps: () => [
         { trigger: ".o_list_view .o_group_header", run: "click" },
         { trigger: ".o_data_row td[name='name']:contains('护士长考核')" },
-        { trigger: ".o_data_row:first td[name='value']", run: "click" },
-        { trigger: ".o_data_row.o_selected_row td[name='value'] input", run: "edit 88" },
+        { trigger: ".o_data_row:first td[name='value_input']", run: "click" },
+        { trigger: ".o_data_row.o_selected_row td[name='value_input'] input", run: "edit 88" },
         { trigger: ".o_list_button_save", run: "click" },
-        { trigger: ".o_data_row:first td[name='value']:contains('88')" },
+        { trigger: ".o_data_row:first td[name='value_input']:contains('88')" },
     ],
 });

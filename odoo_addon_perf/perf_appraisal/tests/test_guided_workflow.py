@@ -1,0 +1,112 @@
+import datetime
+
+from odoo import fields
+from odoo.exceptions import AccessError
+from odoo.tests import tagged
+
+from .common import NURSES, PerfCase, _rater
+
+
+@tagged("post_install", "-at_install")
+class TestGuidedWorkflow(PerfCase):
+    """The cycle says how far rating is, who is late, and what each step did."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.cycle = cls.make_cycle(cls.nursing, employee_ids=[(6, 0, cls.nurses.ids)], role_ids=cls.role_owners(),
+                                   deadline_rating="2024-06-07")
+        cls.cycle.action_start()
+        cls.cycle.action_open_rating()
+        cls.by_name = {a.subject_name: a for a in cls.cycle.appraisal_ids}
+
+    def rate(self, names, user=None):
+        for name, _ward, _t, _p, _b, scores, _events in NURSES:
+            if name not in names:
+                continue
+            appraisal = self.by_name[name]
+            for code, value in scores.items():
+                rater = None if code == "nd_failing_cases" else _rater(code)
+                line = appraisal.score_ids.filtered(lambda s, c=code, r=rater: s.code == c and (s.rater_role or None) == r)
+                if user is None or line.rater_user_id == user:
+                    line.with_user(user or self.env.user).write({"value": value})
+
+    def test_progress_counts_lines_done(self):
+        """7 nurses × 14 lines (护士长 + its 10 items, 护理部, failing cases, 患者) = 98.  张三's 3 values
+        settle all 14 of hers (护士长 given: items not needed; 护理部 given: failing cases not needed) → 14/98;
+        孙八's failing-cases count settles 护理部 (its formula) and the count itself → 3 + 10 items + 护理部 = 14."""
+        cycle = self.cycle
+        self.assertEqual((cycle.line_count, cycle.done_count, cycle.rating_progress), (98, 0, 0.0))
+        self.rate({"张三"})
+        cycle.invalidate_recordset()
+        self.assertEqual((cycle.line_count, cycle.done_count), (98, 14))
+        self.assertAlmostEqual(cycle.rating_progress, 100 * 14 / 98)
+        items = self.by_name["李四"].score_ids.filtered(lambda s: s.code.startswith("hn_"))
+        items[:9].with_user(self.head_users["ward-3"]).write({"value": 9})
+        cycle.invalidate_recordset()
+        self.assertEqual(cycle.done_count, 14 + 9, "9 of 10 items: the head nurse's score is still needed")
+        items[9:].with_user(self.head_users["ward-3"]).write({"value": 9})
+        cycle.invalidate_recordset()
+        self.assertEqual(cycle.done_count, 14 + 11, "all 10 items: the indicator is settled by them")
+        self.rate({"孙八"})
+        cycle.invalidate_recordset()
+        self.assertEqual(cycle.done_count, 14 + 11 + 14)
+
+    def test_late_raters_are_shown_and_reminded(self):
+        """After the deadline: 4 raters with lines (2 head nurses, 护理部, patient survey); Remind notifies each once."""
+        cycle = self.cycle
+        self.assertEqual(cycle.late_rater_count, 4)
+        html = cycle.with_user(self.officer).progress_html
+        self.assertIn("head_ward-3", html)
+        self.assertIn("0 / 44", html)  # the ward-3 head nurse: 4 nurses × (护士长 + 10 items), none rated yet
+        ward3 = self.head_users["ward-3"]
+        self.rate({"张三", "李四", "王五", "赵六"}, user=ward3)
+        cycle.invalidate_recordset()
+        self.assertEqual(cycle.late_rater_count, 3, "the ward-3 head nurse finished")
+        todo_users = cycle.activity_ids.user_id
+        self.assertNotIn(ward3, todo_users, "her to-do is closed when her lines are done")
+        before = self.env["mail.message"].search_count([("model", "=", "perf.cycle"), ("res_id", "=", cycle.id)])
+        cycle.with_user(self.officer).action_remind_late()
+        notices = self.env["mail.message"].search([("model", "=", "perf.cycle"), ("res_id", "=", cycle.id)],
+                                                  order="id desc", limit=2)
+        self.assertEqual(self.env["mail.message"].search_count([("model", "=", "perf.cycle"), ("res_id", "=", cycle.id)]),
+                         before + 2, "one notification to the late raters, one note for HR")
+        late = self.head_users["emergency"] | self.quality_officer | self.survey_clerk
+        self.assertEqual(set(notices.partner_ids.ids), set(late.partner_id.ids))
+        # lines left: emergency head nurse 3 × 11 + 护理部 7 + patient survey 7 = 47 (failing cases are HR's)
+        self.assertIn("Reminded 3 raters with 47 lines left.", notices[0].body)
+        due = fields.Date.context_today(cycle) + datetime.timedelta(days=3)
+        self.assertEqual(set(cycle.activity_ids.filtered(lambda a: a.user_id in late).mapped("date_deadline")), {due})
+
+    def test_chatter_records_each_step_with_counts(self):
+        """Compute writes its counts in the chatter: 7 scored; 优秀 2 (张三, 钱七), 良好 3, 合格 2."""
+        self.rate({n for n, *_ in NURSES})
+        for nurse, (_n, _w, _t, _p, _b, _s, events) in zip(self.nurses, NURSES):
+            for code, count, note in events:
+                self.env["perf.event"].create({"scheme_id": self.nursing.id, "employee_id": nurse.id, "code": code,
+                                               "count": count, "note": note, "date": "2024-05-15"}).action_approve()
+        action = self.cycle.with_user(self.officer).action_compute()
+        self.assertEqual(action["tag"], "display_notification")
+        body = self.cycle.message_ids[0].body
+        self.assertIn("7", body)
+        for label, count in (("优秀", 2), ("良好", 3), ("合格", 2)):
+            self.assertIn(f"{label} {count}", body)
+
+    def test_bulk_confirm_and_approve_check_every_record(self):
+        """Over a selection each record is checked against its approver: all or nothing, naming who is not theirs."""
+        self.rate({n for n, *_ in NURSES})
+        self.cycle.action_calibrate()
+        appraisals = self.cycle.appraisal_ids
+        with self.assertRaises(AccessError) as refused:  # the director is the skip level, not the direct superior
+            appraisals.with_user(self.director_user).action_confirm()
+        self.assertIn("钱七", str(refused.exception))
+        self.assertFalse(any(appraisals.mapped("confirmed")), "nothing confirmed")
+        ward3 = appraisals.filtered(lambda a: a.department_id == self.wards["ward-3"])
+        result = ward3.with_user(self.head_users["ward-3"]).action_confirm()
+        self.assertEqual(result["params"]["message"], "4 appraisals confirmed.")
+        (appraisals - ward3).with_user(self.head_users["emergency"]).action_confirm()
+        appraisals.with_user(self.officer).write({"skip_user_id": self.director_user.id})  # HR names the approver
+        self.cycle.action_to_approval()
+        result = appraisals.with_user(self.director_user).action_approve()
+        self.assertEqual(result["params"]["message"], "7 appraisals approved.")
+        self.assertTrue(all(appraisals.mapped("approved")))
