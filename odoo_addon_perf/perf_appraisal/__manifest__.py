@@ -17,6 +17,7 @@
         "wizards/perf_reason_wizard_views.xml",
         "wizards/perf_import_wizard_views.xml",
         "views/perf_appraisal_views.xml",
+        "views/perf_cycle_distribution_views.xml",
         "views/perf_cycle_views.xml",
         "views/perf_scheme_views.xml",
         "views/perf_score_views.xml",
@@ -27,12 +28,15 @@
         "views/perf_pay_views.xml",
         "views/hr_employee_views.xml",
         "views/perf_menus.xml",
+        "report/perf_appraisal_reports.xml",
     ],
     "assets": {
         "web.assets_backend": [
             "perf_appraisal/static/src/score_grid/score_grid.js",
             "perf_appraisal/static/src/score_grid/score_grid.xml",
             "perf_appraisal/static/src/score_grid/score_grid.scss",
+            "perf_appraisal/static/src/dashboard/dashboard.js",
+            "perf_appraisal/static/src/dashboard/dashboard.xml",
         ],
         "web.assets_tests": [
             "perf_appraisal/static/tests/tours/*.js",

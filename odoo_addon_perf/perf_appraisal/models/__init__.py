@@ -11,6 +11,7 @@ from . import perf_attribute
 from . import hr_department
 from . import hr_employee
 from . import perf_cycle
+from . import perf_cycle_distribution
 from . import perf_cycle_exclusion
 from . import perf_cycle_role
 from . import perf_cycle_fact_mixin

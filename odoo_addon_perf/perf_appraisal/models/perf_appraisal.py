@@ -194,24 +194,103 @@ class PerfAppraisal(models.Model):
     def _compute_breakdown_html(self):
         e = html.escape
         for appraisal in self:
-            data = json.loads(appraisal.sudo().result_json or "null")
-            if not data:
+            rows = appraisal._breakdown_rows()
+            if not rows:
                 appraisal.breakdown_html = False
                 continue
-            rows = "".join(
-                f"<tr><td>{e(line['kind'])}</td><td>{e(line['code'])}</td>"
-                f"<td class='text-end'>{e(line['value'] or '')}</td><td>{e(line['reason'])}</td></tr>"
-                for line in data["breakdown"] if not _hides_peer(line, appraisal))
+            body = "".join(f"<tr><td>{e(step)}</td><td>{e(label)}</td><td class='text-end'>{e(value)}</td>"
+                           f"<td>{e(reason)}</td></tr>" for step, label, value, reason in rows)
             appraisal.breakdown_html = (
                 "<table class='table table-sm o_perf_breakdown'><thead><tr><th>" + e(self.env._("Step")) + "</th><th>"
-                + e(self.env._("Code")) + "</th><th>" + e(self.env._("Value")) + "</th><th>" + e(self.env._("Reason"))
-                + "</th></tr></thead><tbody>" + rows + "</tbody></table>")
+                + e(self.env._("Of")) + "</th><th>" + e(self.env._("Value")) + "</th><th>" + e(self.env._("Reason"))
+                + "</th></tr></thead><tbody>" + body + "</tbody></table>")
+
+    def _result(self):
+        return json.loads(self.sudo().result_json or "null")
+
+    def _breakdown_rows(self):
+        """[(step, what, value, reason)] of the stored result, in words (peer raters kept anonymous)."""
+        data = self._result()
+        if not data:
+            return []
+        steps = self._step_words()
+        names = self._code_names()
+        return [(steps.get(line["kind"], line["kind"]), names.get(line["code"], line["code"]), line["value"] or "",
+                 line["reason"]) for line in data["breakdown"] if not _hides_peer(line, self)]
+
+    def _step_words(self):
+        return {
+            "eligibility": self.env._("eligibility"),
+            "input": self.env._("input"),
+            "rater": self.env._("rater"),
+            "indicator": self.env._("indicator"),
+            "weight": self.env._("weight"),
+            "event": self.env._("event"),
+            "veto": self.env._("veto"),
+            "total": self.env._("total"),
+            "grade": self.env._("grade"),
+            "distribution": self.env._("distribution"),
+            "rank": self.env._("rank"),
+            "flag": self.env._("flag"),
+            "subperiod": self.env._("sub-period"),
+            "pay": self.env._("pay"),
+            "kpi": self.env._("KPI"),
+        }
+
+    def _code_names(self):
+        """{code: name} of the scheme's indicators, events, grades, pay components and rater roles."""
+        scheme = self.scheme_id._perfcore_scheme()
+        names = {i.code: i.name for i in scheme.all_indicators() if i.name}
+        names.update({e.code: e.name for e in scheme.events if e.name})
+        names.update({g.code: g.label for g in scheme.grades if g.label})
+        if scheme.pay:
+            names.update({c.code: c.name for c in scheme.pay.components if c.name})
+        for indicator in scheme.all_indicators():
+            for role in scheme.raters_of(indicator):
+                if role.name:
+                    names[f"{indicator.code}.{role.code}"] = f"{indicator.name or indicator.code} · {role.name}"
+        names.update({"indicators": self.env._("indicators"), "events": self.env._("events"),
+                      "total": self.env._("total"), "amount": self.env._("total pay")})
+        return names
+
+    def _notice_values(self):
+        """What the printed notice (考核结果通知书) shows, in the reader's language; never a code."""
+        self.ensure_one()
+        data = self._result() or {}
+        names = self._code_names()
+        scheme = self.scheme_id._perfcore_scheme()
+        group_size = self.sudo().search_count([("cycle_id", "=", self.cycle_id.id), ("status", "=", "scored"),
+                                               ("group_name", "=", self.group_name)])
+        currency = self.currency_id or self.env.company.currency_id
+        pay = data.get("pay") or {}
+        confidential = self.scheme_id.pay_confidential
+        deadline = self.published_date and self.published_date + datetime.timedelta(days=APPEAL_DAYS)
+        return {
+            "total": data.get("total") or "-",
+            "grade": self.final_grade_id.label or self.final_grade or "-",
+            "rank": self.env._("%(rank)s of %(size)s", rank=self.rank, size=group_size) if self.rank else "-",
+            "pay": (self.env._("in your payslip") if confidential
+                    else f"{currency.symbol or ''}{pay.get('amount') or '0.00'}"),
+            "flags": self.flags_label or "",
+            "indicators": [(names.get(code, code), value) for code, value in (data.get("indicators") or {}).items()
+                           if scheme.indicator(code) and code in {i.code for i in scheme.indicators}],
+            "events": [line["reason"] for line in data.get("breakdown", []) if line["kind"] in ("event", "veto")],
+            "pay_components": [] if confidential else [
+                (names.get(code, code), f"{currency.symbol or ''}{amount}")
+                for code, amount in (pay.get("components") or {}).items()],
+            "breakdown": [(step, reason) for step, _what, _value, reason in self._breakdown_rows()],
+            "appeal": self.env._("You may appeal until %(day)s (7 days after publication).",
+                                 day=fields.Date.to_string(deadline)) if deadline else "",
+        }
 
     # -- the guard ---------------------------------------------------------------------------------
     def write(self, vals):
         if not in_workflow():
             self._check_may_edit(set(vals))
-        return super().write(vals)
+        result = super().write(vals)
+        if "grade_override_id" in vals:  # calibration moves a grade: the overview follows
+            self.sudo().cycle_id._write_distribution()
+        return result
 
     def _check_may_edit(self, names):
         """Outside the workflow: HR's calibration and assignment fields, the superior's interview notes."""

@@ -2,6 +2,7 @@ import calendar
 import datetime
 import hashlib
 import html
+import io
 import json
 import random
 import re
@@ -15,6 +16,8 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_repr
 
 from .perf_workflow_mixin import workflow
+
+DONE_STATES = ("published", "closed")
 
 CYCLE_STATES = [
     ("draft", "Draft"),
@@ -168,6 +171,8 @@ class PerfCycle(models.Model):
                                    help="Score lines done out of all lines of the cycle, in percent.")
     late_rater_count = fields.Integer(string="Late Raters", compute="_compute_progress",
                                       help="Raters with lines left after the rating deadline.")
+    distribution_ids = fields.One2many("perf.cycle.distribution", "cycle_id", readonly=True, copy=False,
+                                       groups="perf_appraisal.group_perf_officer")
     progress_html = fields.Html(compute="_compute_progress_html", sanitize=False, string="Progress by Rater",
                                 groups="perf_appraisal.group_perf_officer")
     facts_json = fields.Text(string="Other Facts (JSON)", default="{}", groups="perf_appraisal.group_perf_officer",
@@ -815,6 +820,75 @@ class PerfCycle(models.Model):
         with workflow():
             (appraisals - scored).write({"results_stale": False})
             self.computed_at = fields.Datetime.now()
+        self._write_distribution()
+
+    def _write_distribution(self):
+        """The overview rows: per group and grade, the quota's seats and the final grades given."""
+        Distribution = self.env["perf.cycle.distribution"].sudo()
+        rows = []
+        for cycle in self.sudo():
+            scheme = cycle.scheme_id._perfcore_scheme()
+            grades = cycle.scheme_id.grade_ids.filtered(lambda g: g.code in {x.code for x in scheme.grades})
+            quotas = {q.grade: q.percent for q in scheme.distribution.quotas} if scheme.distribution else {}
+            counts = {}
+            for group, grade, count in self.env["perf.appraisal"].sudo()._read_group(
+                    [("cycle_id", "=", cycle.id), ("status", "=", "scored")], ["group_name", "final_grade_id"],
+                    ["__count"]):
+                counts.setdefault(group or "", {})[grade.id] = count
+            if scheme.distribution and scheme.distribution.scope == "all":
+                counts = {"": {g: sum(c.get(g, 0) for c in counts.values()) for g in grades.ids}} if counts else {}
+            for group, by_grade in sorted(counts.items()):
+                size = sum(by_grade.values())
+                seats = dict(zip(quotas, perfcore.hamilton_counts(size, list(quotas.values())))) if quotas else {}
+                for grade in grades:
+                    rows.append({"cycle_id": cycle.id, "group_name": group or False, "grade_id": grade.id,
+                                 "sequence": grade.sequence, "quota_percent": float(quotas.get(grade.code, 0)),
+                                 "quota_count": seats.get(grade.code, 0), "actual_count": by_grade.get(grade.id, 0)})
+        with workflow():
+            Distribution.search([("cycle_id", "in", self.ids)]).unlink()
+            Distribution.create(rows)
+
+    def action_open_distribution(self):
+        """The distribution of this cycle's grades per group, against the quotas, as a graph."""
+        cycle = self._perf_one()
+        cycle._check_may_run(self.env._("read the distribution"))
+        action = self.env["ir.actions.act_window"]._for_xml_id("perf_appraisal.perf_cycle_distribution_action")
+        action["domain"] = [("cycle_id", "=", cycle.id)]
+        action["name"] = self.env._("Distribution: %s", cycle.name)
+        return action
+
+    def action_export_ranking(self):
+        """The ranking of the cycle as an XLSX sheet (per group, by rank; grades by their labels), with
+        the distribution against the quotas on a second sheet.  HR's: it ranks everybody."""
+        import openpyxl
+
+        cycle = self._perf_one()
+        cycle._check_may_run(self.env._("export the ranking"))
+        appraisals = cycle.sudo().appraisal_ids.filtered(lambda a: a.status == "scored").sorted(
+            lambda a: (a.group_name or "", a.rank or 0, a.subject_name or ""))
+        book = openpyxl.Workbook()
+        sheet = book.active
+        sheet.title = self.env._("Ranking")[:31]
+        sheet.append([self.env._("Group"), self.env._("Rank"), self.env._("Name"), self.env._("Total"),
+                      self.env._("Grade"), self.env._("Band Grade"), self.env._("Flags"), self.env._("Pay")])
+        confidential = cycle.scheme_id.pay_confidential
+        for appraisal in appraisals:
+            sheet.append([appraisal.group_name or "", appraisal.rank or None, appraisal.subject_name,
+                          float(perfcore.D(appraisal.total_exact or "0").quantize(perfcore.D("0.01"))),
+                          appraisal.final_grade_id.label or appraisal.final_grade or "", appraisal.band_grade_label or "",
+                          appraisal.flags_label or "", None if confidential else appraisal.pay_amount])
+        summary = book.create_sheet(self.env._("Distribution")[:31])
+        summary.append([self.env._("Group"), self.env._("Grade"), self.env._("Quota"), self.env._("Actual")])
+        for row in cycle.sudo().distribution_ids:
+            summary.append([row.group_name or "", row.grade_id.label or row.grade_id.code, row.quota_count,
+                            row.actual_count])
+        buffer = io.BytesIO()
+        book.save(buffer)
+        attachment = self.env["ir.attachment"].create({
+            "name": f"{cycle.name} {self.env._('ranking')}.xlsx", "raw": buffer.getvalue(),
+            "mimetype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "res_model": self._name, "res_id": cycle.id})
+        return {"type": "ir.actions.act_url", "url": f"/web/content/{attachment.id}?download=true", "target": "self"}
 
     def _evaluate(self, scheme, data, appraisals):
         """perfcore's evaluation, and {appraisal id: reason} of those whose own input it refused.
@@ -961,6 +1035,57 @@ class PerfCycle(models.Model):
             raise UserError(self.env._("Facts are a mapping (a JSON object)."))
         self.facts_json = json.dumps(facts, ensure_ascii=False, default=str)
         return True
+
+    # -- the dashboard ---------------------------------------------------------------------------------------
+    @api.model
+    def get_dashboard(self):
+        """What the dashboard shows the caller, read with the caller's rights: HR gets the open cycles
+        with their progress, late raters and overdue appeals; a manager their team; everybody their own
+        lines to rate and results."""
+        user = self.env.user
+        officer = self._perf_is_officer()
+        states = dict(self._fields["state"]._description_selection(self.env))
+        today = fields.Date.context_today(self)
+        open_cycles = self.search([("state", "in", ("running", "rating", "calibration", "approval"))],
+                                  order="deadline_rating, id")
+        cycles = [{
+            "id": c.id, "name": c.name, "state": states[c.state], "progress": round(c.rating_progress, 1),
+            "done": c.done_count, "lines": c.line_count,
+            "deadline": fields.Date.to_string(c.deadline_rating) if c.deadline_rating else "",
+            "overdue": bool(c.deadline_rating and c.deadline_rating < today and c.state in ("running", "rating")),
+            "late": c.late_rater_count if officer else 0,
+        } for c in open_cycles[:20]]
+        latest = self.search([("computed_at", "!=", False)], order="computed_at desc", limit=1)
+        grades = []
+        if latest:
+            Appraisal = self.env["perf.appraisal"]
+            groups = Appraisal._read_group([("cycle_id", "=", latest.id), ("status", "=", "scored")],
+                                           ["final_grade_id"], ["__count"])
+            grades = [{"label": grade.label or grade.code or self.env._("(none)"), "count": count}
+                      for grade, count in sorted(groups, key=lambda g: g[0].sequence)]
+        appeals = []
+        if officer:
+            for appeal in self.env["perf.appeal"].search([("state", "=", "submitted")], order="deadline, id", limit=20):
+                appeals.append({"id": appeal.id, "name": appeal.display_name,
+                                "deadline": fields.Date.to_string(appeal.deadline) if appeal.deadline else "",
+                                "overdue": bool(appeal.deadline and appeal.deadline < today)})
+        team = []
+        if self._perf_is_manager() and not officer:
+            for appraisal in self.env["perf.appraisal"].search(
+                    [("state", "not in", ("draft", "closed")), ("user_id", "!=", user.id)],
+                    order="cycle_id desc, subject_name", limit=100):
+                team.append({"id": appraisal.id, "name": appraisal.subject_name, "cycle": appraisal.cycle_id.name,
+                             "state": states.get(appraisal.state, appraisal.state),
+                             "grade": appraisal.final_grade_id.label or "", "confirmed": appraisal.confirmed,
+                             "to_confirm": appraisal.superior_user_id == user and appraisal.state in (
+                                 "calibration", "approval") and not appraisal.confirmed})
+        to_rate = self.env["perf.score"].search_count([("rater_user_id", "=", user.id), ("settled", "=", False),
+                                                       ("state", "in", ("running", "rating"))])
+        mine = [{"id": a.id, "name": a.display_name, "grade": a.final_grade_id.label or "", "appeal": a.appeal_hint or ""}
+                for a in self.env["perf.appraisal"].search([("user_id", "=", user.id), ("state", "in", DONE_STATES)],
+                                                            order="published_date desc", limit=5)]
+        return {"officer": officer, "cycles": cycles, "latest": latest.name or "", "grades": grades,
+                "appeals": appeals, "team": team, "to_rate": to_rate, "mine": mine}
 
     # -- the score grid ---------------------------------------------------------------------------------------
     def action_open_score_grid(self):

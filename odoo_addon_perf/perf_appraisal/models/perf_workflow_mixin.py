@@ -58,6 +58,9 @@ class PerfWorkflowMixin(models.AbstractModel):
     def _perf_is_officer(self):
         return self._perf_has_group(OFFICER)
 
+    def _perf_is_manager(self):
+        return self._perf_has_group(MANAGER)
+
     def _perf_one(self):
         """The one record a method works on — a clean error for several or none (no ensure_one crash)."""
         if len(self) != 1:

@@ -14,3 +14,4 @@ from . import test_import_export
 from . import test_tours
 from . import test_labels
 from . import test_guided_workflow
+from . import test_reports

@@ -110,3 +110,16 @@ class TestGuidedWorkflow(PerfCase):
         result = appraisals.with_user(self.director_user).action_approve()
         self.assertEqual(result["params"]["message"], "7 appraisals approved.")
         self.assertTrue(all(appraisals.mapped("approved")))
+
+    def test_dashboard_as_each_role(self):
+        """HR sees the cycle's progress and its late raters; a head nurse her team and her lines; a nurse only her own."""
+        hr = self.env["perf.cycle"].with_user(self.officer).get_dashboard()
+        mine = next(c for c in hr["cycles"] if c["id"] == self.cycle.id)
+        self.assertEqual((mine["done"], mine["lines"], mine["late"], mine["overdue"]), (0, 98, 4, True))
+        head = self.env["perf.cycle"].with_user(self.head_users["ward-3"]).get_dashboard()
+        self.assertEqual(head["to_rate"], 44)  # 4 nurses × (护士长 + 10 items)
+        self.assertEqual(sorted(m["name"] for m in head["team"]), ["张三", "李四", "王五", "赵六"])
+        self.assertEqual(head["appeals"], [])
+        nurse = self.env["perf.cycle"].with_user(self.nurse_users["张三"]).get_dashboard()
+        self.assertEqual((nurse["to_rate"], nurse["team"], nurse["appeals"], nurse["officer"]), (0, [], [], False))
+        self.assertTrue(all(c["late"] == 0 for c in nurse["cycles"]), "who is late is HR's")

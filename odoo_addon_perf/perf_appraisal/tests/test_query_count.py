@@ -60,7 +60,7 @@ class TestQueryCount(PerfCase):
         (small, small_sql), (large, large_sql) = self.count(self.cycles[20]), self.count(self.cycles[80])
         extra = "\n".join(difflib.unified_diff(small_sql, large_sql, "20 appraisals", "80 appraisals", lineterm=""))
         self.assertEqual(small, large, f"20 appraisals: {small} queries, 80 appraisals: {large}\n{extra}")
-        self.assertLess(small, 60)
+        self.assertLess(small, 70)  # inputs, results, pay, and the distribution overview rows
         # every score 85 → 85; the five nurses with a praise event: 85 + 10 = 95
         totals = sorted(self.cycles[80].appraisal_ids.mapped("total_exact"))
         self.assertEqual(totals, ["85"] * 75 + ["95"] * 5)
