@@ -9,6 +9,7 @@ from .distribution import hamilton_counts
 from .engine import check_attribute, check_event, check_score, evaluate, screen
 from .errors import FileError, InputError, PerfcoreError, Problem, SchemeError, UnknownSchemeError
 from .formula import Formula, FormulaError, compile_formula
+from .i18n import Message, current_locale, normalize_locale, render, use_locale
 from .period import PeriodInput, load_period_input, parse_period, parse_period_input
 from .presets import load_preset, preset_ids, resolve_scheme
 from .result import BreakdownLine, Evaluation, Pay, SubjectResult
@@ -22,6 +23,7 @@ __all__ = [
     "Formula",
     "FormulaError",
     "InputError",
+    "Message",
     "Pay",
     "PerfcoreError",
     "PeriodInput",
@@ -34,19 +36,23 @@ __all__ = [
     "check_event",
     "check_score",
     "compile_formula",
+    "current_locale",
     "evaluate",
     "hamilton_counts",
     "load_period_input",
     "load_preset",
     "load_scheme",
+    "normalize_locale",
     "parse_period",
     "parse_period_input",
     "parse_scheme",
     "preset_ids",
+    "render",
     "resolve_scheme",
     "round_money",
     "round_score",
     "screen",
+    "use_locale",
 ]
 
 __version__ = "0.1.0"

@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 from .formula import FormulaError
+from .i18n import _
 from .period import HistoryEntry, Period, parse_period
 from .result import SubjectResult
 from .scheme import CrossPeriodRule, Scheme
@@ -48,7 +49,7 @@ def previous_period(period: Period, step: str = "period") -> str:
 
 def apply_rules(scheme: Scheme, period: Period, result: SubjectResult, history: Sequence[HistoryEntry],
                 formula: Callable[[str], Any]) -> None:
-    if not scheme.cross_period or not result.scored:
+    if not scheme.cross_period or result.status != "scored":
         return
     records: dict[str, Record] = {}
     for entry in history:
@@ -68,7 +69,7 @@ def apply_rules(scheme: Scheme, period: Period, result: SubjectResult, history: 
             if rule.skip_flag and rule.skip_flag in record.flags:
                 return False
             try:
-                return bool(formula(rule.where)({**params, **record.names()}))
+                return bool(formula(rule.where).run({**params, **record.names()}))
             except FormulaError:  # e.g. a history record without a total: it cannot match
                 return False
 
@@ -79,11 +80,22 @@ def apply_rules(scheme: Scheme, period: Period, result: SubjectResult, history: 
             fired = len(hits) >= rule.at_least
         if fired:
             periods = ", ".join(r.period.text for r in sorted(hits, key=lambda r: r.period.start))
-            what = rule.reason or rule.where
-            scope = {"rolling": f"in the last {rule.size} periods", "calendar_year": f"in {period.start.year} so far",
-                     "consecutive": f"in {rule.size} consecutive {'years' if rule.step == 'year' else 'periods'}"}
-            result.flag(rule.flag, f"{what}: {len(hits)} × {rule.where} {scope[rule.window]} ({periods})"
-                        + (f", records flagged {rule.skip_flag} not counted" if rule.skip_flag else ""))
+            what = _(rule.reason) if rule.reason else rule.where
+            if rule.window == "rolling":
+                scope = _("in the last {size} periods", size=rule.size)
+            elif rule.window == "calendar_year":
+                scope = _("in {year} so far", year=period.start.year)
+            elif rule.step == "year":
+                scope = _("in {size} consecutive years", size=rule.size)
+            else:
+                scope = _("in {size} consecutive periods", size=rule.size)
+            if rule.skip_flag:
+                reason = _("{what}: {count} × {where} {scope} ({periods}), records flagged {skip} not counted", what=what,
+                           count=len(hits), where=rule.where, scope=scope, periods=periods, skip=rule.skip_flag)
+            else:
+                reason = _("{what}: {count} × {where} {scope} ({periods})", what=what, count=len(hits),
+                           where=rule.where, scope=scope, periods=periods)
+            result.flag(rule.flag, reason)
 
 
 def _window(rule: CrossPeriodRule, period: Period, records: dict[str, Record]) -> list[Record] | None:

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from .decimals import ONE_HUNDRED, ZERO, D, round_money
+from .decimals import CENT, ONE_HUNDRED, ZERO, D, round_money
 from .decimals import show as fmt
 from .formula import FormulaError
+from .i18n import Message, _
 from .money import split_cents
 from .result import Pay, SubjectResult
 from .scheme import PayComponent, Scheme
@@ -24,67 +24,77 @@ from .scheme import PayComponent, Scheme
 __all__ = ["PayContext", "pay_stage"]
 
 
-@dataclass
 class PayContext:
     """What the pay stage needs of one subject, gathered by the engine."""
 
-    result: SubjectResult
-    names: dict[str, Any]
-    event_counts: dict[str, Decimal]
-    fines: Decimal
-    pay_percent: Decimal
-    path: str
+    __slots__ = ("result", "names", "event_counts", "fines", "pay_percent", "path")
+
+    def __init__(self, result: SubjectResult, names: dict[str, Any], event_counts: dict[str, Decimal],
+                 fines: Decimal, pay_percent: Decimal, path: str):
+        self.result = result
+        self.names = names
+        self.event_counts = event_counts
+        self.fines = fines
+        self.pay_percent = pay_percent
+        self.path = path
 
 
 class PayError(Exception):
     """A pay formula failed for one subject; the message names the formula and missing names."""
 
 
-def _evaluate(formula: Callable[[str], Any], source: str, names: dict[str, Any], what: str,
+def _evaluate(formula: Callable[[str], Any], source: str, names: dict[str, Any], what: Message,
               number: bool = False) -> Any:
     """Evaluate a pay formula; a failure names the formula and the names that had no value."""
-    def failure(detail: str) -> PayError:
+    def failure(detail: Any) -> PayError:
         missing = sorted(n for n in formula(source).names if names.get(n, 0) is None)
-        hint = f" (no value for {', '.join(repr(m) for m in missing)})" if missing else ""
-        return PayError(f"{what}: {detail}{hint}")
+        if missing:
+            return PayError(_("{what}: {detail} (no value for {names})", what=what, detail=detail,
+                              names=", ".join(repr(m) for m in missing)))
+        return PayError(_("{what}: {detail}", what=what, detail=detail))
 
     try:
-        value = formula(source)(names)
+        value = formula(source).run(names)
     except (FormulaError, TypeError, ValueError, ArithmeticError) as exc:
-        raise failure(str(exc) if isinstance(exc, FormulaError) else f"formula {source!r}: {type(exc).__name__}") from None
+        raise failure(str(exc) if isinstance(exc, FormulaError) else
+                      _("formula {source}: {error}", source=repr(source), error=type(exc).__name__)) from None
     if not number:
         return value
     try:
         return D(value)
     except (TypeError, ValueError) as exc:
-        raise failure(f"formula {source!r} gives {exc}") from None
+        raise failure(_("formula {source} gives {error}", source=repr(source), error=exc.args[0])) from None
 
 
 def pay_stage(scheme: Scheme, period_kind: str, subjects: Sequence[PayContext],
-              formula: Callable[[str], Any]) -> list[tuple[str, str]]:
+              formula: Callable[[str], Any]) -> list[tuple[str, Any]]:
     """Compute pay for every subject in place; returns (path, message) problems."""
     spec = scheme.pay
     if spec is None:
         return []
-    problems: list[tuple[str, str]] = []
-    scored = [s for s in subjects if s.result.scored]
+    problems: list[tuple[str, Any]] = []
+    scored = [s for s in subjects if s.result.status == "scored"]
     _group_statistics(scheme, scored)
     components = [c for c in spec.components if c.periods is None or period_kind in c.periods]
     splits = _splits(components, scored, formula, problems)
+    tables = spec.tables
+    empty: Counter[str] = Counter()
     for subject in scored:
         names = subject.names
-        names.update(spec.tables)
+        names.update(tables)
+        subperiods = subject.result.subperiods
         names["events"] = subject.event_counts
         names["fines"] = subject.fines
         names["pay_percent"] = subject.pay_percent
-        names["subperiod_grades"] = Counter(s.grade for s in subject.result.subperiods if s.grade)
+        names["subperiod_grades"] = Counter(s.grade for s in subperiods if s.grade) if subperiods else empty
         try:
             _subject_pay(scheme, subject, components, splits, formula)
         except PayError as exc:
-            problems.append((subject.path, f"subject {subject.result.id!r}: {exc}"))
+            problems.append((subject.path, _("subject {subject}: {error}", subject=repr(subject.result.id),
+                                             error=exc.args[0])))
         except ArithmeticError as exc:  # a safety net: bounded numbers should never get here
-            problems.append((subject.path, f"subject {subject.result.id!r}: pay arithmetic out of range "
-                             f"({type(exc).__name__})"))
+            problems.append((subject.path, _("subject {subject}: pay arithmetic out of range ({error})",
+                                             subject=repr(subject.result.id), error=type(exc).__name__)))
     return problems
 
 
@@ -98,25 +108,29 @@ def _group_statistics(scheme: Scheme, scored: Sequence[PayContext]) -> None:
         totals = [m.result.total for m in members if m.result.total is not None]
         group_total = sum(totals, ZERO)
         mean = group_total / len(totals) if totals else None
+        size = Decimal(len(members))
+        relative = spec.basis == "relative"
         for member in members:
             names = member.names
-            names.update(group_size=Decimal(len(members)), group_total=group_total, group_mean=mean)
+            names["group_size"] = size
+            names["group_total"] = group_total
+            names["group_mean"] = mean
             total = member.result.total
             if total is None:
                 names["pay_score"] = None
-            elif spec.basis == "relative":
+            elif relative:
                 names["pay_score"] = total / mean * ONE_HUNDRED if mean else ZERO
                 member.result.add("pay", "pay_score", names["pay_score"],
-                                  f"relative pay basis: total {fmt(total)} / group mean {fmt(mean)} × 100 = "
-                                  f"{fmt(names['pay_score'])}")
+                                  _("relative pay basis: total {total} / group mean {mean} × 100 = {score}",
+                                    total=fmt(total), mean=fmt(mean), score=fmt(names["pay_score"])))
             else:
                 names["pay_score"] = total
 
 
 def _splits(components: Sequence[PayComponent], scored: Sequence[PayContext], formula: Callable[[str], Any],
-            problems: list[tuple[str, str]]) -> dict[tuple[str, str], tuple[Decimal, str]]:
+            problems: list[tuple[str, Any]]) -> dict[tuple[str, str], tuple[Decimal, Any]]:
     """Pre-compute split components: (component, subject id) → (amount, reason)."""
-    out: dict[tuple[str, str], tuple[Decimal, str]] = {}
+    out: dict[tuple[str, str], tuple[Decimal, Any]] = {}
     for component in components:
         split = component.split
         if split is None:
@@ -127,50 +141,76 @@ def _splits(components: Sequence[PayComponent], scored: Sequence[PayContext], fo
         for group, members in groups.items():
             members = sorted(members, key=lambda m: m.result.id)
             try:
-                pool = _evaluate(formula, split.pool, members[0].names, f"pool of {component.code}", number=True)
-                weights = [_evaluate(formula, split.weight, m.names, f"weight of {component.code}", number=True)
-                           for m in members]
+                pool = _evaluate(formula, split.pool, members[0].names, _("pool of {code}", code=component.code),
+                                 number=True)
+                weights = [_evaluate(formula, split.weight, m.names, _("weight of {code}", code=component.code),
+                                     number=True) for m in members]
                 parts = split_cents(pool, weights) if sum(weights, ZERO) else [ZERO] * len(members)
             except (PayError, ValueError) as exc:
-                problems.append((members[0].path, f"group {group!r}: {exc}"))
+                problems.append((members[0].path, _("group {group}: {error}", group=repr(group), error=exc.args[0])))
                 continue
             weight_sum = sum(weights, ZERO)
+            of = _("group {group}", group=group) if group else _("all")
             for member, weight, part in zip(members, weights, parts):
                 out[(component.code, member.result.id)] = (
-                    part, f"{component.name or component.code}: pool {fmt(round_money(pool), 2)} of "
-                          f"{'group ' + group if group else 'all'} × {fmt(weight)} / {fmt(weight_sum)} = {fmt(part, 2)} "
-                          f"(largest remainder on cents)")
+                    part, _("{name}: pool {pool} of {of} × {weight} / {weight_sum} = {part} (largest remainder on cents)",
+                            name=component.name or component.code, pool=fmt(round_money(pool), 2), of=of,
+                            weight=fmt(weight), weight_sum=fmt(weight_sum), part=fmt(part, 2)))
     return out
 
 
 def _subject_pay(scheme: Scheme, subject: PayContext, components: Sequence[PayComponent],
-                 splits: dict[tuple[str, str], tuple[Decimal, str]], formula: Callable[[str], Any]) -> None:
+                 splits: dict[tuple[str, str], tuple[Decimal, Any]], formula: Callable[[str], Any]) -> None:
     spec = scheme.pay
     assert spec is not None
     result, names = subject.result, subject.names
     if not components:
         return
+    tr = result._breakdown is not None
     for name, source in spec.variables.items():
-        names[name] = _evaluate(formula, source, names, f"pay variable {name}", number=True)
-        result.add("pay", name, names[name], f"{name} = {source} = {fmt(names[name])}")
+        names[name] = _evaluate(formula, source, names, _("pay variable {name}", name=name), number=True)
+        if tr:
+            result.add("pay", name, names[name], _("{name} = {source} = {value}", name=name, source=source,
+                                                   value=fmt(names[name])))
     values: dict[str, Decimal] = {}
     for component in components:
+        if not tr and component.plain:  # a formula, no condition: its value rounded once
+            compiled = formula(component.formula)
+            try:
+                exact = compiled.run(names)
+                if type(exact) is not Decimal or not exact.is_finite() or (exact and exact.adjusted() >= 15):
+                    exact = D(exact)  # refuses what is not a number within ±10^15
+            except (FormulaError, TypeError, ValueError, ArithmeticError):
+                exact = _evaluate(formula, component.formula, names,  # again, to name the failure
+                                  _("pay component {code}", code=component.code), number=True)
+            value = exact.quantize(CENT, rounding=ROUND_HALF_UP)
+            values[component.code] = names[component.code] = value
+            continue
         label = component.name or component.code
-        if component.when and not _evaluate(formula, component.when, names, f"condition of {component.code}"):
+        if component.when and not _evaluate(formula, component.when, names,
+                                            _("condition of {code}", code=component.code)):
             value = ZERO
-            result.add("pay", component.code, value, f"{label}: 0 (applies when {component.when})")
+            if tr:
+                result.add("pay", component.code, value, _("{name}: 0 (applies when {when})", name=label,
+                                                           when=component.when))
         elif component.split is not None:
-            value, reason = splits.get((component.code, result.id), (ZERO, f"{label}: no pool"))
-            result.add("pay", component.code, value, reason)
+            value, reason = splits.get((component.code, result.id), (ZERO, None))
+            if tr:
+                result.add("pay", component.code, value, reason or _("{name}: no pool", name=label))
         else:
             assert component.formula is not None
-            exact = _evaluate(formula, component.formula, names, f"pay component {component.code}", number=True)
+            exact = _evaluate(formula, component.formula, names, _("pay component {code}", code=component.code),
+                              number=True)
             value = round_money(exact)
-            result.add("pay", component.code, value,
-                       f"{label} = {component.formula} = {fmt(exact)} → {fmt(value, 2)} (half-up to 0.01)")
+            if tr:
+                result.add("pay", component.code, value,
+                           _("{name} = {formula} = {exact} → {value} (half-up to 0.01)", name=label,
+                             formula=component.formula, exact=fmt(exact), value=fmt(value, 2)))
         values[component.code] = value
         names[component.code] = value
     amount = sum(values.values(), ZERO)
     result.pay = Pay(amount, values)
-    result.add("pay", "amount", amount, "pay = " + " + ".join(f"{k} {fmt(v, 2)}" for k, v in values.items())
-               + f" = {fmt(amount, 2)}")
+    if tr:
+        result.add("pay", "amount", amount, _("pay = {parts} = {amount}",
+                                              parts=" + ".join(f"{k} {fmt(v, 2)}" for k, v in values.items()),
+                                              amount=fmt(amount, 2)))

@@ -93,7 +93,14 @@ def _text(value: Any) -> Any:
     return value
 
 
-Num = Annotated[Decimal, BeforeValidator(lambda v: D(_no_float(v)))]
+def _number(value: Any) -> Decimal:
+    try:
+        return D(_no_float(value))
+    except TypeError as exc:  # pydantic reports ValueErrors; a TypeError would escape it
+        raise ValueError(str(exc)) from None
+
+
+Num = Annotated[Decimal, BeforeValidator(_number)]
 Text = Annotated[str, BeforeValidator(_text)]
 
 

@@ -20,6 +20,7 @@ from typing import Any
 
 from .decimals import ONE_HUNDRED, ZERO, D, round_money
 from .decimals import show as fmt
+from .i18n import _
 from .money import installments, split_cents
 from .pay import PayContext
 from .result import Pay
@@ -33,7 +34,7 @@ EQUAL_PARTS = ("contracts.market_equal", "contracts.others_equal", "commission.m
 
 
 class _Facts:
-    def __init__(self, facts: Mapping[str, Any], problems: list[tuple[str, str]]):
+    def __init__(self, facts: Mapping[str, Any], problems: list[tuple[str, Any]]):
         self.facts = facts
         self.problems = problems
 
@@ -44,16 +45,17 @@ class _Facts:
         where = "facts." + ".".join(path)
         if node is None:
             if default is None:
-                self.problems.append((where, "missing"))
+                self.problems.append((where, _("missing")))
                 return ZERO
             return default
         try:
             value = D(node)
         except (TypeError, ValueError) as exc:
-            self.problems.append((where, str(exc)))
+            self.problems.append((where, exc.args[0]))
             return ZERO
         if minimum is not None and value < minimum:
-            self.problems.append((where, f"must be at least {minimum} (got {value})"))
+            self.problems.append((where, _("must be at least {minimum} (got {value})", minimum=str(minimum),
+                                           value=str(value))))
         return value
 
 
@@ -65,9 +67,9 @@ def _commission_rate(spec: YearEndPools, profit: Decimal) -> Decimal:
 
 
 def year_end_pools(spec: YearEndPools, subjects: Sequence[PayContext], facts: Mapping[str, Any]
-                   ) -> tuple[dict[str, Decimal], dict[str, Decimal], list[tuple[str, str]]]:
+                   ) -> tuple[dict[str, Decimal], dict[str, Decimal], list[tuple[str, Any]]]:
     """Fill each subject's ``pay``; return (unallocated, forfeited by subject id, problems)."""
-    problems: list[tuple[str, str]] = []
+    problems: list[tuple[str, Any]] = []
     f = _Facts(facts, problems)
     people = sorted(subjects, key=lambda s: s.result.id)
     by_id = {p.result.id: p for p in people}
@@ -82,11 +84,11 @@ def year_end_pools(spec: YearEndPools, subjects: Sequence[PayContext], facts: Ma
     others = [p for p in people if role(p) == "other"]
 
     parts: dict[str, dict[str, Decimal]] = defaultdict(dict)  # subject id → component → money
-    reasons: dict[str, list[tuple[str, Decimal, str]]] = defaultdict(list)
+    reasons: dict[str, list[tuple[str, Decimal, Any]]] = defaultdict(list)
     unallocated: dict[str, Decimal] = {}
 
     def give(part: str, amount: Decimal, recipients: Sequence[PayContext], weights: Sequence[Decimal] | None,
-             how: str) -> None:
+             how: Any) -> None:
         if amount == 0:
             return
         if not recipients or (weights is not None and sum(weights, ZERO) == 0):
@@ -96,47 +98,53 @@ def year_end_pools(spec: YearEndPools, subjects: Sequence[PayContext], facts: Ma
         for person, share in zip(recipients, shares):
             pid = person.result.id
             parts[pid][part] = parts[pid].get(part, ZERO) + share
-            reasons[pid].append((part, share, f"{part}: {fmt(share, 2)} of {fmt(amount, 2)} ({how})"))
+            reasons[pid].append((part, share, _("{part}: {share} of {amount} ({how})", part=part, share=fmt(share, 2),
+                                                amount=fmt(amount, 2), how=how)))
 
     # -- the contract pool and the profit commission -------------------------------------
     contracts = facts.get("contracts") or {}
     if not isinstance(contracts, Mapping):
-        problems.append(("facts.contracts", "expected a mapping of contract class to count"))
+        problems.append(("facts.contracts", _("expected a mapping of contract class to count")))
         contracts = {}
     contract_pool = ZERO
     for klass, count in contracts.items():
         if klass not in spec.contract_values:
-            problems.append((f"facts.contracts.{klass}", f"unknown contract class (known: {', '.join(spec.contract_values)})"))
+            problems.append((f"facts.contracts.{klass}", _("unknown contract class (known: {known})",
+                                                           known=", ".join(spec.contract_values))))
             continue
         number = f.number(("contracts", str(klass)))
         if number != number.to_integral_value():
-            problems.append((f"facts.contracts.{klass}", f"a whole number of contracts (got {number})"))
+            problems.append((f"facts.contracts.{klass}", _("a whole number of contracts (got {number})",
+                                                           number=str(number))))
         contract_pool += number * spec.contract_values[klass]
     profit = f.number(("operated_profit",), default=ZERO, minimum=None)
     rate = _commission_rate(spec, profit) if profit > 0 else ZERO
     commission_pool = round_money(profit * rate / ONE_HUNDRED)
     allocations = facts.get("allocations") or {}
-    pool_notes = {"contracts": f"contracts {', '.join(f'{k}×{v}' for k, v in contracts.items()) or 'none'} = "
-                               f"{fmt(contract_pool, 2)}",
-                  "commission": f"operated profit {fmt(profit, 2)} × {fmt(rate)}% = {fmt(commission_pool, 2)}"}
+    pool_notes = {"contracts": _("contracts {counts} = {pool}", counts=", ".join(f"{k}×{v}" for k, v in contracts.items())
+                                 or _("none"), pool=fmt(contract_pool, 2)),
+                  "commission": _("operated profit {profit} × {rate}% = {pool}", profit=fmt(profit, 2), rate=fmt(rate),
+                                  pool=fmt(commission_pool, 2))}
 
     for pool_name, pool in (("contracts", contract_pool), ("commission", commission_pool)):
         gm_part, market_part, others_part = split_cents(pool, [spec.split["gm"], spec.split["market"], spec.split["others"]])
-        give(f"{pool_name}.gm", gm_part, gm, None, f"gm {fmt(spec.split['gm'])}%")
+        give(f"{pool_name}.gm", gm_part, gm, None, _("gm {percent}%", percent=fmt(spec.split["gm"])))
         manager_part, disc_part, equal_part = split_cents(
             market_part, [spec.market_split["manager"], spec.market_split["discretionary"], spec.market_split["equal"]])
         give(f"{pool_name}.market_manager", manager_part, managers, None,
-             f"market manager {fmt(spec.market_split['manager'])}% of market {fmt(market_part, 2)}")
+             _("market manager {percent}% of market {market}", percent=fmt(spec.market_split["manager"]),
+               market=fmt(market_part, 2)))
         explicit = _allocation(allocations, pool_name, "market_discretionary", disc_part, market, by_id, problems)
         if explicit is not None:
             give(f"{pool_name}.market_discretionary", disc_part, [by_id[k] for k in explicit], list(explicit.values()),
-                 "explicit allocation by the gm and market manager")
+                 _("explicit allocation by the gm and market manager"))
         else:
             scores = [D(p.names.get("annual_score") or 0) for p in market]
             give(f"{pool_name}.market_discretionary", disc_part, market, scores,
-                 "discretionary 25%, by annual average score")
+                 _("discretionary 25%, by annual average score"))
         give(f"{pool_name}.market_equal", equal_part, market, None,
-             f"equal share of {fmt(spec.market_split['equal'])}% among {len(market)} market staff")
+             _("equal share of {percent}% among {count} market staff", percent=fmt(spec.market_split["equal"]),
+               count=len(market)))
         others_equal, others_disc = split_cents(others_part, [spec.others_split["equal"], spec.others_split["discretionary"]])
         departments: dict[str, list[PayContext]] = defaultdict(list)
         for person in others:
@@ -145,14 +153,14 @@ def year_end_pools(spec: YearEndPools, subjects: Sequence[PayContext], facts: Ma
         if names:
             for department, share in zip(names, split_cents(others_equal, [Decimal(1)] * len(names))):
                 give(f"{pool_name}.others_equal", share, departments[department], None,
-                     f"department {department}: 1/{len(names)} of others' equal part, split among "
-                     f"{len(departments[department])}")
+                     _("department {department}: 1/{count} of others' equal part, split among {members}",
+                       department=department, count=len(names), members=len(departments[department])))
         else:
             give(f"{pool_name}.others_equal", others_equal, [], None, "")
         explicit = _allocation(allocations, pool_name, "others_discretionary", others_disc, others, by_id, problems)
         if explicit is not None:
             give(f"{pool_name}.others_discretionary", others_disc, [by_id[k] for k in explicit], list(explicit.values()),
-                 "explicit allocation by the gm")
+                 _("explicit allocation by the gm"))
         else:
             give(f"{pool_name}.others_discretionary", others_disc, [], None, "")
 
@@ -161,17 +169,21 @@ def year_end_pools(spec: YearEndPools, subjects: Sequence[PayContext], facts: Ma
     consulting_pool = ZERO
     if consult:
         if not isinstance(consult, Mapping):
-            problems.append(("facts.consulting", "expected a mapping"))
+            problems.append(("facts.consulting", _("expected a mapping")))
         elif consult.get("target_met") is True:
             saving = f.number(("consulting", "budget")) - f.number(("consulting", "actual_cost"))
             profit_c = f.number(("consulting", "profit"), minimum=None)
             consulting_pool = round_money(max(ZERO, saving) * spec.consulting_saving_rate / ONE_HUNDRED
                                           + max(ZERO, profit_c) * spec.consulting_profit_rate / ONE_HUNDRED)
-            pool_notes["consulting"] = (f"max(0, {fmt(saving)}) × {fmt(spec.consulting_saving_rate)}% + "
-                                        f"{fmt(profit_c)} × {fmt(spec.consulting_profit_rate)}% = {fmt(consulting_pool, 2)}")
+            pool_notes["consulting"] = _("max(0, {saving}) × {saving_rate}% + {profit} × {profit_rate}% = {pool}",
+                                         saving=fmt(saving), saving_rate=fmt(spec.consulting_saving_rate),
+                                         profit=fmt(profit_c), profit_rate=fmt(spec.consulting_profit_rate),
+                                         pool=fmt(consulting_pool, 2))
         elif consult.get("target_met") not in (False, None):
-            problems.append(("facts.consulting.target_met", f"expected true or false (got {consult.get('target_met')!r})"))
-    give("consulting", consulting_pool, consulting, None, f"equal share among {len(consulting)} consulting staff")
+            problems.append(("facts.consulting.target_met", _("expected true or false (got {value})",
+                                                              value=repr(consult.get("target_met")))))
+    give("consulting", consulting_pool, consulting, None,
+         _("equal share among {count} consulting staff", count=len(consulting)))
 
     # -- per person: installments, resignation, dismissal ----------------------------------
     forfeited: dict[str, Decimal] = {}
@@ -179,7 +191,7 @@ def year_end_pools(spec: YearEndPools, subjects: Sequence[PayContext], facts: Ma
         pid = person.result.id
         result = person.result
         for pool_name, note in pool_notes.items():
-            result.add("pay", pool_name, None, f"pool {pool_name}: {note}")
+            result.add("pay", pool_name, None, _("pool {pool}: {note}", pool=pool_name, note=note))
         for part, share, reason in reasons[pid]:
             result.add("pay", part, share, reason)
         components = dict(parts[pid])
@@ -190,34 +202,37 @@ def year_end_pools(spec: YearEndPools, subjects: Sequence[PayContext], facts: Ma
         if status == "resigned":
             before = person.names.get("resigned_before_installment")
             if before is None:
-                problems.append((person.path, f"subject {pid!r} resigned: attribute resigned_before_installment (1–"
-                                 f"{spec.installments}) is required"))
+                problems.append((person.path, _("subject {subject} resigned: attribute resigned_before_installment "
+                                                "(1–{count}) is required", subject=repr(pid), count=spec.installments)))
                 continue
             kept = int(before) - 1
             lost = sum(plan[kept:], ZERO)
             plan = plan[:kept]
-            result.add("pay", "forfeited", lost, f"resigned before installment {int(before)}: installments "
-                       f"{int(before)}–{spec.installments} forfeited ({fmt(lost, 2)})")
+            result.add("pay", "forfeited", lost, _("resigned before installment {before}: installments {before}–{count} "
+                                                   "forfeited ({lost})", before=int(before), count=spec.installments,
+                                                   lost=fmt(lost, 2)))
         elif status == "dismissed":
             kept_parts = sum((v for k, v in components.items() if k in EQUAL_PARTS), ZERO)
             lost = gross - kept_parts
             plan = [kept_parts]
-            result.add("pay", "forfeited", lost, f"dismissed: settled at once with the equal-split parts only "
-                       f"({fmt(kept_parts, 2)}); {fmt(lost, 2)} forfeited")
+            result.add("pay", "forfeited", lost, _("dismissed: settled at once with the equal-split parts only ({kept}); "
+                                                   "{lost} forfeited", kept=fmt(kept_parts, 2), lost=fmt(lost, 2)))
         amount = sum(plan, ZERO)
         if lost:
             forfeited[pid] = lost
         result.pay = Pay(amount, components, installments=plan, forfeited=lost)
-        result.add("pay", "amount", amount, f"year-end money {fmt(gross, 2)} in {spec.installments} installments"
-                   f" ({', '.join(fmt(x, 2) for x in installments(gross, spec.installments))}); receives {fmt(amount, 2)}")
+        result.add("pay", "amount", amount, _("year-end money {gross} in {count} installments ({plan}); receives {amount}",
+                                              gross=fmt(gross, 2), count=spec.installments,
+                                              plan=", ".join(fmt(x, 2) or "" for x in installments(gross, spec.installments)),
+                                              amount=fmt(amount, 2)))
     return unallocated, forfeited, problems
 
 
 def _allocation(allocations: Any, pool: str, part: str, amount: Decimal, eligible: Sequence[PayContext],
-                by_id: Mapping[str, PayContext], problems: list[tuple[str, str]]) -> dict[str, Decimal] | None:
+                by_id: Mapping[str, PayContext], problems: list[tuple[str, Any]]) -> dict[str, Decimal] | None:
     """Explicit allocations of a discretionary part: {subject id: amount}, summing exactly to it."""
     if not isinstance(allocations, Mapping):
-        problems.append(("facts.allocations", "expected a mapping"))
+        problems.append(("facts.allocations", _("expected a mapping")))
         return None
     per_pool = allocations.get(pool) or {}
     given = per_pool.get(part) if isinstance(per_pool, Mapping) else None
@@ -229,19 +244,20 @@ def _allocation(allocations: Any, pool: str, part: str, amount: Decimal, eligibl
     for subject_id, value in given.items():
         key = str(subject_id)
         if key not in by_id:
-            problems.append((f"{where}.{key}", "no such subject"))
+            problems.append((f"{where}.{key}", _("no such subject")))
         elif key not in allowed:
-            problems.append((f"{where}.{key}", f"subject {key!r} may not receive this part "
-                             f"(eligible: {', '.join(sorted(allowed)) or 'nobody'})"))
+            problems.append((f"{where}.{key}", _("subject {subject} may not receive this part (eligible: {eligible})",
+                                                 subject=repr(key), eligible=", ".join(sorted(allowed)) or _("nobody"))))
         try:
             money = D(value)
         except (TypeError, ValueError) as exc:
-            problems.append((f"{where}.{key}", str(exc)))
+            problems.append((f"{where}.{key}", exc.args[0]))
             continue
         if money < 0 or money != round_money(money):
-            problems.append((f"{where}.{key}", f"an amount in whole cents, not negative (got {money})"))
+            problems.append((f"{where}.{key}", _("an amount in whole cents, not negative (got {money})", money=str(money))))
         out[key] = money
     total = sum(out.values(), ZERO)
     if total != amount:
-        problems.append((where, f"allocations sum to {fmt(total, 2)}, but the part is {fmt(amount, 2)}"))
+        problems.append((where, _("allocations sum to {total}, but the part is {amount}", total=fmt(total, 2),
+                                  amount=fmt(amount, 2))))
     return dict(sorted(out.items()))

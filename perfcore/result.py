@@ -1,31 +1,60 @@
-"""Evaluation results: every number with its reason, and the JSON contract of SCHEMES.md."""
+"""Evaluation results: every number with its reason, and the JSON contract of SCHEMES.md.
+
+The numbers (totals, grades, ranks, flags, pay) are computed by :func:`perfcore.evaluate`; the
+breakdown — every step with its reason — is a list of compact records (kind, code, value,
+message) made when first asked for (``result.breakdown``, ``to_dict()``, ``perfcore explain``)
+by running the same evaluation again with its trace on, and rendered to text in the reader's
+locale only then.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from .decimals import fmt
+from .i18n import Message, render
 
 __all__ = ["BreakdownLine", "Evaluation", "Pay", "SubjectResult", "SubperiodResult"]
 
 
-@dataclass(slots=True)
 class BreakdownLine:
     """One step of a subject's computation.
 
-    ``kind`` is one of eligibility, input, rater, indicator, event, veto, total,
-    grade, distribution, rank, flag, subperiod, pay.
+    ``kind`` is one of eligibility, input, rater, indicator, weight, event, veto, total, grade,
+    distribution, rank, flag, subperiod, kpi, pay; ``message`` is the reason, rendered in a locale
+    when read (``reason`` renders it in the current one).
     """
 
-    kind: str
-    code: str
-    value: Decimal | None
-    reason: str
+    __slots__ = ("kind", "code", "value", "message")
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"kind": self.kind, "code": self.code, "value": fmt(self.value), "reason": self.reason}
+    def __init__(self, kind: str, code: str, value: Decimal | None, message: Message | str):
+        self.kind = kind
+        self.code = code
+        self.value = value
+        self.message = message
+
+    @property
+    def reason(self) -> str:
+        return render(self.message)
+
+    def __repr__(self) -> str:
+        return f"BreakdownLine({self.kind!r}, {self.code!r}, {self.value!r}, {self.reason!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, BreakdownLine):
+            return NotImplemented
+        return (self.kind, self.code, self.value, self.reason) == (other.kind, other.code, other.value, other.reason)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def to_dict(self, locale: str | None = None, messages: bool = False) -> dict[str, Any]:
+        out = {"kind": self.kind, "code": self.code, "value": fmt(self.value), "reason": render(self.message, locale)}
+        if messages and isinstance(self.message, Message):
+            out["message"] = self.message.to_json()
+        return out
 
 
 @dataclass(slots=True)
@@ -59,50 +88,107 @@ class SubperiodResult:
                 "grade": self.grade}
 
 
-@dataclass(slots=True)
+# Shared empty values: most results raise no flag and have no sub-periods, and an empty tuple is
+# one object for all of them (a list each would cost memory and the garbage collector's time).
+_NO_FLAGS: Any = ()
+_NO_SUBPERIODS: Any = ()
+
+
 class SubjectResult:
     """The result of one subject (employee or unit) for the period."""
 
-    id: str
-    name: str = ""
-    group: str | None = None
-    eligible: bool = True
-    status: str = "scored"  # scored | excluded | incomplete
-    excluded_reason: str | None = None
-    total_exact: Decimal | None = None
-    total: Decimal | None = None
-    grade: str | None = None
-    grade_label: str | None = None
-    band_grade: str | None = None
-    rank: int | None = None
-    vetoed: bool = False
-    flags: list[str] = field(default_factory=list)
-    pay: Pay | None = None
-    indicators: dict[str, Decimal] = field(default_factory=dict)
-    metrics: dict[str, Decimal] = field(default_factory=dict)
-    subperiods: list[SubperiodResult] = field(default_factory=list)
-    breakdown: list[BreakdownLine] = field(default_factory=list)
+    __slots__ = ("id", "name", "group", "eligible", "status", "excluded_message", "total_exact", "total", "grade",
+                 "grade_label", "band_grade", "rank", "vetoed", "flags", "pay", "indicators", "_metrics",
+                 "subperiods", "_breakdown", "_explain", "_names", "_key")
+
+    def __init__(self, id: str, name: str = "", group: str | None = None, *,  # noqa: A002 - the contract's name
+                 trace: bool = False, explain: Callable[[], None] | None = None):
+        self.id = id
+        self.name = name
+        self.group = group
+        self.eligible = True
+        self.status = "scored"  # scored | excluded | incomplete
+        #: Why the subject is not scored (excluded or incomplete), as a message (``excluded_reason``
+        #: is its text in the current locale).
+        self.excluded_message: Message | str | None = None
+        self.total_exact: Decimal | None = None
+        self.total: Decimal | None = None
+        self.grade: str | None = None
+        self.grade_label: str | None = None
+        self.band_grade: str | None = None
+        self.rank: int | None = None
+        self.vetoed = False
+        #: Flag codes raised, in order (a list once the first is raised).
+        self.flags: list[str] = _NO_FLAGS  # type: ignore[assignment]
+        self.pay: Pay | None = None
+        self.indicators: dict[str, Decimal] = {}
+        #: (deductions_raw, event_points) of a scored subject (see ``metrics``).
+        self._metrics: tuple[Decimal, Decimal] | None = None
+        #: The sub-periods' results (a list once the first is added).
+        self.subperiods: list[SubperiodResult] = _NO_SUBPERIODS  # type: ignore[assignment]
+        #: The steps, when this result was traced (or once explained); None until then.
+        self._breakdown: list[BreakdownLine] | None = [] if trace else None
+        self._explain: Callable[[], None] | None = explain
+        #: The names the scorer computed, kept for the pay stage only (then dropped).
+        self._names: dict[str, Any] | None = None
+        #: The rank order key (exact total, tie-breaks, id), for the group stage.
+        self._key: tuple[Any, ...] | None = None
+
+    @property
+    def metrics(self) -> dict[str, Decimal]:
+        """Raw deductions and event points of a scored subject (what flag rules and pay may read)."""
+        if self._metrics is None:
+            return {}
+        return {"deductions_raw": self._metrics[0], "event_points": self._metrics[1]}
+
+    @metrics.setter
+    def metrics(self, value: dict[str, Decimal]) -> None:
+        self._metrics = (value["deductions_raw"], value["event_points"]) if value else None
+
+    @property
+    def excluded_reason(self) -> str | None:
+        return render(self.excluded_message) if self.excluded_message is not None else None
+
+    @excluded_reason.setter
+    def excluded_reason(self, value: Message | str | None) -> None:
+        self.excluded_message = value
 
     @property
     def scored(self) -> bool:
         return self.status == "scored"
 
-    def add(self, kind: str, code: str, value: Decimal | None, reason: str) -> None:
-        self.breakdown.append(BreakdownLine(kind, code, value, reason))
+    @property
+    def tracing(self) -> bool:
+        return self._breakdown is not None and self._explain is None
 
-    def flag(self, flag: str, reason: str) -> None:
+    @property
+    def breakdown(self) -> list[BreakdownLine]:
+        """Every step with its reason; computed on first use (the evaluation runs again, traced)."""
+        if self._explain is not None:
+            self._explain()
+        return self._breakdown if self._breakdown is not None else []
+
+    def add(self, kind: str, code: str, value: Decimal | None, reason: Message | str) -> None:
+        if self._breakdown is not None:
+            self._breakdown.append(BreakdownLine(kind, code, value, reason))
+
+    def flag(self, flag: str, reason: Message | str) -> None:
         if flag not in self.flags:
+            if self.flags is _NO_FLAGS:
+                self.flags = []
             self.flags.append(flag)
-        self.breakdown.append(BreakdownLine("flag", flag, None, reason))
+        if self._breakdown is not None:
+            self._breakdown.append(BreakdownLine("flag", flag, None, reason))
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
+    def to_dict(self, locale: str | None = None, messages: bool = False) -> dict[str, Any]:
+        """The JSON contract of SCHEMES.md; reasons in ``locale`` (and as data with ``messages``)."""
+        out = {
             "id": self.id,
             "name": self.name,
             "group": self.group,
             "eligible": self.eligible,
             "status": self.status,
-            "excluded_reason": self.excluded_reason,
+            "excluded_reason": render(self.excluded_message, locale) if self.excluded_message is not None else None,
             "total": fmt(self.total, 2) if self.total is not None else None,
             "total_exact": fmt(self.total_exact),
             "grade": self.grade,
@@ -113,11 +199,14 @@ class SubjectResult:
             "pay": self.pay.to_dict() if self.pay else None,
             "indicators": {k: fmt(v) for k, v in self.indicators.items()},
             "subperiods": [s.to_dict() for s in self.subperiods],
-            "breakdown": [line.to_dict() for line in self.breakdown],
+            "breakdown": [line.to_dict(locale, messages) for line in self.breakdown],
         }
+        if messages and isinstance(self.excluded_message, Message):
+            out["excluded_message"] = self.excluded_message.to_json()
+        return out
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, weakref_slot=True)
 class Evaluation:
     """What ``evaluate`` returns: all subjects of one scheme and period."""
 
@@ -134,12 +223,12 @@ class Evaluation:
                 return result
         raise KeyError(f"no subject {subject_id!r} in this evaluation")
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, locale: str | None = None, messages: bool = False) -> dict[str, Any]:
         return {
             "scheme": self.scheme,
             "period": self.period,
-            "results": [r.to_dict() for r in self.results],
+            "results": [r.to_dict(locale, messages) for r in self.results],
             "unallocated": {k: fmt(v, 2) for k, v in self.unallocated.items()},
             "forfeited": {k: fmt(v, 2) for k, v in self.forfeited.items()},
-            "warnings": list(self.warnings),
+            "warnings": [render(w, locale) for w in self.warnings],
         }

@@ -317,6 +317,11 @@ class PayComponent(_Model):
     when: str | None = None
     periods: list[PeriodKind] | None = None
 
+    @property
+    def plain(self) -> bool:
+        """A formula without a condition (the pay stage's fast path)."""
+        return self.formula is not None and self.split is None and not self.when
+
 
 class CommissionTier(_Model):
     """``rate`` percent on the whole profit when profit ≤ ``up_to`` (< when not ``inclusive``)."""
