@@ -231,6 +231,7 @@ class Binder:
                             continue
                         if number < plan.low or number > plan.high:
                             self.problem(path + (code,), _("score of {code} out of its scale {scale}", code=repr(code),
+                                                           name=plan.name or code,
                                                            scale=f"{fmt(plan.low)}..{fmt(plan.high)}"), value)
                             continue
                         out_scores[code] = number
@@ -309,7 +310,7 @@ class Binder:
             return None
         if number < plan.low or number > plan.high:
             self.problem(path, _("score of {code} out of its scale {scale}", code=repr(plan.code),
-                                 scale=f"{fmt(plan.low)}..{fmt(plan.high)}"), value)
+                                 name=plan.name or plan.code, scale=f"{fmt(plan.low)}..{fmt(plan.high)}"), value)
             return None
         return number
 

@@ -27,6 +27,7 @@ from .decimals import fmt
 from .decimals import show as show_number
 from .engine import evaluate
 from .errors import InputError, PerfcoreError, Problem
+from .i18n import _, current_locale, locale_from_environment, render, set_default_locale
 from .period import parse_period_input
 from .presets import preset_ids, resolve_scheme
 from .result import Evaluation
@@ -37,6 +38,15 @@ __all__ = ["app", "main"]
 
 app = typer.Typer(help="Performance appraisal schemes (绩效考核) and pay linkage, exact to the cent.",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+
+
+@app.callback()
+def _language(
+    lang: Annotated[str | None, typer.Option(
+        "--lang", help="Language of reasons, problems and tables: zh_CN or en (default: from LANG).")] = None,
+) -> None:
+    """Performance appraisal schemes (绩效考核) and pay linkage, exact to the cent."""
+    set_default_locale(lang or locale_from_environment())
 # Wide enough for breakdown reasons when piped (rich assumes 80 columns off a terminal).
 out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 160)
 err = Console(stderr=True, soft_wrap=True)
@@ -59,16 +69,17 @@ def _guard(func: F) -> F:
             problems: list[Problem] = getattr(exc, "problems", [])
             if problems:
                 for problem in problems:
-                    err.print(f"error: {problem}", markup=False, highlight=False)
-                err.print(f"{len(problems)} problem(s) found.", markup=False)
+                    err.print(_("error: {problem}", problem=problem.render()).render(), markup=False, highlight=False)
+                err.print(_("{count} problem(s) found.", count=len(problems)).render(), markup=False)
             else:
-                err.print(f"error: {exc}", markup=False, highlight=False)
+                err.print(_("error: {problem}", problem=str(exc)).render(), markup=False, highlight=False)
             raise typer.Exit(2) from None
         except (typer.Exit, typer.Abort, KeyboardInterrupt):
             raise
         except Exception as exc:  # an internal error: say so, briefly, and exit 1
-            err.print(f"internal error: {type(exc).__name__}: {exc}", markup=False, highlight=False)
-            err.print("please report this with the files you used.", markup=False)
+            err.print(_("internal error: {kind}: {error}", kind=type(exc).__name__, error=str(exc)).render(),
+                      markup=False, highlight=False)
+            err.print(_("please report this with the files you used.").render(), markup=False)
             raise typer.Exit(1) from None
 
     return wrapper  # type: ignore[return-value]
@@ -79,7 +90,7 @@ def _params(values: list[str] | None) -> dict[str, str]:
     for item in values or []:
         name, sep, value = item.partition("=")
         if not sep or not name.strip():
-            raise PerfcoreError(f"--param expects NAME=VALUE, got {item!r}")
+            raise PerfcoreError(_("--param expects NAME=VALUE, got {item}", item=repr(item)))
         params[name.strip()] = value.strip()
     return params
 
@@ -91,9 +102,9 @@ ParamOption = Annotated[list[str] | None, typer.Option("--param", "-p", help="Ov
 @_guard
 def schemes() -> None:
     """List the shipped presets."""
-    table = Table(title="perfcore presets")
-    for column in ("id", "title", "seed", "subject", "period"):
-        table.add_column(column)
+    table = Table(title=_("perfcore presets").render())
+    for column in (_("id"), _("title"), _("seed"), _("subject"), _("period")):
+        table.add_column(column.render())
     for scheme_id in preset_ids():
         scheme = resolve_scheme(scheme_id)
         table.add_row(scheme.id, scheme.title, scheme.seed, scheme.subject, ", ".join(scheme.periods))
@@ -105,61 +116,73 @@ def schemes() -> None:
 def show(scheme: Annotated[str, typer.Argument(help="Preset id or scheme file.")], param: ParamOption = None) -> None:
     """Describe a preset or scheme file: indicators, raters, events, grades, quotas, parameters."""
     s = resolve_scheme(scheme, _params(param))
-    out.print(f"[bold]{s.title}[/bold]  ({s.id}; seed {s.seed}; subject {s.subject}; periods {', '.join(s.periods)})")
+    out.print(f"[bold]{s.title}[/bold]  " + _("({scheme}; seed {seed}; subject {subject}; periods {periods})",
+                                               scheme=s.id, seed=s.seed, subject=s.subject,
+                                               periods=", ".join(s.periods)).render())
     if s.description:
         out.print(s.description.strip())
     if s.parameters:
-        table = Table(title="parameters ((A) = assumption of SCHEMES.md, editable)")
-        for column in ("name", "value", "(A)", "source"):
-            table.add_column(column)
+        table = Table(title=_("parameters ((A) = assumption of SCHEMES.md, editable)").render())
+        for column in (_("name"), _("value"), _("(A)"), _("source")):
+            table.add_column(column.render())
         for name, p in s.parameters.items():
             table.add_row(name, _text(p.value), "(A)" if p.assumption else "", p.source)
         out.print(table)
     if s.attributes:
-        out.print("attributes: " + ", ".join(f"{a.code} ({a.type}{': ' + '/'.join(a.values) if a.values else ''})"
-                                             for a in s.attributes))
+        out.print(_("attributes: {list}", list=", ".join(
+            f"{a.code} ({a.type}{': ' + '/'.join(a.values) if a.values else ''})" for a in s.attributes)).render())
     for rule in s.eligibility:
-        out.print(f"excluded when {rule.attribute} {rule.op} {_text(rule.value)}: {rule.reason}")
+        out.print(_("excluded when {attribute} {op} {value}: {reason}", attribute=rule.attribute, op=rule.op,
+                    value=_text(rule.value), reason=rule.reason).render())
     if s.raters:
-        out.print("raters: " + ", ".join(f"{r.code} {_text(r.weight)}%" for r in s.raters))
-    tree = Tree("indicators" + (f" (total = {s.direct_total} when given)" if s.direct_total else ""))
+        out.print(_("raters: {list}", list=", ".join(f"{r.code} {_text(r.weight)}%" for r in s.raters)).render())
+    title = _("indicators (total = {code} when given)", code=s.direct_total) if s.direct_total else _("indicators")
+    tree = Tree(title.render())
     for indicator in s.indicators:
         _indicator_tree(s, tree, indicator)
     out.print(tree)
     if s.subperiods:
-        sub = Tree(f"sub-periods ({s.subperiods.kind})")
+        sub = Tree(_("sub-periods ({kind})", kind=s.subperiods.kind).render())
         for indicator in s.subperiods.indicators:
             _indicator_tree(s, sub, indicator)
         out.print(sub)
     if s.events:
-        table = Table(title="events (加减分)")
-        for column in ("code", "name", "kind", "points", "level", "cap", "note"):
-            table.add_column(column)
+        table = Table(title=_("events (加减分)").render())
+        for column in (_("code"), _("name"), _("kind"), _("points"), _("level"), _("cap"), _("note")):
+            table.add_column(column.render())
         for e in s.events:
             points = (fmt(e.points) if e.points is not None else
                       f"{fmt(e.range[0])}..{fmt(e.range[1])}" if e.range else
                       f"¥{fmt(e.amount)}" if e.amount is not None else
-                      f"{fmt(e.percent)}%" if e.percent is not None else "explicit")
+                      f"{fmt(e.percent)}%" if e.percent is not None else _("explicit").render())
             table.add_row(e.code, e.name, e.kind, points, e.indicator or e.level,
-                          fmt(e.cap) or "", "required" if e.note_required or s.event_note_required else "")
+                          fmt(e.cap) or "", _("required").render() if e.note_required or s.event_note_required else "")
         out.print(table)
     if s.grades:
-        out.print("grades: " + "; ".join(
-            f"{g.code} {g.label} " + (f"≥ {fmt(g.min)}" if g.min is not None else f"when {g.when}" if g.when else "otherwise")
-            for g in s.grades) + (f"; veto → {s.veto_grade}" if s.veto_grade else ""))
+        grades = "; ".join(
+            f"{g.code} {g.label} " + (f"≥ {fmt(g.min)}" if g.min is not None else
+                                     _("when {when}", when=g.when).render() if g.when else _("otherwise").render())
+            for g in s.grades)
+        if s.veto_grade:
+            grades += "; " + _("veto → {grade}", grade=s.veto_grade).render()
+        out.print(_("grades: {list}", list=grades).render())
     for cap in s.grade_caps:
-        out.print(f"grade at most {cap.grade} when {cap.when}")
+        out.print(_("grade at most {grade} when {when}", grade=cap.grade, when=cap.when).render())
     if s.distribution:
         d = s.distribution
-        out.print(f"distribution ({d.mode}, per {d.scope}): " + ", ".join(f"{q.grade} {fmt(q.percent)}%" for q in d.quotas))
+        out.print(_("distribution ({mode}, per {scope}): {quotas}", mode=d.mode, scope=d.scope,
+                    quotas=", ".join(f"{q.grade} {fmt(q.percent)}%" for q in d.quotas)).render())
     if s.tie_break:
-        out.print("tie-break: " + ", ".join(s.tie_break))
+        out.print(_("tie-break: {list}", list=", ".join(s.tie_break)).render())
     if s.ranking:
         for flag in s.ranking.flags:
-            where = f"top {flag.top}" if flag.top else f"bottom {flag.bottom}"
-            out.print(f"ranking ({s.ranking.scope}): {where}{' among ' + flag.among if flag.among else ''} → {flag.flag}")
+            where = _("top {count}", count=flag.top) if flag.top else _("bottom {count}", count=flag.bottom)
+            if flag.among:
+                where = _("{where} among {among}", where=where, among=flag.among)
+            out.print(_("ranking ({scope}): {where} → {flag}", scope=s.ranking.scope, where=where,
+                        flag=flag.flag).render())
     for rule in s.flag_rules:
-        out.print(f"flag {rule.flag} when {rule.when}")
+        out.print(_("flag {flag} when {when}", flag=rule.flag, when=rule.when).render())
 
 
 def _text(value: Any) -> str:
@@ -176,16 +199,18 @@ def _indicator_tree(s: Scheme, parent: Tree, indicator: Indicator) -> None:
     if indicator.weight is not None:
         parts.append(f"{fmt(indicator.weight)}%")
     if indicator.max is not None:
-        parts.append(f"max {fmt(indicator.max)}")
-    parts.append(f"scale {fmt(low)}..{fmt(high)}")
+        parts.append(_("max {points}", points=fmt(indicator.max)).render())
+    parts.append(_("scale {scale}", scale=f"{fmt(low)}..{fmt(high)}").render())
     if indicator.resolved_source != "given":
-        parts.append(f"source {indicator.resolved_source}")
+        parts.append(_("source {source}", source=indicator.resolved_source).render())
     if indicator.formula:
         parts.append(f"= {indicator.formula}")
     roles = s.raters_of(indicator)
     if roles and indicator.resolved_source in ("given", "given_or_items", "given_or_formula"):
-        parts.append("raters " + ", ".join(f"{r.code} {_text(r.weight)}" + ("%" if not isinstance(r.weight, str) else "")
-                                           + (f" (mean of {'/'.join(r.pool)})" if r.pool else "") for r in roles))
+        parts.append(_("raters {list}", list=", ".join(
+            f"{r.code} {_text(r.weight)}" + ("%" if not isinstance(r.weight, str) else "")
+            + (" " + _("(mean of {members})", members="/".join(r.pool)).render() if r.pool else "")
+            for r in roles)).render())
     node = parent.add(" · ".join(parts))
     for item in indicator.items:
         _indicator_tree(s, node, item)
@@ -203,15 +228,16 @@ def validate(
     if isinstance(data, dict) and "subjects" in data:
         name = scheme or data.get("scheme")
         if not name:
-            raise PerfcoreError(f"{file}: a period file needs --scheme or a `scheme:` key to be checked")
+            raise PerfcoreError(_("{file}: a period file needs --scheme or a `scheme:` key to be checked", file=str(file)))
         s = resolve_scheme(str(name))
         evaluation = evaluate(s, document)
-        out.print(f"{file}: valid period input for scheme {s.id} ({len(evaluation.results)} subjects)")
+        out.print(_("{file}: valid period input for scheme {scheme} ({count} subjects)", file=str(file), scheme=s.id,
+                    count=len(evaluation.results)).render())
     else:
         if file.stat().st_size > SCHEME_MAX_BYTES:
             load_document(file)  # refused with the scheme limit in its message
         s = parse_scheme(document)
-        out.print(f"{file}: valid scheme {s.id} ({s.title})")
+        out.print(_("{file}: valid scheme {scheme} ({title})", file=str(file), scheme=s.id, title=s.title).render())
 
 
 def _evaluate(scheme: str, input_file: Path, param: list[str] | None) -> tuple[Scheme, Evaluation]:
@@ -237,22 +263,24 @@ def evaluate_command(
         incomplete = [r for r in evaluation.results if r.status == "incomplete"]
         if incomplete:
             raise InputError([Problem(f"subjects[{evaluation.results.index(r)}]",
-                                      f"subject {r.id!r} cannot be scored: {r.excluded_reason}", file=str(input_file))
+                                      _("subject {subject} cannot be scored: {reason}", subject=repr(r.id),
+                                        reason=r.excluded_message), file=str(input_file))
                               for r in incomplete])
     if format is Format.json:
-        text = json.dumps(evaluation.to_dict(), ensure_ascii=False, indent=2) + "\n"
+        text = json.dumps(evaluation.to_dict(current_locale()), ensure_ascii=False, indent=2) + "\n"
     elif format is Format.csv:
         text = _csv(evaluation)
     else:
         if output is not None:
-            raise PerfcoreError("--output needs --format json or csv")
+            raise PerfcoreError(_("--output needs --format json or csv"))
         _table(s, evaluation)
         return
     if output is None:
         sys.stdout.write(text)
     else:
         _write_atomically(output, text)
-        err.print(f"wrote {len(evaluation.results)} results to {output}", markup=False)
+        err.print(_("wrote {count} results to {file}", count=len(evaluation.results), file=str(output)).render(),
+                  markup=False)
 
 
 def _write_atomically(path: Path, text: str) -> None:
@@ -272,7 +300,7 @@ def _csv(evaluation: Evaluation) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(["id", "name", "group", "status", "excluded_reason", "total", "grade", "grade_label",
-                     "rank", "flags", "pay_amount"])
+                     "rank", "flags", "pay_amount"])  # column names are data: the same in every language
     for r in evaluation.results:
         writer.writerow([r.id, r.name, r.group or "", r.status, r.excluded_reason or "",
                          fmt(r.total, 2) if r.total is not None else "", r.grade or "", r.grade_label or "",
@@ -282,18 +310,33 @@ def _csv(evaluation: Evaluation) -> str:
 
 def _table(s: Scheme, evaluation: Evaluation) -> None:
     table = Table(title=f"{s.title} · {evaluation.period}")
-    for column in ("id", "name", "group", "total", "grade", "rank", "flags", "pay"):
-        table.add_column(column, justify="right" if column in ("total", "rank", "pay") else "left")
+    columns = {"id": _("id"), "name": _("name"), "group": _("group"), "total": _("total"), "grade": _("grade"),
+               "rank": _("rank"), "flags": _("flags"), "pay": _("pay")}
+    for column, title in columns.items():
+        table.add_column(title.render(), justify="right" if column in ("total", "rank", "pay") else "left")
     for r in evaluation.results:
         if r.status != "scored":
-            table.add_row(r.id, r.name, r.group or "", "—", f"[dim]{r.status}: {r.excluded_reason}[/dim]", "", "", "")
+            table.add_row(r.id, r.name, r.group or "", "—", f"[dim]{_status(r.status)}: {r.excluded_reason}[/dim]", "", "",
+                          "")
             continue
         table.add_row(r.id, r.name, r.group or "", fmt(r.total, 2) if r.total is not None else "—",
                       f"{r.grade or ''} {r.grade_label or ''}".strip(), str(r.rank or ""), ", ".join(r.flags),
                       fmt(r.pay.amount, 2) if r.pay else "")
     out.print(table)
     for warning in evaluation.warnings:
-        err.print(f"warning: {warning}", markup=False)
+        err.print(_("warning: {warning}", warning=render(warning)).render(), markup=False)
+
+
+def _step(kind: str) -> str:
+    words = {"eligibility": _("eligibility"), "input": _("input"), "rater": _("rater"), "indicator": _("indicator"),
+             "weight": _("weight"), "event": _("event"), "veto": _("veto"), "total": _("total"), "grade": _("grade"),
+             "distribution": _("distribution"), "rank": _("rank"), "flag": _("flag"), "subperiod": _("sub-period"),
+             "kpi": _("KPI"), "pay": _("pay")}
+    return words[kind].render() if kind in words else kind
+
+
+def _status(status: str) -> str:
+    return {"scored": _("scored"), "excluded": _("excluded"), "incomplete": _("incomplete")}[status].render()
 
 
 @app.command()
@@ -309,21 +352,25 @@ def explain(
     try:
         r = evaluation.result(subject_id)
     except KeyError:
-        raise PerfcoreError(f"{input_file}: no subject {subject_id!r} "
-                            f"(subjects: {', '.join(x.id for x in evaluation.results)})") from None
-    out.print(f"[bold]{r.id} {r.name}[/bold] · {s.title} · {evaluation.period}" + (f" · group {r.group}" if r.group else ""))
+        raise PerfcoreError(_("{file}: no subject {subject} (subjects: {subjects})", file=str(input_file),
+                              subject=repr(subject_id), subjects=", ".join(x.id for x in evaluation.results))) from None
+    out.print(f"[bold]{r.id} {r.name}[/bold] · {s.title} · {evaluation.period}"
+              + (" · " + _("group {group}", group=r.group).render() if r.group else ""))
     table = Table(show_lines=False)
-    for column in ("step", "code", "value", "reason"):
-        table.add_column(column, justify="right" if column == "value" else "left")
+    for column, title in (("step", _("step")), ("code", _("code")), ("value", _("value")), ("reason", _("reason"))):
+        table.add_column(title.render(), justify="right" if column == "value" else "left")
     for line in r.breakdown:
-        table.add_row(line.kind, line.code, show_number(line.value) if line.value is not None else "", line.reason)
+        table.add_row(_step(line.kind), line.code, show_number(line.value) if line.value is not None else "", line.reason)
     out.print(table)
     if r.status != "scored":
-        out.print(f"status: {r.status} — {r.excluded_reason}")
+        out.print(_("status: {status} — {reason}", status=_status(r.status), reason=r.excluded_message).render())
     else:
-        out.print(f"total {fmt(r.total, 2) if r.total is not None else '—'} · grade {r.grade or '—'} "
-                  f"{r.grade_label or ''} · rank {r.rank or '—'} · flags {', '.join(r.flags) or 'none'}"
-                  + (f" · pay {fmt(r.pay.amount, 2)}" if r.pay else ""))
+        summary = _("total {total} · grade {grade} {label} · rank {rank} · flags {flags}",
+                    total=fmt(r.total, 2) if r.total is not None else "—", grade=r.grade or "—",
+                    label=r.grade_label or "", rank=r.rank or "—", flags=", ".join(r.flags) or _("none"))
+        if r.pay:
+            summary = _("{summary} · pay {amount}", summary=summary, amount=fmt(r.pay.amount, 2))
+        out.print(summary.render())
 
 
 def main() -> None:

@@ -7,7 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 from .formula import FormulaError
-from .i18n import _
+from .i18n import _, scheme_text
 from .period import HistoryEntry, Period, parse_period
 from .result import SubjectResult
 from .scheme import CrossPeriodRule, Scheme
@@ -80,7 +80,7 @@ def apply_rules(scheme: Scheme, period: Period, result: SubjectResult, history: 
             fired = len(hits) >= rule.at_least
         if fired:
             periods = ", ".join(r.period.text for r in sorted(hits, key=lambda r: r.period.start))
-            what = _(rule.reason) if rule.reason else rule.where
+            what = scheme_text(rule.reason) if rule.reason else rule.where
             if rule.window == "rolling":
                 scope = _("in the last {size} periods", size=rule.size)
             elif rule.window == "calendar_year":

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal, InvalidOperation, localcontext
 from typing import Any
+from .i18n import _
 
 __all__ = [
     "CENT",
@@ -48,25 +49,25 @@ def D(value: Any) -> Decimal:  # noqa: N802 - the conventional short name, as in
     if isinstance(value, Decimal):
         result = value
     elif isinstance(value, bool):
-        raise TypeError(f"a boolean is not a number: {value!r}")
+        raise TypeError(_('a boolean is not a number: {value}', value=repr(value)))
     elif isinstance(value, int):
         if -MAX_INT < value < MAX_INT:
             return Decimal(value)
-        raise ValueError(f"number too large: {_short(value)} (numbers must lie strictly within ±10^15)")
+        raise ValueError(_('number too large: {value} (numbers must lie strictly within ±10^15)', value=_short(value)))
     elif isinstance(value, float):
-        raise TypeError(f"floats are not accepted, write the number as text or Decimal: {value!r}")
+        raise TypeError(_('floats are not accepted, write the number as text or Decimal: {value}', value=repr(value)))
     elif isinstance(value, str):
         text = value.strip().replace(",", "") if "," in value else value.strip()
         try:
             result = Decimal(text)
         except InvalidOperation:
-            raise ValueError(f"not a number: {_short(value)}") from None
+            raise ValueError(_('not a number: {value}', value=_short(value))) from None
     else:
-        raise TypeError(f"not a number: {_short(value)}")
+        raise TypeError(_('not a number: {value}', value=_short(value)))
     if not result.is_finite():
-        raise ValueError(f"not a finite number: {_short(value)}")
+        raise ValueError(_('not a finite number: {value}', value=_short(value)))
     if result and result.adjusted() >= 15:
-        raise ValueError(f"number too large: {_short(value)} (numbers must lie strictly within ±10^15)")
+        raise ValueError(_('number too large: {value} (numbers must lie strictly within ±10^15)', value=_short(value)))
     return result
 
 

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from .decimals import ONE_HUNDRED, engine_context
+from .i18n import _
 
 __all__ = ["assign_cap", "assign_forced", "hamilton_counts"]
 
@@ -19,7 +20,7 @@ def hamilton_counts(size: int, percents: Sequence[Decimal]) -> list[int]:
     [1, 2, 1]
     """
     if size < 0:
-        raise ValueError(f"group size is negative: {size}")
+        raise ValueError(_('group size is negative: {size}', size=size))
     with engine_context():
         quotas = [Decimal(size) * p / ONE_HUNDRED for p in percents]
     counts = [int(q) for q in quotas]  # floor: quotas are never negative

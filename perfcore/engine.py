@@ -11,7 +11,6 @@ result's ``breakdown`` is first read).
 from __future__ import annotations
 
 import gc
-import weakref
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from decimal import Decimal
@@ -22,7 +21,7 @@ from pydantic import ValidationError
 from .bind import Binder, Bound, Unusual, read_period_input, read_subject, validated
 from .crossperiod import apply_rules
 from .decimals import ZERO, D, engine_context
-from .errors import InputError, Problem
+from .errors import InputError, Problem, pydantic_message
 from .group import flag_rules, group_stage
 from .i18n import Message, Seq, _
 from .pay import PayContext, pay_stage
@@ -66,30 +65,30 @@ def evaluate(scheme: Scheme, period_input: PeriodInput | Document | Mapping[str,
 
 class _Explain:
     """Traces an evaluation when a breakdown is first read: the same evaluation, run again with its
-    trace on; each result gets its steps.  Holds the evaluation weakly (results hold this)."""
+    trace on; each result gets its steps (a result kept alone still explains itself)."""
 
-    __slots__ = ("args", "evaluation")
+    __slots__ = ("args", "results")
 
     def __init__(self) -> None:
         self.args: tuple[Any, ...] | None = None
-        self.evaluation: Any = None
+        self.results: list[SubjectResult] = []
 
     def arm(self, c: Plan, data: Any, period: Period, bound: list[Bound | None], document: Document,
             evaluation: Evaluation) -> None:
         self.args = (c, data, period, bound, document)
-        self.evaluation = weakref.ref(evaluation)
+        self.results = evaluation.results
 
     def __call__(self) -> None:
-        evaluation = self.evaluation() if self.evaluation is not None else None
-        if evaluation is None or self.args is None:
+        if self.args is None:
             return
         c, data, period, bound, document = self.args
         with _no_collection():
             traced = _run(c, data, period, _bound_all(c, data, period, bound, document), document, True)
-        for result, steps in zip(evaluation.results, traced.results):
+        for result, steps in zip(self.results, traced.results):
             result._breakdown = steps._breakdown
             result._explain = None
         self.args = None
+        self.results = []
 
 
 @contextmanager
@@ -291,7 +290,7 @@ def check_event(scheme: Scheme, code: str, count: Any = 1, points: Any = None, n
     try:
         parsed = EventInput.model_validate(entry)
     except ValidationError as exc:
-        return [document.problem(tuple(e["loc"]), e["msg"].removeprefix("Value error, "), e.get("input"))
+        return [document.problem(tuple(e["loc"]), pydantic_message(e, value_error_prefix=False), e.get("input"))
                 for e in exc.errors(include_url=False)]
     problems: list[Problem] = []
     Binder(plan_for(scheme), document, problems).bind_events([parsed], (), "", sub=subperiod)

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
-from .i18n import Message, _, render
+from .i18n import Message, N_, _, render
 
 __all__ = [
     "FileError",
+    "pydantic_message",
     "InputError",
     "PerfcoreError",
     "Problem",
@@ -139,3 +140,52 @@ class UnknownSchemeError(PerfcoreError, LookupError):
 
     def __str__(self) -> str:
         return self.render()
+
+
+#: pydantic's messages, by error type, as templates of its context: rendered in English they are
+#: pydantic's own words (checked, else its text is used as it is); other languages translate them.
+_PYDANTIC: dict[str, str] = {
+    "missing": N_("Field required"),
+    "string_type": N_("Input should be a valid string"),
+    "int_type": N_("Input should be a valid integer"),
+    "int_parsing": N_("Input should be a valid integer, unable to parse string as an integer"),
+    "int_from_float": N_("Input should be a valid integer, got a number with a fractional part"),
+    "bool_type": N_("Input should be a valid boolean"),
+    "bool_parsing": N_("Input should be a valid boolean, unable to interpret input"),
+    "list_type": N_("Input should be a valid list"),
+    "dict_type": N_("Input should be a valid dictionary"),
+    "tuple_type": N_("Input should be a valid tuple"),
+    "decimal_type": N_("Decimal input should be an integer, float, string or Decimal object"),
+    "decimal_parsing": N_("Input should be a valid decimal"),
+    "date_type": N_("Input should be a valid date"),
+    "date_from_datetime_parsing": N_("Input should be a valid date or datetime, {error}"),
+    "literal_error": N_("Input should be {expected}"),
+    "greater_than_equal": N_("Input should be greater than or equal to {ge}"),
+    "greater_than": N_("Input should be greater than {gt}"),
+    "less_than_equal": N_("Input should be less than or equal to {le}"),
+    "string_too_short": N_("String should have at least {min_length} character"),
+    "string_pattern_mismatch": N_("String should match pattern '{pattern}'"),
+    "too_short": N_("{field_type} should have at least {min_length} item after validation, not {actual_length}"),
+    "model_type": N_("Input should be a valid dictionary or instance of {class_name}"),
+}
+
+
+def pydantic_message(error: Mapping[str, Any], *, value_error_prefix: bool = True) -> Message | str:
+    """A pydantic error as a message: ``extra_forbidden`` as "unknown key …", a validator's own
+    message (perfcore's, translated) for value errors, pydantic's words (by type) otherwise."""
+    kind = error.get("type")
+    context = dict(error.get("ctx") or {})
+    if kind == "extra_forbidden":
+        return _("unknown key {key}", key=repr(error["loc"][-1]))
+    if kind == "value_error" and "error" in context:
+        reason = context["error"].args[0] if context["error"].args else str(context["error"])
+        return _("Value error, {error}", error=reason) if value_error_prefix else reason
+    template = _PYDANTIC.get(str(kind))
+    if template is not None:
+        message = Message(template, {k: str(v) for k, v in context.items()})
+        try:
+            if message.render("en") == error["msg"]:
+                return message
+        except (KeyError, IndexError, ValueError):
+            pass
+    return str(error["msg"])

@@ -16,6 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal, DivisionByZero, InvalidOperation
 from typing import Any
 
 from .decimals import D, engine_context
+from .i18n import Message, _
 
 __all__ = ["FUNCTIONS", "MAX_FORMULA_DEPTH", "MAX_FORMULA_LENGTH", "Formula", "FormulaError", "compile_formula"]
 
@@ -29,14 +30,25 @@ MAX_FORMULA_DEPTH = 100
 
 
 class FormulaError(ValueError):
-    """A formula is malformed, uses something not allowed, or fails on its inputs."""
+    """A formula is malformed, uses something not allowed, or fails on its inputs.
 
-    def __init__(self, source: str, message: str, column: int | None = None):
+    ``reason`` is what is wrong (a message); the text names the formula and the column."""
+
+    def __init__(self, source: str, message: Any, column: int | None = None):
         self.source = source
         self.column = column
-        where = f" at column {column}" if column is not None else ""
-        super().__init__(f"formula {source!r}: {message}{where}")
         self.reason = message
+        super().__init__(self.message)
+
+    @property
+    def message(self) -> Message:
+        if self.column is not None:
+            return _("formula {source}: {reason} at column {column}", source=repr(self.source), reason=self.reason,
+                     column=self.column)
+        return _("formula {source}: {reason}", source=repr(self.source), reason=self.reason)
+
+    def __str__(self) -> str:
+        return str(self.message)
 
 
 def _flatten(args: tuple[Any, ...]) -> list[Any]:
@@ -60,7 +72,7 @@ def _sum(*args: Any) -> Decimal:
 def _mean(*args: Any) -> Decimal:
     values = _flatten(args)
     if not values:
-        raise ValueError("mean of no values")
+        raise ValueError(_('mean of no values'))
     return _sum(values) / len(values)
 
 
@@ -81,7 +93,7 @@ def _get(mapping: Any, *keys: Any) -> Any:
     node = mapping
     for key in keys:
         if not isinstance(node, Mapping):
-            raise TypeError(f"get() needs a table or mapping, got {type(node).__name__}")
+            raise TypeError(_('get() needs a table or mapping, got {value}', value=type(node).__name__))
         if key not in node:
             return Decimal(0)
         node = node[key]
@@ -91,7 +103,7 @@ def _get(mapping: Any, *keys: Any) -> Any:
 def _max_lookup(table: Any, keys: Any) -> Decimal:
     """The highest value of ``table`` among ``keys`` (0 when none): 'the highest applicable one'."""
     if not isinstance(table, Mapping):
-        raise TypeError(f"max_lookup() needs a table, got {type(table).__name__}")
+        raise TypeError(_('max_lookup() needs a table, got {value}', value=type(table).__name__))
     values = [D(table[k]) for k in (keys or [])]
     return max(values) if values else Decimal(0)
 
@@ -234,63 +246,61 @@ class Formula:
         except KeyError as exc:
             key = exc.args[0] if exc.args else None
             if isinstance(key, str) and key in self.names and key not in names:
-                raise FormulaError(self.source, f"no value for {key!r}") from None
-            raise FormulaError(self.source, f"cannot be evaluated: {exc}") from None
+                raise FormulaError(self.source, _('no value for {key}', key=repr(key))) from None
+            raise FormulaError(self.source, _('cannot be evaluated: {exc}', exc=exc)) from None
         except (DivisionByZero, ZeroDivisionError, InvalidOperation):
-            raise FormulaError(self.source, "division by zero or invalid arithmetic") from None
+            raise FormulaError(self.source, _('division by zero or invalid arithmetic')) from None
         except ArithmeticError as exc:  # decimal.Overflow and the other decimal signals
-            raise FormulaError(self.source, f"arithmetic out of range ({type(exc).__name__})") from None
+            raise FormulaError(self.source, _('arithmetic out of range ({value})', value=type(exc).__name__)) from None
         except RecursionError:
-            raise FormulaError(self.source, "nested too deeply to evaluate") from None
+            raise FormulaError(self.source, _('nested too deeply to evaluate')) from None
         except (KeyError, TypeError, ValueError, IndexError) as exc:
-            raise FormulaError(self.source, f"cannot be evaluated: {exc}") from None
+            raise FormulaError(self.source, _('cannot be evaluated: {exc}', exc=exc)) from None
 
 
 def compile_formula(source: str, known_names: Iterable[str] | None = None) -> Formula:
     """Parse and check ``source``; raise :class:`FormulaError` naming the position."""
     if not isinstance(source, str) or not source.strip():
-        raise FormulaError(str(source)[:80], "empty formula")
+        raise FormulaError(str(source)[:80], _('empty formula'))
     text = source.strip()
     if len(text) > MAX_FORMULA_LENGTH:
-        raise FormulaError(text[:60] + "…", f"{len(text):,} characters long; a formula may have at most "
-                           f"{MAX_FORMULA_LENGTH:,}")
+        raise FormulaError(text[:60] + "…", _('{value} characters long; a formula may have at most {MAX_FORMULA_LENGTH}', value=format(len(text), ','), MAX_FORMULA_LENGTH=format(MAX_FORMULA_LENGTH, ',')))
     try:
         tree = ast.parse(text, mode="eval")
     except SyntaxError as exc:
-        raise FormulaError(text, f"syntax error: {exc.msg}", exc.offset) from None
+        raise FormulaError(text, _('syntax error: {msg}', msg=exc.msg), exc.offset) from None
     except (RecursionError, MemoryError):
-        raise FormulaError(text[:60] + "…", f"nested more than {MAX_FORMULA_DEPTH} levels deep") from None
+        raise FormulaError(text[:60] + "…", _('nested more than {MAX_FORMULA_DEPTH} levels deep', MAX_FORMULA_DEPTH=MAX_FORMULA_DEPTH)) from None
     depth = _depth(tree.body)
     if depth > MAX_FORMULA_DEPTH:
         raise FormulaError(text[:60] + ("…" if len(text) > 60 else ""),
-                           f"nested {depth} levels deep; at most {MAX_FORMULA_DEPTH} are allowed")
+                           _('nested {depth} levels deep; at most {MAX_FORMULA_DEPTH} are allowed', depth=depth, MAX_FORMULA_DEPTH=MAX_FORMULA_DEPTH))
     known = set(known_names) if known_names is not None else None
     names: set[str] = set()
     for node in ast.walk(tree):
         column = getattr(node, "col_offset", None)
         column = column + 1 if column is not None else None
         if not isinstance(node, _ALLOWED_NODES):
-            raise FormulaError(text, f"{type(node).__name__} is not allowed", column)
+            raise FormulaError(text, _('{value} is not allowed', value=type(node).__name__), column)
         if isinstance(node, ast.Call):
             if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
                 called = getattr(node.func, "id", type(node.func).__name__)
-                raise FormulaError(text, f"call of {called!r} is not allowed "
-                                   f"(allowed: {', '.join(sorted(FUNCTIONS))})", column)
+                raise FormulaError(text, _('call of {called} is not allowed (allowed: {value})', called=repr(called), value=', '.join(sorted(FUNCTIONS))), column)
             if node.keywords:
-                raise FormulaError(text, "keyword arguments are not allowed", column)
+                raise FormulaError(text, _('keyword arguments are not allowed'), column)
         elif isinstance(node, ast.Name) and not _is_called(tree, node):
             names.add(node.id)
             if known is not None and node.id not in known and node.id not in ("True", "False"):
-                raise FormulaError(text, f"unknown name {node.id!r}", column)
+                raise FormulaError(text, _('unknown name {id}', id=repr(node.id)), column)
         elif isinstance(node, ast.Constant):
             if isinstance(node.value, (float, int)) and not isinstance(node.value, bool):
                 written = ast.get_source_segment(text, node) or repr(node.value)
                 try:
                     node.value = D(written if isinstance(node.value, float) else node.value)
                 except ValueError as exc:
-                    raise FormulaError(text, f"literal {written}: {exc}", column) from None
+                    raise FormulaError(text, _('literal {written}: {exc}', written=written, exc=exc), column) from None
             elif node.value is not None and not isinstance(node.value, (str, bool)):
-                raise FormulaError(text, f"literal {node.value!r} is not allowed", column)
+                raise FormulaError(text, _('literal {value} is not allowed', value=repr(node.value)), column)
     return Formula(text, tree.body, frozenset(names))
 
 

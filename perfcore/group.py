@@ -14,7 +14,7 @@ from .decimals import ZERO
 from .decimals import show as fmt
 from .distribution import assign_cap, assign_forced, hamilton_counts
 from .formula import FormulaError
-from .i18n import _
+from .i18n import _, named, scheme_text
 from .plan import Plan
 from .result import SubjectResult
 from .score import result_names
@@ -50,6 +50,10 @@ def _groups(results: list[SubjectResult], scope: str) -> dict[str | None, list[S
     elif results:
         groups[None] = list(results)
     return groups
+
+
+def _grade(code: str | None, labels: dict[str, str]) -> Any:
+    return named(code, labels.get(code)) if code else str(code)
 
 
 def _where(group: str | None) -> Any:
@@ -119,19 +123,21 @@ def _distribute(c: Plan, groups: dict[str | None, list[SubjectResult]], key: Any
         else:
             assigned = assign_cap([m.band_grade for m in members], grades, counts)
         traced = members[0]._breakdown is not None
-        quota_text = ", ".join(f"{g} {n}" for g, n in zip(grades, counts)) if traced else ""
+        quota_text = [_("{grade} {count}", grade=named(g, labels.get(g)), count=n) for g, n in zip(grades, counts)] \
+            if traced else ""
         for position, (member, grade) in enumerate(zip(members, assigned)):
             if traced:
                 if spec.mode == "forced":
                     reason = _("forced distribution in {where} of {size} (quotas {quotas}): position {position} → {grade}",
                                where=_where(group), size=len(members), quotas=quota_text, position=position + 1,
-                               grade=str(grade))
+                               grade=_grade(grade, labels))
                 elif grade != member.band_grade:
                     reason = _("cap distribution in {where} (quotas {quotas}): {band} is full, moved to {grade}",
-                               where=_where(group), quotas=quota_text, band=str(member.band_grade), grade=str(grade))
+                               where=_where(group), quotas=quota_text, band=_grade(member.band_grade, labels),
+                               grade=_grade(grade, labels))
                 else:
                     reason = _("cap distribution in {where} (quotas {quotas}): keeps {grade}", where=_where(group),
-                               quotas=quota_text, grade=str(grade))
+                               quotas=quota_text, grade=_grade(grade, labels))
                 member.add("distribution", grade or "", member.total, reason)
             member.grade = grade
             member.grade_label = labels.get(grade) if grade else None
@@ -158,7 +164,7 @@ def flag_rules(c: Plan, result: SubjectResult, base: dict[str, Any]) -> None:
         try:
             hit = c.formula(rule.when).run(names)
         except FormulaError as exc:
-            result.add("flag", rule.flag, None, _("rule not evaluated: {error}", error=str(exc)))
+            result.add("flag", rule.flag, None, _("rule not evaluated: {error}", error=exc.message))
             continue
         if hit:
-            result.flag(rule.flag, _(rule.reason) if rule.reason else rule.when)
+            result.flag(rule.flag, scheme_text(rule.reason) if rule.reason else rule.when)

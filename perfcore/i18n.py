@@ -21,7 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-__all__ = ["LOCALES", "Message", "N_", "Seq", "current_locale", "named", "normalize_locale", "p_", "render", "use_locale"]
+__all__ = ["LOCALES", "Message", "N_", "Seq", "current_locale", "named", "normalize_locale", "p_", "render", "scheme_text", "set_default_locale", "use_locale"]
 
 #: The locales perfcore ships catalogs for (English is the source text).
 LOCALES = ("en", "zh_CN")
@@ -29,6 +29,7 @@ LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 DOMAIN = "perfcore"
 
 _LOCALE: ContextVar[str | None] = ContextVar("perfcore_locale", default=None)
+_DEFAULT = ["en"]  # the process's locale when no block chose one (the command line sets it)
 
 
 def normalize_locale(name: str | None) -> str:
@@ -41,8 +42,14 @@ def normalize_locale(name: str | None) -> str:
 
 
 def current_locale() -> str:
-    """The locale messages render in: :func:`use_locale`'s, else ``en``."""
-    return _LOCALE.get() or "en"
+    """The locale messages render in: :func:`use_locale`'s, else the process default (``en``)."""
+    return _LOCALE.get() or _DEFAULT[0]
+
+
+def set_default_locale(name: str | None) -> str:
+    """The process's locale (a command line's ``--lang``); returns it, normalized."""
+    _DEFAULT[0] = normalize_locale(name)
+    return _DEFAULT[0]
 
 
 @contextmanager
@@ -50,7 +57,7 @@ def use_locale(name: str | None) -> Iterator[str]:
     """Render messages (reasons, errors) in ``name`` inside the block."""
     token = _LOCALE.set(normalize_locale(name))
     try:
-        yield _LOCALE.get() or "en"
+        yield current_locale()
     finally:
         _LOCALE.reset(token)
 
@@ -107,6 +114,8 @@ class Message:
     def render(self, locale: str | None = None) -> str:
         locale = normalize_locale(locale) if locale else current_locale()
         if locale == "en":
+            text = self.template
+        elif self.context == "scheme":
             text = self.template
         elif self.context:
             text = _translations(locale).pgettext(self.context, self.template)
@@ -181,6 +190,12 @@ def named(code: str, name: str | None = None) -> Message | str:
     if not name or name == code:
         return code
     return p_("label", "{code}", code=code, name=name)
+
+
+def scheme_text(text: str, /, **args: Any) -> Message:
+    """Words of a scheme (an exclusion reason, a flag's reason): shown as the scheme says them, in
+    every language — they are the scheme author's, not perfcore's."""
+    return Message(text, args, "scheme")
 
 
 def N_(template: str) -> str:  # noqa: N802 - gettext's conventional name

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from decimal import ROUND_DOWN, Decimal
 
 from .decimals import CENT, ZERO, engine_context, round_money
+from .i18n import _
 
 __all__ = ["installments", "split_cents"]
 
@@ -25,10 +26,10 @@ def split_cents(pool: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:
     if not weights:
         return []
     if any(w < 0 for w in weights):
-        raise ValueError(f"negative weight in {list(weights)}")
+        raise ValueError(_('negative weight in {value}', value=list(weights)))
     total_weight = sum(weights, ZERO)
     if total_weight == 0:
-        raise ValueError("weights sum to zero: nothing to split by")
+        raise ValueError(_('weights sum to zero: nothing to split by'))
     cents = int(pool / CENT)
     with engine_context():
         exact = [Decimal(cents) * w / total_weight for w in weights]
@@ -43,7 +44,7 @@ def split_cents(pool: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:
 def installments(amount: Decimal, count: int) -> list[Decimal]:
     """``count`` equal installments rounded half-up; the last one absorbs the rounding."""
     if count < 1:
-        raise ValueError(f"installment count must be at least 1, got {count}")
+        raise ValueError(_('installment count must be at least 1, got {count}', count=count))
     amount = round_money(amount)
     with engine_context():
         each = round_money(amount / count)

@@ -16,7 +16,7 @@ from typing import Any
 from .decimals import CENT, ONE_HUNDRED, ZERO, D, round_money
 from .decimals import show as fmt
 from .formula import FormulaError
-from .i18n import Message, _
+from .i18n import Message, Seq, _, named
 from .money import split_cents
 from .result import Pay, SubjectResult
 from .scheme import PayComponent, Scheme
@@ -56,7 +56,7 @@ def _evaluate(formula: Callable[[str], Any], source: str, names: dict[str, Any],
     try:
         value = formula(source).run(names)
     except (FormulaError, TypeError, ValueError, ArithmeticError) as exc:
-        raise failure(str(exc) if isinstance(exc, FormulaError) else
+        raise failure(exc.message if isinstance(exc, FormulaError) else
                       _("formula {source}: {error}", source=repr(source), error=type(exc).__name__)) from None
     if not number:
         return value
@@ -211,6 +211,7 @@ def _subject_pay(scheme: Scheme, subject: PayContext, components: Sequence[PayCo
     amount = sum(values.values(), ZERO)
     result.pay = Pay(amount, values)
     if tr:
-        result.add("pay", "amount", amount, _("pay = {parts} = {amount}",
-                                              parts=" + ".join(f"{k} {fmt(v, 2)}" for k, v in values.items()),
-                                              amount=fmt(amount, 2)))
+        names_of = {x.code: x.name for x in components}
+        parts = Seq([_("{code} {amount}", code=named(k, names_of.get(k)), amount=fmt(v, 2)) for k, v in values.items()],
+                    " + ")
+        result.add("pay", "amount", amount, _("pay = {parts} = {amount}", parts=parts, amount=fmt(amount, 2)))

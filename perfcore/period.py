@@ -15,8 +15,9 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from .decimals import D
-from .errors import InputError, Problem
+from .errors import InputError, Problem, pydantic_message
 from .yamlio import PERIOD_MAX_BYTES, Document, load_document
+from .i18n import _
 
 __all__ = [
     "EventInput",
@@ -55,7 +56,7 @@ def parse_period(text: Any) -> Period:
     value = str(text).strip()
     match = _PERIOD.match(value)
     if not match:
-        raise ValueError(f"period {value!r} is not one of 2024-05, 2024-Q2, 2024-H1, 2024, 2024-W18")
+        raise ValueError(_('period {value} is not one of 2024-05, 2024-Q2, 2024-H1, 2024, 2024-W18', value=repr(value)))
     year = int(match.group(1))
     month, quarter, half, week = match.group(2, 3, 4, 5)
     if month:
@@ -74,14 +75,14 @@ def parse_period(text: Any) -> Period:
         try:
             start = date.fromisocalendar(year, w, 1)
         except ValueError:
-            raise ValueError(f"period {value!r}: {year} has no ISO week {w}") from None
+            raise ValueError(_('period {value}: {year} has no ISO week {w}', value=repr(value), year=year, w=w)) from None
         return Period(value, "week", start, start + timedelta(days=6))
     return Period(value, "year", date(year, 1, 1), date(year, 12, 31))
 
 
 def _no_float(value: Any) -> Any:
     if isinstance(value, float):
-        raise ValueError(f"floats are not accepted, write the number as text: {value!r}")
+        raise ValueError(_('floats are not accepted, write the number as text: {value}', value=repr(value)))
     return value
 
 
@@ -97,7 +98,7 @@ def _number(value: Any) -> Decimal:
     try:
         return D(_no_float(value))
     except TypeError as exc:  # pydantic reports ValueErrors; a TypeError would escape it
-        raise ValueError(str(exc)) from None
+        raise ValueError(exc.args[0]) from None
 
 
 Num = Annotated[Decimal, BeforeValidator(_number)]
@@ -169,16 +170,14 @@ def parse_period_input(source: Document | Mapping[str, Any] | PeriodInput) -> tu
         return source, Document(None, None)
     document = source if isinstance(source, Document) else Document(source, None)
     if not isinstance(document.data, dict):
-        raise InputError([document.problem((), "a period file must be a mapping", type(document.data).__name__)])
+        raise InputError([document.problem((), _('a period file must be a mapping'), type(document.data).__name__)])
     try:
         return PeriodInput.model_validate(document.data), document
     except ValidationError as exc:
         problems: list[Problem] = []
         for error in exc.errors(include_url=False):
             loc = tuple(part for part in error["loc"] if not (isinstance(part, str) and "[" in part))
-            message = error["msg"].removeprefix("Value error, ")
-            if error["type"] == "extra_forbidden":
-                message = f"unknown key {loc[-1]!r}"
+            message = pydantic_message({**error, "loc": loc}, value_error_prefix=False)
             problems.append(document.problem(loc, message, error.get("input")))
         raise InputError(problems) from None
 

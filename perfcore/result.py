@@ -206,7 +206,7 @@ class SubjectResult:
         return out
 
 
-@dataclass(slots=True, weakref_slot=True)
+@dataclass(slots=True)
 class Evaluation:
     """What ``evaluate`` returns: all subjects of one scheme and period."""
 

@@ -18,9 +18,10 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from .decimals import D, ONE_HUNDRED, ZERO
-from .errors import Problem, SchemeError
+from .errors import Problem, SchemeError, pydantic_message
 from .formula import Formula, FormulaError, compile_formula
 from .yamlio import Document, load_document
+from .i18n import _
 
 __all__ = [
     "Attribute",
@@ -485,7 +486,7 @@ def parse_scheme(document: Document | Mapping[str, Any], parameters: Mapping[str
         document = Document(document, None)
     data = document.data
     if not isinstance(data, dict):
-        raise SchemeError([document.problem((), "a scheme file must be a mapping", type(data).__name__)])
+        raise SchemeError([document.problem((), _('a scheme file must be a mapping'), type(data).__name__)])
     problems: list[Problem] = []
     data = _substitute_parameters(data, document, parameters or {}, problems)
     if problems:
@@ -509,7 +510,7 @@ def _like(original: Any, value: Any) -> Any:
             return True
         if str(value).lower() in ("false", "no", "0"):
             return False
-        raise ValueError(f"expected true or false, got {value!r}")
+        raise ValueError(_('expected true or false, got {value}', value=repr(value)))
     if isinstance(original, (int, Decimal)):
         return D(value)
     return value
@@ -519,10 +520,7 @@ def _pydantic_problems(exc: ValidationError, document: Document) -> list[Problem
     problems = []
     for error in exc.errors(include_url=False):
         path = tuple(error["loc"])
-        message = error["msg"]
-        if error["type"] == "extra_forbidden":
-            message = f"unknown key {path[-1]!r}"
-        problems.append(document.problem(path, message, error.get("input")))
+        problems.append(document.problem(path, pydantic_message(error), error.get("input")))
     return problems
 
 
@@ -537,13 +535,12 @@ def _substitute_parameters(data: dict[str, Any], document: Document, overrides: 
         values[name] = spec.get("value") if isinstance(spec, dict) else spec
     for name, value in overrides.items():
         if name not in values:
-            problems.append(document.problem(("parameters",), f"no parameter named {name!r} to override "
-                                             f"(known: {', '.join(sorted(values)) or 'none'})", name))
+            problems.append(document.problem(("parameters",), _('no parameter named {name} to override (known: {value})', name=repr(name), value=', '.join(sorted(values)) or 'none'), name))
             continue
         try:
             values[name] = _like(values[name], value)
         except (TypeError, ValueError) as exc:
-            problems.append(document.problem(("parameters", name), f"override does not fit the parameter: {exc}", value))
+            problems.append(document.problem(("parameters", name), _('override does not fit the parameter: {exc}', exc=exc), value))
     # Numbers are Decimal everywhere, so formulas and fields see one type.
     values = {k: (Decimal(v) if isinstance(v, int) and not isinstance(v, bool) else v) for k, v in values.items()}
     params = {
@@ -561,7 +558,7 @@ def _substitute_parameters(data: dict[str, Any], document: Document, overrides: 
             if match:
                 name = match.group(1)
                 if name not in values:
-                    problems.append(document.problem(path, f"unknown parameter ${name}", node))
+                    problems.append(document.problem(path, _('unknown parameter ${name}', name=name), node))
                     return node
                 return values[name]
         return node
@@ -574,7 +571,7 @@ def _substitute_parameters(data: dict[str, Any], document: Document, overrides: 
 # ---------------------------------------------------------------------------------------
 # Semantic checks
 
-Issue = tuple[tuple[Any, ...], str, Any]
+Issue = tuple[tuple[Any, ...], Any, Any]
 
 
 def check_scheme(scheme: Scheme) -> list[Issue]:
@@ -586,7 +583,7 @@ def check_scheme(scheme: Scheme) -> list[Issue]:
         try:
             return compile_formula(source, names)
         except FormulaError as exc:
-            out.append((path, str(exc), source))
+            out.append((path, exc.message, source))
             return None
 
     # unique codes -------------------------------------------------------------
@@ -600,7 +597,7 @@ def check_scheme(scheme: Scheme) -> list[Issue]:
     ):
         for code in codes:
             if code in seen:
-                out.append(((), f"code {code!r} is used twice (as {seen[code]} and as {kind})", code))
+                out.append(((), _('code {code} is used twice (as {value} and as {kind})', code=repr(code), value=seen[code], kind=kind), code))
             seen[code] = kind
     for kind, codes, path in (
         ("event", [e.code for e in scheme.events], "events"),
@@ -608,7 +605,7 @@ def check_scheme(scheme: Scheme) -> list[Issue]:
     ):
         for index, code in enumerate(codes):
             if codes.index(code) != index:
-                out.append(((path, index, "code"), f"duplicate {kind} code", code))
+                out.append(((path, index, "code"), _('duplicate {kind} code', kind=kind), code))
 
     # indicators ------------------------------------------------------------------
     top_max = scheme.total_max
@@ -619,51 +616,50 @@ def check_scheme(scheme: Scheme) -> list[Issue]:
         if not any(i.resolved_source == "subperiod_mean" for i in scheme.indicators) and not any(
             "subperiod_mean" in (i.formula or "") for i in scheme.all_indicators()
         ):
-            out.append((("subperiods",), "sub-periods are declared but no indicator reads them "
-                        "(source: subperiod_mean or a formula using subperiod_mean)", None))
+            out.append((("subperiods",), _('sub-periods are declared but no indicator reads them (source: subperiod_mean or a formula using subperiod_mean)'), None))
     if scheme.direct_total and scheme.direct_total not in {i.code for i in scheme.inputs}:
-        out.append((("direct_total",), "direct_total must name a declared input", scheme.direct_total))
+        out.append((("direct_total",), _('direct_total must name a declared input'), scheme.direct_total))
     for name, source in scheme.variables.items():
         formula(("variables", name), source)
     indicator_codes = {i.code for i in scheme.all_indicators()}
     if not scheme.indicators and not scheme.kpi_card:
-        out.append((("indicators",), "a scheme needs indicators or a kpi_card", []))
+        out.append((("indicators",), _('a scheme needs indicators or a kpi_card'), []))
 
     # events ----------------------------------------------------------------------
     for index, event in enumerate(scheme.events):
         path = ("events", index)
         if event.kind == "points" and event.points is not None and event.range is not None:
-            out.append((path, f"event {event.code!r} has both fixed points and a range", event.code))
+            out.append((path, _('event {code} has both fixed points and a range', code=repr(event.code)), event.code))
         if event.range is not None and event.range[0] > event.range[1]:
-            out.append((path + ("range",), f"range of event {event.code!r} is empty (min > max)", list(event.range)))
+            out.append((path + ("range",), _('range of event {code} is empty (min > max)', code=repr(event.code)), list(event.range)))
         if event.level == "indicator":
             if not event.indicator:
-                out.append((path, f"indicator-level event {event.code!r} names no indicator", None))
+                out.append((path, _('indicator-level event {code} names no indicator', code=repr(event.code)), None))
             elif event.indicator not in indicator_codes:
-                out.append((path + ("indicator",), f"event {event.code!r} names an unknown indicator", event.indicator))
+                out.append((path + ("indicator",), _('event {code} names an unknown indicator', code=repr(event.code)), event.indicator))
         if event.kind == "veto" and not scheme.veto_grade:
-            out.append((path, f"veto event {event.code!r} needs the scheme's veto_grade", event.code))
+            out.append((path, _("veto event {code} needs the scheme's veto_grade", code=repr(event.code)), event.code))
         if event.kind == "fine" and event.amount is None:
-            out.append((path, f"fine {event.code!r} needs an amount", event.code))
+            out.append((path, _('fine {code} needs an amount', code=repr(event.code)), event.code))
         if event.kind == "pay_percent" and event.percent is None:
-            out.append((path, f"pay-percent event {event.code!r} needs a percent", event.code))
+            out.append((path, _('pay-percent event {code} needs a percent', code=repr(event.code)), event.code))
         if event.cap is not None and event.cap < 0:
-            out.append((path + ("cap",), "a cap is a non-negative number", event.cap))
+            out.append((path + ("cap",), _('a cap is a non-negative number'), event.cap))
         if event.max_points is not None and event.max_points <= 0:
-            out.append((path + ("max_points",), "max_points is a positive number", event.max_points))
+            out.append((path + ("max_points",), _('max_points is a positive number'), event.max_points))
 
     if scheme.event_max_points <= 0:
-        out.append((("event_max_points",), "event_max_points is a positive number", scheme.event_max_points))
+        out.append((("event_max_points",), _('event_max_points is a positive number'), scheme.event_max_points))
 
     # grades ----------------------------------------------------------------------
     grade_codes = [g.code for g in scheme.grades]
     bands = [g for g in scheme.grades if g.when is None]
     conditional = [g for g in scheme.grades if g.when is not None]
     if bands and conditional and any(g.min is not None for g in bands):
-        out.append((("grades",), "grades mix score bands (min) and conditions (when)", grade_codes))
+        out.append((("grades",), _('grades mix score bands (min) and conditions (when)'), grade_codes))
     rank_only = bool(scheme.grades) and all(g.min is None and g.when is None for g in scheme.grades)
     if rank_only and not (scheme.distribution and scheme.distribution.mode == "forced"):
-        out.append((("grades",), "grades without bounds or conditions need a forced distribution", grade_codes))
+        out.append((("grades",), _('grades without bounds or conditions need a forced distribution'), grade_codes))
     previous: Decimal | None = None
     for index, grade in enumerate(scheme.grades if not rank_only else []):
         if grade.when is not None:
@@ -671,59 +667,59 @@ def check_scheme(scheme: Scheme) -> list[Issue]:
             continue
         if grade.min is None:
             if index != len(scheme.grades) - 1:
-                out.append((("grades", index), f"grade {grade.code!r} has no lower bound but is not the last", grade.code))
+                out.append((("grades", index), _('grade {code} has no lower bound but is not the last', code=repr(grade.code)), grade.code))
         elif previous is not None and grade.min >= previous:
-            out.append((("grades", index, "min"), f"band lower bounds must decrease (after {previous})", grade.min))
+            out.append((("grades", index, "min"), _('band lower bounds must decrease (after {previous})', previous=previous), grade.min))
         if grade.min is not None:
             previous = grade.min
     if scheme.grades and scheme.grades[-1].min is not None:
         out.append((("grades", len(scheme.grades) - 1),
-                    "the last grade must have no lower bound so that every total gets a grade",
+                    _('the last grade must have no lower bound so that every total gets a grade'),
                     scheme.grades[-1].code))
     if scheme.veto_grade and scheme.veto_grade not in grade_codes:
-        out.append((("veto_grade",), "veto_grade is not one of the grades", scheme.veto_grade))
+        out.append((("veto_grade",), _('veto_grade is not one of the grades'), scheme.veto_grade))
     for index, cap in enumerate(scheme.grade_caps):
         formula(("grade_caps", index, "when"), cap.when)
         if cap.grade not in grade_codes:
-            out.append((("grade_caps", index, "grade"), "unknown grade", cap.grade))
+            out.append((("grade_caps", index, "grade"), _('unknown grade'), cap.grade))
     if scheme.distribution:
         quotas = scheme.distribution.quotas
         total_percent = sum((q.percent for q in quotas), ZERO)
         if total_percent != ONE_HUNDRED:
             out.append((("distribution", "quotas"),
-                        f"quota percentages of scheme {scheme.id!r} sum to {total_percent}, expected 100",
+                        _('quota percentages of scheme {id} sum to {total_percent}, expected 100', id=repr(scheme.id), total_percent=total_percent),
                         total_percent))
         for index, quota in enumerate(quotas):
             if quota.grade not in grade_codes:
-                out.append((("distribution", "quotas", index, "grade"), "unknown grade", quota.grade))
+                out.append((("distribution", "quotas", index, "grade"), _('unknown grade'), quota.grade))
             if quota.percent < 0:
-                out.append((("distribution", "quotas", index, "percent"), "a quota is not negative", quota.percent))
+                out.append((("distribution", "quotas", index, "percent"), _('a quota is not negative'), quota.percent))
         order = [grade_codes.index(q.grade) for q in quotas if q.grade in grade_codes]
         if order != sorted(order):
-            out.append((("distribution", "quotas"), "quotas must list grades best first, as in grades",
+            out.append((("distribution", "quotas"), _('quotas must list grades best first, as in grades'),
                         [q.grade for q in quotas]))
     for index, code in enumerate(scheme.tie_break):
         if code not in indicator_codes:
-            out.append((("tie_break", index), "tie-break names an unknown indicator", code))
+            out.append((("tie_break", index), _('tie-break names an unknown indicator'), code))
     if scheme.ranking:
         for index, flag in enumerate(scheme.ranking.flags):
             if (flag.top is None) == (flag.bottom is None):
-                out.append((("ranking", "flags", index), "give exactly one of top or bottom", flag.flag))
+                out.append((("ranking", "flags", index), _('give exactly one of top or bottom'), flag.flag))
             if flag.among:
                 formula(("ranking", "flags", index, "among"), flag.among)
     for index, rule in enumerate(scheme.flag_rules):
         formula(("flag_rules", index, "when"), rule.when)
     for index, rule in enumerate(scheme.eligibility):
         if rule.attribute not in {a.code for a in scheme.attributes}:
-            out.append((("eligibility", index, "attribute"), "eligibility reads an undeclared attribute", rule.attribute))
+            out.append((("eligibility", index, "attribute"), _('eligibility reads an undeclared attribute'), rule.attribute))
         if rule.op in ("in", "not_in") and not isinstance(rule.value, list):
-            out.append((("eligibility", index, "value"), f"op {rule.op} needs a list", rule.value))
+            out.append((("eligibility", index, "value"), _('op {op} needs a list', op=rule.op), rule.value))
     for index, attribute in enumerate(scheme.attributes):
         if attribute.values is not None and attribute.type not in ("text", "list"):
-            out.append((("attributes", index, "values"), "only text attributes list values", attribute.values))
+            out.append((("attributes", index, "values"), _('only text attributes list values'), attribute.values))
         unknown = sorted(set(attribute.labels) - set(attribute.values or []))
         if unknown:
-            out.append((("attributes", index, "labels"), "labels name values the attribute does not list", unknown))
+            out.append((("attributes", index, "labels"), _('labels name values the attribute does not list'), unknown))
     if scheme.pay:
         for name, source in scheme.pay.variables.items():
             formula(("pay", "variables", name), source)
@@ -731,10 +727,10 @@ def check_scheme(scheme: Scheme) -> list[Issue]:
         for index, component in enumerate(scheme.pay.components):
             path = ("pay", "components", index)
             if component.code in seen_components:
-                out.append((path + ("code",), "duplicate pay component", component.code))
+                out.append((path + ("code",), _('duplicate pay component'), component.code))
             seen_components.add(component.code)
             if (component.formula is None) == (component.split is None):
-                out.append((path, f"pay component {component.code!r} needs exactly one of formula or split", component.code))
+                out.append((path, _('pay component {code} needs exactly one of formula or split', code=repr(component.code)), component.code))
             if component.formula:
                 formula(path + ("formula",), component.formula)
             if component.when:
@@ -748,23 +744,23 @@ def check_scheme(scheme: Scheme) -> list[Issue]:
                                ("others_split", pools.others_split)):
                 total = sum(parts.values(), ZERO)
                 if total != ONE_HUNDRED:
-                    out.append((("pay", "year_end_pools", key), f"shares sum to {total}, expected 100",
+                    out.append((("pay", "year_end_pools", key), _('shares sum to {total}, expected 100', total=total),
                                 {k: str(v) for k, v in parts.items()}))
             bounds = [t.up_to for t in pools.commission_tiers]
             if not bounds or bounds[-1] is not None or any(b is None for b in bounds[:-1]):
                 out.append((("pay", "year_end_pools", "commission_tiers"),
-                            "tiers need increasing up_to bounds and a last tier without one", [str(b) for b in bounds]))
+                            _('tiers need increasing up_to bounds and a last tier without one'), [str(b) for b in bounds]))
             elif any(a >= b for a, b in zip(bounds[:-2], bounds[1:-1])):  # type: ignore[operator]
-                out.append((("pay", "year_end_pools", "commission_tiers"), "up_to bounds must increase",
+                out.append((("pay", "year_end_pools", "commission_tiers"), _('up_to bounds must increase'),
                             [str(b) for b in bounds]))
     for index, rule in enumerate(scheme.cross_period):
         formula(("cross_period", index, "where"), rule.where)
     for index, rule in enumerate(scheme.history_eligibility):
         for code in rule.grades:
             if code not in grade_codes:
-                out.append((("history_eligibility", index, "grades"), "unknown grade", code))
+                out.append((("history_eligibility", index, "grades"), _('unknown grade'), code))
     if scheme.kpi_card and scheme.kpi_card.manager_attribute not in {a.code for a in scheme.attributes}:
-        out.append((("kpi_card", "manager_attribute"), "undeclared attribute", scheme.kpi_card.manager_attribute))
+        out.append((("kpi_card", "manager_attribute"), _('undeclared attribute'), scheme.kpi_card.manager_attribute))
     return out
 
 
@@ -776,47 +772,47 @@ def _check_level(scheme: Scheme, items: list[Indicator], path: tuple[Any, ...], 
     has_max = [i.max is not None for i in items]
     if any(has_weight) and not all(has_weight):
         missing = [i.code for i in items if i.weight is None]
-        out.append((path, f"{owner}: some indicators have a weight and some not", missing))
+        out.append((path, _('{owner}: some indicators have a weight and some not', owner=owner), missing))
     elif all(has_weight):
         total = sum((i.weight for i in items if i.weight is not None), ZERO)
         if total != ONE_HUNDRED:
-            out.append((path, f"{owner}: indicator weights sum to {total}, expected 100",
+            out.append((path, _('{owner}: indicator weights sum to {total}, expected 100', owner=owner, total=total),
                         {i.code: str(i.weight) for i in items}))
     if all(has_max) and parent_max is not None:
         total = sum((i.max for i in items if i.max is not None), ZERO)
         if total != parent_max:
-            out.append((path, f"{owner}: maximum points sum to {total}, expected {parent_max}",
+            out.append((path, _('{owner}: maximum points sum to {total}, expected {parent_max}', owner=owner, total=total, parent_max=parent_max),
                         {i.code: str(i.max) for i in items}))
     for index, indicator in enumerate(items):
         here = path + (index,)
         low, high = indicator.resolved_scale
         if low > high:
-            out.append((here + ("scale",), f"scale of {indicator.code!r} is empty", [str(low), str(high)]))
+            out.append((here + ("scale",), _('scale of {code} is empty', code=repr(indicator.code)), [str(low), str(high)]))
         source = indicator.resolved_source
         if source in ("items", "given_or_items") and not indicator.items:
-            out.append((here, f"indicator {indicator.code!r} has source {source} but no items", indicator.code))
+            out.append((here, _('indicator {code} has source {source} but no items', code=repr(indicator.code), source=source), indicator.code))
         if source in ("formula", "given_or_formula"):
             if not indicator.formula:
-                out.append((here, f"indicator {indicator.code!r} has source {source} but no formula", indicator.code))
+                out.append((here, _('indicator {code} has source {source} but no formula', code=repr(indicator.code), source=source), indicator.code))
             else:
                 formula(here + ("formula",), indicator.formula)
         if source == "full" and indicator.max is None and indicator.scale is None:
-            out.append((here, f"indicator {indicator.code!r} starts full but has no max", indicator.code))
+            out.append((here, _('indicator {code} starts full but has no max', code=repr(indicator.code)), indicator.code))
         if source == "subperiod_mean" and scheme.subperiods is None:
-            out.append((here, f"indicator {indicator.code!r} reads sub-periods the scheme does not declare", indicator.code))
+            out.append((here, _('indicator {code} reads sub-periods the scheme does not declare', code=repr(indicator.code)), indicator.code))
         roles = scheme.raters_of(indicator)
         if roles and source in ("given", "given_or_items", "given_or_formula"):
             numeric = [r for r in roles if not isinstance(r.weight, str)]
             if len(numeric) == len(roles):
                 total = sum((r.weight for r in numeric if not isinstance(r.weight, str)), ZERO)
                 if total != ONE_HUNDRED:
-                    out.append((here + ("raters",), f"rater weights of {indicator.code!r} sum to {total}, expected 100",
+                    out.append((here + ("raters",), _('rater weights of {code} sum to {total}, expected 100', code=repr(indicator.code), total=total),
                                 {r.code: str(r.weight) for r in roles}))
             for r_index, role in enumerate(roles):
                 if isinstance(role.weight, str):
                     formula(here + ("raters", r_index, "weight"), role.weight)
                 if role.replace_with and role.replace_with not in {r.code for r in roles}:
-                    out.append((here + ("raters", r_index, "replace_with"), "unknown rater role", role.replace_with))
+                    out.append((here + ("raters", r_index, "replace_with"), _('unknown rater role'), role.replace_with))
         child_max = indicator.max if indicator.max is not None else (
             indicator.scale[1] if indicator.scale is not None and indicator.resolved_aggregation == "sum" else None)
         _check_level(scheme, indicator.items, here + ("items",), child_max, f"indicator {indicator.code!r}", out, formula)

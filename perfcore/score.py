@@ -15,7 +15,7 @@ from .bind import Bound, Event
 from .decimals import MAX_MAGNITUDE, ONE_HUNDRED, ZERO, D, round_score
 from .decimals import show as fmt
 from .formula import FormulaError
-from .i18n import Message, _, named
+from .i18n import Message, _, named, scheme_text
 from .period import Period, parse_period
 from .plan import IndicatorPlan, Plan
 from .result import SubjectResult, SubperiodResult
@@ -43,6 +43,10 @@ def _label(name: str, code: str) -> Message | str:
 
 def _name(name: str, code: str) -> str:
     return name or code
+
+
+def _event_kind(kind: str) -> Message:
+    return {"fine": _("fine"), "pay_percent": _("pay_percent"), "count": _("count")}[kind]
 
 
 _GRADE = _("grade")
@@ -74,7 +78,7 @@ class Scorer:
             return self.c.formula(source).run(names)
         except FormulaError as exc:
             where = self._where()
-            raise Incomplete(_("{where}: {error}", where=where, error=str(exc)) if where else str(exc)) from None
+            raise Incomplete(_("{where}: {error}", where=where, error=exc.message) if where else exc.message) from None
 
     def number(self, source: str, extra: Mapping[str, Any] | None = None) -> Decimal:
         """A formula that must give a number within perfcore's bounds."""
@@ -180,10 +184,12 @@ class Scorer:
                     self.r.add("weight", prefix + item.code, part,
                                _("{name} {value} × {weight} = {part}", name=_name(item.name, item.code),
                                  value=fmt(values[item.code]), weight=_pct(item.weight), part=fmt(part)))
-            return total, (_("weighted sum of {codes}", codes=", ".join(i.code for i in items)) if tr else None)
+            return total, (_("weighted sum of {codes}", codes=[named(i.code, i.name) for i in items]) if tr else None)
         if how == "sum":
-            return sum(values.values(), ZERO), (_("sum of {codes}", codes=", ".join(i.code for i in items)) if tr else None)
-        return _mean(list(values.values())), (_("mean of {codes}", codes=", ".join(i.code for i in items)) if tr else None)
+            return sum(values.values(), ZERO), (_("sum of {codes}", codes=[named(i.code, i.name) for i in items])
+                                                if tr else None)
+        return _mean(list(values.values())), (_("mean of {codes}", codes=[named(i.code, i.name) for i in items])
+                                              if tr else None)
 
     def rated(self, p: IndicatorPlan, value: Any, prefix: str) -> Decimal:
         code = p.code
@@ -320,15 +326,15 @@ class Scorer:
                     self.deductions_raw -= points
                 if tr:
                     per = event.points if event.points is not None else (etype.points or ZERO)
+                    args = {"name": _name(etype.name, code), "count": fmt(event.count), "per": fmt(per),
+                            "points": fmt(points)}
                     if etype.level == "indicator":
-                        template = "{name}: {count} × {per} = {points} on {target}"
+                        reason = _("{name}: {count} × {per} = {points} on {target}", target=etype.indicator or "", **args)
                     else:
-                        template = "{name}: {count} × {per} = {points} on the total"
+                        reason = _("{name}: {count} × {per} = {points} on the total", **args)
                     if event.note:
-                        template += " — {note}"
-                    self.r.add("event", prefix + code, points,
-                               _(template, name=_name(etype.name, code), count=fmt(event.count), per=fmt(per),
-                                 points=fmt(points), target=etype.indicator or "", note=event.note or ""))
+                        reason = _("{reason} — {note}", reason=reason, note=event.note)
+                    self.r.add("event", prefix + code, points, reason)
             if etype.cap is not None and abs(subtotal) > etype.cap:
                 capped = etype.cap if subtotal > 0 else -etype.cap
                 if tr:
@@ -371,12 +377,12 @@ class Scorer:
             if tr and c.recorded_events:
                 for event in events:
                     if event.type.kind in ("fine", "pay_percent", "count"):
-                        template = "{name}: {count} × recorded ({kind}, no points)"
+                        reason = _("{name}: {count} × recorded ({kind}, no points)",
+                                   name=_name(event.type.name, event.type.code), count=fmt(event.count),
+                                   kind=_event_kind(event.type.kind))
                         if event.note:
-                            template += " — {note}"
-                        self.r.add("event", prefix + event.type.code, event.count,
-                                   _(template, name=_name(event.type.name, event.type.code), count=fmt(event.count),
-                                     kind=event.type.kind, note=event.note or ""))
+                            reason = _("{reason} — {note}", reason=reason, note=event.note)
+                        self.r.add("event", prefix + event.type.code, event.count, reason)
         return total
 
 
@@ -400,7 +406,7 @@ def eligibility(c: Plan, attributes: dict[str, Any]) -> Message | str | None:
             expected = D(expected)
         if _ELIGIBILITY_OPS[rule.op](value, expected):
             # the scheme's own words: translated where the catalog has them, else as written
-            return _(rule.reason, value=fmt(value) if isinstance(value, Decimal) else value)
+            return scheme_text(rule.reason, value=fmt(value) if isinstance(value, Decimal) else value)
     return None
 
 
@@ -411,10 +417,10 @@ def history_eligibility(c: Plan, b: Bound, period: Period) -> Message | None:
         earlier = [(parse_period(h.period), h) for h in b.source.history]
         earlier = [(p, h) for p, h in earlier if p.kind == rule.from_kind and p.end < period.start]
         if not earlier:
-            return _("{reason}: no earlier {kind} grade", reason=_(rule.reason), kind=rule.from_kind)
+            return _("{reason}: no earlier {kind} grade", reason=scheme_text(rule.reason), kind=rule.from_kind)
         last_period, last = max(earlier, key=lambda item: item[0].start)
         if last.grade not in rule.grades:
-            return _("{reason}: {period} grade {grade}", reason=_(rule.reason), period=last_period.text,
+            return _("{reason}: {period} grade {grade}", reason=scheme_text(rule.reason), period=last_period.text,
                      grade=last.grade)
     return None
 
@@ -498,9 +504,10 @@ def score_subject(c: Plan, b: Bound, period: Period, trace: bool) -> SubjectResu
                 if veto.type.kind != "veto":
                     continue
                 result.vetoed = True
-                template = "veto (一票否决) {name} — {note}" if veto.note else "veto (一票否决) {name}"
-                result.flag(f"veto:{veto.type.code}", _(template, name=_name(veto.type.name, veto.type.code),
-                                                        note=veto.note or ""))
+                reason = _("veto (一票否决) {name}", name=_name(veto.type.name, veto.type.code))
+                if veto.note:
+                    reason = _("{reason} — {note}", reason=reason, note=veto.note)
+                result.flag(f"veto:{veto.type.code}", reason)
             names["vetoed"] = result.vetoed
         if total is not None and abs(total) >= MAX_MAGNITUDE:
             raise Incomplete(_("total {total} out of range (numbers must lie strictly within ±10^15)", total=fmt(total)))
@@ -583,7 +590,7 @@ def _apply_grade_caps(c: Plan, scorer: Scorer, result: SubjectResult, grade: str
     for cap in c.scheme.grade_caps:
         if c.grade_index[grade] < c.grade_index[cap.grade] and scorer.formula(cap.when):
             result.add("grade", cap.grade, None, _("grade capped at {grade}: {why}", grade=cap.grade,
-                                                   why=_(cap.reason) if cap.reason else cap.when))
+                                                   why=scheme_text(cap.reason) if cap.reason else cap.when))
             grade = cap.grade
     return grade
 

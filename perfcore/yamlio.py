@@ -11,6 +11,7 @@ from typing import Any
 import yaml
 
 from .errors import FileError, Problem
+from .i18n import _
 
 __all__ = [
     "MAX_DEPTH",
@@ -140,8 +141,7 @@ def format_path(path: PathKey) -> str:
 
 
 def _too_large(size: int, max_bytes: int, file: str | None) -> FileError:
-    return FileError([Problem("", f"the file is {size:,} bytes; at most {max_bytes:,} bytes are read "
-                              f"({max_bytes // 1024 // 1024} MiB)", file=file)])
+    return FileError([Problem("", _('the file is {size} bytes; at most {max_bytes} bytes are read ({value} MiB)', size=format(size, ','), max_bytes=format(max_bytes, ','), value=max_bytes // 1024 // 1024), file=file)])
 
 
 def parse_text(text: str, file: str | None, *, json_format: bool = False,
@@ -158,9 +158,9 @@ def parse_text(text: str, file: str | None, *, json_format: bool = False,
         try:
             data = json.loads(text, parse_float=Decimal, parse_constant=Decimal)
         except json.JSONDecodeError as exc:
-            raise FileError([Problem("", f"malformed JSON: {exc.msg}", file=file, line=exc.lineno)]) from None
+            raise FileError([Problem("", _('malformed JSON: {msg}', msg=exc.msg), file=file, line=exc.lineno)]) from None
         except RecursionError:
-            raise FileError([Problem("", f"malformed JSON: nested more than {MAX_DEPTH} levels deep",
+            raise FileError([Problem("", _('malformed JSON: nested more than {MAX_DEPTH} levels deep', MAX_DEPTH=MAX_DEPTH),
                                      file=file)]) from None
         document = Document(data, file)
     else:
@@ -176,9 +176,9 @@ def parse_text(text: str, file: str | None, *, json_format: bool = False,
             mark = exc.problem_mark or exc.context_mark
             line = mark.line + 1 if mark is not None else None
             message = " ".join(str(x) for x in (exc.context, exc.problem) if x)
-            raise FileError([Problem("", f"malformed YAML: {message}", file=file, line=line)]) from None
+            raise FileError([Problem("", _('malformed YAML: {message}', message=message), file=file, line=line)]) from None
         except yaml.YAMLError as exc:
-            raise FileError([Problem("", f"malformed YAML: {exc}", file=file)]) from None
+            raise FileError([Problem("", _('malformed YAML: {exc}', exc=exc), file=file)]) from None
         finally:
             loader.dispose()
         lines: dict[PathKey, int] = {}
@@ -199,9 +199,9 @@ def load_document(path: str | Path, *, max_bytes: int = SCHEME_MAX_BYTES) -> Doc
             raise _too_large(size, max_bytes, str(path))
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise FileError([Problem("", "file not found", file=str(path))]) from None
+        raise FileError([Problem("", _('file not found'), file=str(path))]) from None
     except IsADirectoryError:
-        raise FileError([Problem("", "a folder, not a file", file=str(path))]) from None
+        raise FileError([Problem("", _('a folder, not a file'), file=str(path))]) from None
     except UnicodeDecodeError as exc:
-        raise FileError([Problem("", f"not UTF-8 text: {exc.reason}", file=str(path))]) from None
+        raise FileError([Problem("", _('not UTF-8 text: {reason}', reason=exc.reason), file=str(path))]) from None
     return parse_text(text, str(path), json_format=path.suffix.lower() == ".json", max_bytes=max_bytes)

@@ -43,3 +43,13 @@ def cli():
         return runner.invoke(app, [str(a) for a in args])
 
     return invoke
+
+
+@pytest.fixture(autouse=True)
+def english_by_default():
+    """Tests read English unless they ask for another language (the CLI's --lang sets the process's)."""
+    from perfcore.i18n import set_default_locale
+
+    set_default_locale("en")
+    yield
+    set_default_locale("en")

@@ -31,3 +31,4 @@ from . import perf_improvement_plan_item
 from . import perf_pay
 from . import mail_message
 from . import ir_attachment
+from . import ir_http

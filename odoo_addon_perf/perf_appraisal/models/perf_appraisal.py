@@ -2,6 +2,8 @@ import datetime
 import html
 import json
 
+import perfcore
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
@@ -216,7 +218,7 @@ class PerfAppraisal(models.Model):
         steps = self._step_words()
         names = self._code_names()
         return [(steps.get(line["kind"], line["kind"]), names.get(line["code"], line["code"]), line["value"] or "",
-                 line["reason"]) for line in data["breakdown"] if not _hides_peer(line, self)]
+                 _reason(line, self.env.lang)) for line in data["breakdown"] if not _hides_peer(line, self)]
 
     def _step_words(self):
         return {
@@ -274,7 +276,7 @@ class PerfAppraisal(models.Model):
             "flags": self.flags_label or "",
             "indicators": [(names.get(code, code), value) for code, value in (data.get("indicators") or {}).items()
                            if scheme.indicator(code) and code in {i.code for i in scheme.indicators}],
-            "events": [line["reason"] for line in data.get("breakdown", []) if line["kind"] in ("event", "veto")],
+            "events": [_reason(line, self.env.lang) for line in data.get("breakdown", []) if line["kind"] in ("event", "veto")],
             "pay_components": [] if confidential else [
                 (names.get(code, code), f"{currency.symbol or ''}{amount}")
                 for code, amount in (pay.get("components") or {}).items()],
@@ -537,7 +539,23 @@ class PerfAppraisal(models.Model):
                                            appraisal.subject_name))
 
 
+# The breakdown step that gives the mean of a rater's several ratings (peers): what an appraisee sees of them.
+MEAN_OF_RATINGS = "{member}: mean of {count} ratings {values} = {mean}"
+
+
+def _reason(line, lang):
+    """A stored breakdown step's reason in ``lang``: perfcore renders its message; older results
+    kept only the text."""
+    message = line.get("message")
+    if message:
+        return perfcore.Message.from_json(message).render(lang or "en")
+    return line["reason"]
+
+
 def _hides_peer(line, appraisal):
     """Peer ratings are anonymous: the appraisee sees the peer mean, never a rater's identity."""
-    return line["kind"] == "rater" and ".peer" in line["code"] and "mean of" not in line["reason"] \
-        and appraisal.env.user == appraisal.employee_id.user_id
+    if line["kind"] != "rater" or ".peer" not in line["code"]:
+        return False
+    message = line.get("message")
+    is_mean = message["id"] == MEAN_OF_RATINGS if message else "mean of" in line["reason"]
+    return not is_mean and appraisal.env.user == appraisal.employee_id.user_id

@@ -801,7 +801,7 @@ class PerfCycle(models.Model):
                                          "result_json": False, "results_stale": False})
                         continue
                     r = by_key[keys[appraisal.id]]
-                    result = r.to_dict()
+                    result = r.to_dict(messages=True)  # reasons also as data: read in each reader's language
                     if confidential:  # pay reads a wage: it lives in the pay result only
                         result["breakdown"] = [line for line in result["breakdown"] if line["kind"] != "pay"]
                         result["pay"] = None
