@@ -99,15 +99,16 @@ def database():
         shutil.rmtree(work, ignore_errors=True)
 
 
-def _odoo(database, db_name: str, *args: str) -> subprocess.CompletedProcess:
+def _odoo(database, db_name: str, *args: str, addons: list[str] | None = None, env: dict | None = None
+          ) -> subprocess.CompletedProcess:
     host, port, user = database
-    addons = ",".join([*ODOO["addons"], str(ADDONS)])
-    cmd = [ODOO_PYTHON, "-m", "odoo", "--addons-path", addons, "-d", db_name, "--db_host", host,
+    addons_path = ",".join(addons if addons is not None else [*ODOO["addons"], str(ADDONS)])
+    cmd = [ODOO_PYTHON, "-m", "odoo", "--addons-path", addons_path, "-d", db_name, "--db_host", host,
            "--db_port", str(port), "--without-demo", "all", "--stop-after-init", "--log-level", "test",
            "--http-port", str(_free_port()), *args]
     if user:
         cmd += ["--db_user", user]
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=3600)
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=3600, env=env)
 
 
 def _error_records(log: str) -> list[str]:
@@ -146,3 +147,62 @@ def test_addon_installs_upgrades_and_passes_its_tests(database, module):
     _check(_odoo(database, db_name, "-i", module, "--test-enable", "--test-tags", f"/{module}"),
            f"install of {module} with its tests")
     _check(_odoo(database, db_name, "-u", module), f"upgrade of {module}")
+
+
+_WHERE = """
+import json, sys, odoo
+from odoo.modules.module import get_module_path
+odoo.tools.config.parse_config(sys.argv[1:])
+odoo.modules.module.initialize_sys_path()
+db = odoo.tools.config["db_name"]
+with odoo.registry(db).cursor() as cr:
+    env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+    states = {m.name: m.state for m in env["ir.module.module"].search([("name", "like", "perf_appraisal%")])}
+print(json.dumps({"states": states, "paths": {m: get_module_path(m) for m in states}}))
+"""
+
+
+def test_wheels_build_and_install_from_site_packages(database, tmp_path):
+    """Both addons build as OCA-style wheels (whool) from a clone, install with pip beside perfcore's
+    wheel, and Odoo installs them from there — this tree is not on its addons path."""
+    clone, dist, site = tmp_path / "clone", tmp_path / "dist", tmp_path / "site"
+    subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True)
+    built = subprocess.run([ODOO_PYTHON, "-m", "pip", "wheel", "--no-deps", "-w", str(dist),
+                            str(clone / "odoo_addon_perf" / "perf_appraisal"),
+                            str(clone / "odoo_addon_perf" / "perf_appraisal_payroll"), str(clone)],
+                           capture_output=True, text=True)
+    assert built.returncode == 0, built.stderr[-3000:]
+    wheels = sorted(p.name for p in dist.glob("*.whl"))
+    assert [w.split("-")[0] for w in wheels] == ["odoo_addon_perf_appraisal", "odoo_addon_perf_appraisal_payroll",
+                                                "perfcore"], wheels
+    import zipfile
+
+    def requires(name: str) -> set[str]:
+        wheel = next(dist.glob(f"{name}-*.whl"))
+        with zipfile.ZipFile(wheel) as archive:
+            metadata = next(n for n in archive.namelist() if n.endswith(".dist-info/METADATA"))
+            lines = archive.read(metadata).decode().splitlines()
+        return {line.split(": ", 1)[1] for line in lines if line.startswith("Requires-Dist: ")}
+
+    assert {"perfcore", "openpyxl", "odoo==18.0.*"} <= requires("odoo_addon_perf_appraisal")
+    assert {"odoo-addon-perf_appraisal==18.0.*", "odoo-addon-payroll==18.0.*"} <= requires(
+        "odoo_addon_perf_appraisal_payroll")
+    # Odoo itself is not a pip distribution in this environment: the wheels' own dependencies only
+    installed = subprocess.run([ODOO_PYTHON, "-m", "pip", "install", "--no-deps", "--target", str(site),
+                                *map(str, dist.glob("*.whl"))], capture_output=True, text=True)
+    assert installed.returncode == 0, installed.stderr[-3000:]
+    assert (site / "odoo" / "addons" / "perf_appraisal" / "__manifest__.py").exists()
+    assert (site / "perfcore" / "locale" / "zh_CN" / "LC_MESSAGES" / "perfcore.mo").exists()
+    env = {**os.environ, "PYTHONPATH": str(site)}
+    db_name = f"perf_ci_wheels_{uuid.uuid4().hex[:8]}"
+    _check(_odoo(database, db_name, "-i", "perf_appraisal_payroll", addons=ODOO["addons"], env=env),
+           "install of the addons from their wheels")
+    host, port, user = database
+    where = subprocess.run([ODOO_PYTHON, "-c", _WHERE, "-d", db_name, "--db_host", host, "--db_port", str(port),
+                            *(["--db_user", user] if user else []), "--addons-path", ",".join(ODOO["addons"])],
+                           capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert where.returncode == 0, where.stderr[-3000:]
+    found = json.loads(where.stdout.strip().splitlines()[-1])
+    assert found["states"] == {"perf_appraisal": "installed", "perf_appraisal_payroll": "installed"}
+    for module, path in found["paths"].items():
+        assert path.startswith(str(site)), (module, path)
