@@ -419,7 +419,7 @@ class PerfAppraisal(models.Model):
             return True
         return {"type": "ir.actions.client", "tag": "display_notification",
                 "params": {"message": message, "type": "success", "sticky": False,
-                           "next": {"type": "ir.actions.client", "tag": "soft_reload"}}}
+                           "next": {"type": "ir.actions.act_window_close"}}}
 
     def action_acknowledge(self):
         """The appraisee or the superior acknowledges the interview (面谈, signed by both)."""

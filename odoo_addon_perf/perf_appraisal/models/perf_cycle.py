@@ -89,7 +89,7 @@ def _notify(env, message, kind="success"):
     """What a workflow button returns: a notification of what it did, then the form reloaded."""
     return {"type": "ir.actions.client", "tag": "display_notification",
             "params": {"message": message, "type": kind, "sticky": False,
-                       "next": {"type": "ir.actions.client", "tag": "soft_reload"}}}
+                       "next": {"type": "ir.actions.act_window_close"}}}
 
 
 def _scores(bucket):

@@ -32,3 +32,58 @@ class TestTours(PerfFixture, HttpCase):
                         login="head_ward-3")
         rated = self.cycle.appraisal_ids.score_ids.filtered(lambda s: s.rated)
         self.assertEqual((rated.code, rated.value, rated.rater_user_id), ("head_nurse", 88, self.head_users["ward-3"]))
+
+
+@tagged("post_install", "-at_install")
+class TestToursChinese(PerfFixture, HttpCase):
+    """The web client in Chinese, in headless Chromium: a cycle from New to Publish, a nurse's appeal,
+    bulk approval."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["res.lang"]._activate_lang("zh_CN")
+        cls.env["ir.module.module"]._load_module_terms(["perf_appraisal"], ["zh_CN"], overwrite=True)
+        cls.officer.lang = "zh_CN"
+        # two nurses without a manager: HR enters every line of theirs (no role owners either)
+        ward = cls.env["hr.department"].create({"name": "巡回病区"})
+        cls.rounds = cls.env["hr.employee"]
+        for name, title in (("巡回甲", "senior_nurse"), ("巡回乙", "nurse")):
+            nurse = cls.env["hr.employee"].create({"name": name, "department_id": ward.id})
+            nurse.set_perf_attribute("title", title)
+            nurse.set_perf_attribute("post", "ward_day")
+            nurse.set_perf_attribute("bonus_base", 1000)
+            cls.rounds |= nurse
+
+    def test_officer_runs_a_cycle_from_new_to_publish(self):
+        """New → Start (0 / 28) → Open Rating → the grid → 28 / 28 → Calibrate → Approval → bulk confirm and
+        approve → Publish.  The grid lists 巡回乙 first (乙 sorts before 甲): 乙 90×.3 + 95×.3 + 92×.4 = 27 + 28.5 +
+        36.8 = 92.30, 优秀 (Hamilton over a ward of 2: 0.6 / 1.0 / 0.4 → 1 / 1 / 0 seats, the 优秀 seat is hers);
+        甲 80×.3 + 85×.3 + 70×.4 = 24 + 25.5 + 28 = 77.50, 合格 by band (the last quota grade has no cap)."""
+        self.start_tour("/web#action=perf_appraisal.perf_cycle_action", "perf_cycle_zh_tour", login="perf_officer")
+        cycle = self.env["perf.cycle"].search([("name", "=", "2024-07 护理绩效")])
+        self.assertEqual(cycle.state, "published")
+        by_name = {a.subject_name: a for a in cycle.appraisal_ids}
+        self.assertEqual((by_name["巡回乙"].total_exact, by_name["巡回甲"].total_exact), ("92.3", "77.5"))
+        self.assertEqual((by_name["巡回乙"].final_grade_id.label, by_name["巡回甲"].final_grade_id.label), ("优秀", "合格"))
+        self.assertTrue(all(cycle.appraisal_ids.mapped("approved")))
+
+    def test_nurse_reads_her_result_and_appeals(self):
+        """李四 (zh_CN) sees 良好 with the Chinese breakdown (优秀 capped by the ward's quota) and appeals in time."""
+        cycle = self.publish(self.nursing_cycle())
+        li = cycle.appraisal_ids.filtered(lambda a: a.subject_name == "李四")
+        li.user_id.lang = "zh_CN"
+        self.start_tour("/web#action=perf_appraisal.perf_appraisal_action_my", "perf_nurse_appeal_zh_tour",
+                        login=li.user_id.login)
+        self.assertEqual(li.appeal_ids.mapped("reason"), ["本月护理质量评分有误，请复核。"])
+        self.assertEqual(li.appeal_ids.state, "submitted")
+
+    def test_hr_approves_a_selection_in_one_action(self):
+        """HR selects the 7 confirmed appraisals waiting for approval and approves them with one click."""
+        cycle = self.nursing_cycle()
+        cycle.action_calibrate()
+        cycle.action_to_approval()
+        cycle.appraisal_ids.action_confirm()
+        self.start_tour("/web#action=perf_appraisal.perf_appraisal_action", "perf_bulk_approve_tour",
+                        login="perf_officer")
+        self.assertTrue(all(cycle.appraisal_ids.mapped("approved")))
