@@ -57,13 +57,34 @@ class PerfPay(models.Model):
         for pay in self:
             pay.name = f"{(pay.employee_id or pay.department_id).name or ''} {pay.period or ''}".strip()
 
-    @api.depends("components_json")
+    @api.depends("components_json", "scheme_id")
     def _compute_components_html(self):
         for pay in self:
             components = json.loads(pay.components_json or "{}")
-            pay.components_html = "<table class='table table-sm'>" + "".join(
-                f"<tr><td>{html.escape(k)}</td><td class='text-end'>{html.escape(str(v))}</td></tr>"
-                for k, v in components.items()) + "</table>"
+            names = pay._component_names()
+            rows = []
+            for code, value in components.items():
+                shown = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+                rows.append(f"<tr><td>{html.escape(names.get(code, code))}</td>"
+                            f"<td class='text-end'>{html.escape(shown)}</td></tr>")
+            pay.components_html = "<table class='table table-sm'>" + "".join(rows) + "</table>"
+
+    def _component_names(self):
+        """What each component is called: the scheme's name (绩效奖金), or words for the pools' parts."""
+        scheme = self.sudo().scheme_id._perfcore_scheme() if self.sudo().scheme_id else None
+        names = {"installments": self.env._("Installments"), "forfeited": self.env._("Forfeited"),
+                 "consulting": self.env._("Consulting reward")}
+        pools = {"contracts": self.env._("Contracts pool"), "commission": self.env._("Profit commission")}
+        parts = {"gm": self.env._("general manager"), "market_manager": self.env._("market manager"),
+                 "market_discretionary": self.env._("market, discretionary"),
+                 "market_equal": self.env._("market, equal share"), "others_equal": self.env._("others, equal share"),
+                 "others_discretionary": self.env._("others, discretionary")}
+        for pool, pool_name in pools.items():
+            for part, part_name in parts.items():
+                names[f"{pool}.{part}"] = f"{pool_name} · {part_name}"
+        if scheme is not None and scheme.pay:
+            names.update({c.code: c.name for c in scheme.pay.components if c.name})
+        return names
 
     @api.model
     def _sync_from_evaluation(self, cycle, evaluation, keys):

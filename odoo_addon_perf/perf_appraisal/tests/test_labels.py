@@ -94,3 +94,9 @@ class TestLabels(PerfCase):
         self.assertEqual((line.value, line.rated, line.value_input), (92.5, True, "92.5"))
         appraisal = cycle.appraisal_ids
         self.assertEqual(appraisal.status, "pending")  # the kanban shows the status, not "0.00 · · #0"
+
+    def test_pay_components_by_name(self):
+        """A pay result lists its components by the scheme's names: 绩效奖金, not bonus."""
+        pay = self.cycle.appraisal_ids.pay_ids[:1]
+        self.assertIn("绩效奖金", pay.components_html)
+        self.assertNotIn(">bonus<", pay.components_html)
