@@ -1111,7 +1111,7 @@ class PerfCycle(models.Model):
         for line in lines:
             key = "|".join([line.code, line.rater_role or "", line.subperiod or ""])
             if key not in columns:
-                columns[key] = {"key": key, "label": line.name or line.code, "role": line.rater_role or "",
+                columns[key] = {"key": key, "label": line.name or line.code, "role": line.rater_role_label or "",
                                 "subperiod": line.subperiod or "", "scale": line.scale_text or "",
                                 "is_list": line.is_list, "sequence": line.sequence}
             appraisal = line.appraisal_id
