@@ -2,6 +2,8 @@ import datetime
 import html
 import json
 
+from markupsafe import Markup, escape
+
 import perfcore
 
 from odoo import api, fields, models
@@ -390,7 +392,8 @@ class PerfAppraisal(models.Model):
         self._check_each(lambda a: a.status not in ("scored", "excluded"), self.env._("no result to confirm yet"))
         self.check_access("read")
         with workflow():
-            self.sudo().write({"confirmed": True})
+            self.sudo().with_context(tracking_disable=True).write({"confirmed": True})
+        self._log_batch(self.env._("Confirmed by %s.", self.env.user.name))
         return self._bulk_done(self.env._("%s appraisals confirmed.", len(self)))
 
     def action_approve(self):
@@ -404,8 +407,15 @@ class PerfAppraisal(models.Model):
                          self.env._("not confirmed by the direct superior yet"))
         self.check_access("read")
         with workflow():
-            self.sudo().write({"approved": True})
+            self.sudo().with_context(tracking_disable=True).write({"approved": True})
+        self._log_batch(self.env._("Approved by %s.", self.env.user.name))
         return self._bulk_done(self.env._("%s appraisals approved.", len(self)))
+
+    def _log_batch(self, text):
+        """One note per appraisal (who confirmed, who approved), created in one batch: the record of
+        the step without a tracking message per record."""
+        self.sudo()._message_log_batch(bodies={appraisal.id: escape(text) for appraisal in self},
+                                       author_id=self.env.user.partner_id.id)
 
     def _check_each(self, refused, why, error=UserError):
         """One error naming every record of the selection ``refused`` holds for (ten at most)."""
@@ -486,17 +496,47 @@ class PerfAppraisal(models.Model):
         return True
 
     def _notify_published(self):
-        """Tell each appraisee, in their language, with the deadline of an appeal; returns how many were told."""
+        """Tell each appraisee, in their language, with the deadline of an appeal: one message each,
+        created in batches (messages, inbox notifications, e-mails queued for the mail queue) rather
+        than one post per appraisal.  Returns how many were told."""
         told = self.filtered(lambda a: a.employee_id.work_contact_id)
+        if not told:
+            return 0
+        comment = self.env.ref("mail.mt_comment")
+        author = self.env.user.partner_id
+        # the reply-to of every notice, found once (mail would look it up for each message)
+        reply_to = told[:1].sudo()._notify_get_reply_to(default=author.email_formatted)[told[:1].id] or False
+        messages_vals, recipients = [], []
         for appraisal in told:
             partner = appraisal.employee_id.work_contact_id
-            env = self.with_context(lang=appraisal.user_id.lang or partner.lang or self.env.lang).env
+            user = appraisal.user_id
+            env = self.with_context(lang=user.lang or partner.lang or self.env.lang).env
             deadline = appraisal.published_date and appraisal.published_date + datetime.timedelta(days=APPEAL_DAYS)
-            body = env._("Your appraisal for %(period)s is published: %(grade)s.", period=appraisal.period,
+            text = env._("Your appraisal for %(period)s is published: %(grade)s.", period=appraisal.period,
                          grade=appraisal.final_grade_id.label or appraisal.final_grade or "-")
             if deadline:
-                body += " " + env._("You may appeal until %(day)s.", day=fields.Date.to_string(deadline))
-            appraisal.message_post(body=body, partner_ids=partner.ids, subtype_xmlid="mail.mt_comment")
+                text += " " + env._("You may appeal until %(day)s.", day=fields.Date.to_string(deadline))
+            subject = env._("Appraisal result: %s", appraisal.display_name)
+            messages_vals.append({
+                "model": self._name, "res_id": appraisal.id, "body": Markup("<p>%s</p>") % text, "subject": subject,
+                "message_type": "comment", "subtype_id": comment.id, "author_id": author.id,
+                "email_from": author.email_formatted or False, "partner_ids": [fields.Command.link(partner.id)],
+                "record_name": appraisal.display_name, "reply_to": reply_to,
+            })
+            recipients.append((partner, user))
+        messages = self.env["mail.message"].sudo().create(messages_vals)
+        by_email = [(message, partner) for message, (partner, user) in zip(messages, recipients)
+                    if not user or user.notification_type == "email"]
+        mails = self.env["mail.mail"].sudo().create([{
+            "mail_message_id": message.id, "body_html": message.body, "recipient_ids": [fields.Command.link(partner.id)],
+            "auto_delete": True, "is_notification": True, "state": "outgoing"} for message, partner in by_email])
+        mail_of = {mail.mail_message_id.id: mail.id for mail in mails}
+        self.env["mail.notification"].sudo().create([{
+            "mail_message_id": message.id, "res_partner_id": partner.id, "author_id": author.id, "is_read": False,
+            "notification_type": "email" if message.id in mail_of else "inbox",
+            "notification_status": "ready" if message.id in mail_of else "sent",
+            "mail_mail_id": mail_of.get(message.id, False),
+        } for message, (partner, _user) in zip(messages, recipients)])
         return len(told)
 
     @api.model

@@ -935,8 +935,8 @@ class PerfCycle(models.Model):
                 raise UserError(self.env._("Cycle %(name)s is %(state)s; this step needs %(allowed)s.",
                                            name=cycle.name, state=cycle.state, allowed=", ".join(allowed)))
         with workflow():
-            self.write({"state": state})
-            self.appraisal_ids.sudo().filtered(
+            self.write({"state": state})  # tracked on the cycle; its appraisals follow in one write
+            self.appraisal_ids.sudo().with_context(tracking_disable=True).filtered(
                 lambda a: a.state not in ("published",) or state == "closed").write({"state": state})
 
     def _check_results_ready(self):
@@ -996,7 +996,8 @@ class PerfCycle(models.Model):
                 raise UserError(self.env._("Not yet approved: %s", ", ".join(waiting.mapped("subject_name"))))
         self._set_state("published", ["approval"])
         with workflow():
-            self.appraisal_ids.sudo().write({"published_date": fields.Date.context_today(self)})
+            self.appraisal_ids.sudo().with_context(tracking_disable=True).write(
+                {"published_date": fields.Date.context_today(self)})
         notified = 0
         for cycle in self:
             published = cycle.appraisal_ids.sudo().filtered(lambda a: a.status == "scored")

@@ -130,10 +130,11 @@ class PerfPay(models.Model):
 
     def _release_after_publication(self):
         """Draft results become payable at publication, or withheld until the interview (不面谈不发奖金)."""
-        with workflow():
-            for pay in self.filtered(lambda p: p.state == "draft"):
-                withhold = pay.scheme_id.interview_required_for_pay and not pay.appraisal_id.interview_done
-                pay.state = "withheld" if withhold else "to_pay"
+        drafts = self.filtered(lambda p: p.state == "draft")
+        withheld = drafts.filtered(lambda p: p.scheme_id.interview_required_for_pay and not p.appraisal_id.interview_done)
+        with workflow():  # two writes, however many results
+            withheld.write({"state": "withheld"})
+            (drafts - withheld).write({"state": "to_pay"})
 
     def _release_after_interview(self):
         with workflow():

@@ -1,0 +1,137 @@
+"""Benchmark: a nursing cycle of N employees through every workflow step, on real Odoo 18.
+
+Run with a Python where Odoo 18 is importable (nothing here installs Odoo):
+
+    $ODOO_PYTHON benchmarks/bench_cycle.py --db-host /var/run/postgresql --db-user odoo [--sizes 1000 5000 20000]
+
+For each size it creates N nurses in wards of 30 (with their title, post and bonus base) in a
+database with perf_appraisal, then runs the cycle as an HR officer: start, (scores entered, not
+timed), compute, calibrate, send for approval, confirm and approve every appraisal as one
+selection each, publish (telling every nurse), close — printing the seconds and the SQL queries
+of each step, and the time of the commit after publication.  The database is dropped at the end.
+Not a test: a measurement (tests/…/test_query_count.py asserts the queries do not grow).
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+ADDONS = Path(__file__).resolve().parent.parent / "odoo_addon_perf"
+STEPS = ("start", "compute", "calibrate", "to approval", "confirm all", "approve all", "publish", "commit", "close")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000, 20000])
+    parser.add_argument("--db-host", default="")
+    parser.add_argument("--db-port", default="")
+    parser.add_argument("--db-user", default="")
+    parser.add_argument("--module", default="perf_appraisal", help="install this module too (e.g. the queue_job glue)")
+    args = parser.parse_args()
+
+    import odoo
+    from odoo.tools import config
+
+    addons = [str(Path(p) / "odoo" / "addons") for p in sys.path if (Path(p) / "odoo" / "addons").is_dir()]
+    source_addons = Path(odoo.__file__).resolve().parent.parent / "addons"
+    if source_addons.is_dir():
+        addons.append(str(source_addons))
+    addons.append(str(ADDONS))
+    base = ["--addons-path", ",".join(addons), "--without-demo", "all"]
+    for flag, value in (("--db_host", args.db_host), ("--db_port", args.db_port), ("--db_user", args.db_user)):
+        if value:
+            base += [flag, value]
+    db = f"bench_cycle_{uuid.uuid4().hex[:6]}"
+    subprocess.run([sys.executable, "-m", "odoo", *base, "-d", db, "-i", args.module, "--stop-after-init",
+                    "--log-level", "warn"], check=True)
+    config.parse_config(base)
+    print(f"{'step':<14}" + "".join(f"{size:>10} s {'queries':>9}" for size in args.sizes))
+    results = {}
+    try:
+        for size in args.sizes:
+            results[size] = measure(odoo, db, size)
+        for step in STEPS:
+            print(f"{step:<14}" + "".join(f"{results[size][step][0]:>12.2f} {results[size][step][1]:>9}"
+                                           for size in args.sizes))
+    finally:
+        odoo.sql_db.close_db(db)  # Odoo's pool keeps connections: close them, or dropdb waits and fails
+        dropdb = ["dropdb", "--if-exists", db]
+        for flag, value in (("-h", args.db_host), ("-p", args.db_port), ("-U", args.db_user)):
+            if value:
+                dropdb[1:1] = [flag, value]
+        subprocess.run(dropdb, check=False)
+
+
+def measure(odoo, db: str, size: int) -> dict[str, tuple[float, int]]:
+    from odoo import SUPERUSER_ID, api
+    from odoo.tests import new_test_user
+
+    from odoo.addons.perf_appraisal.models.perf_workflow_mixin import workflow
+
+    registry = odoo.modules.registry.Registry(db)
+    out: dict[str, tuple[float, int]] = {}
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        setup = env(context={"tracking_disable": True})
+        officer = new_test_user(setup, f"bench_officer_{size}", groups="base.group_user,perf_appraisal.group_perf_officer")
+        head_users = setup["res.users"].create([{"name": f"head {size}-{w}", "login": f"head_{size}_{w}"}
+                                                 for w in range(max(1, size // 30))])
+        heads = setup["hr.employee"].create([{"name": user.name, "user_id": user.id} for user in head_users])
+        wards = setup["hr.department"].create([{"name": f"W{size}-{w}", "manager_id": head.id}
+                                                for w, head in enumerate(heads)])
+        nurse_users = setup["res.users"].create([{"name": f"N{size}-{i:05d}", "login": f"nurse_{size}_{i}"}
+                                                  for i in range(size)])
+        nurses = setup["hr.employee"].create([{"name": user.name, "user_id": user.id,
+                                               "department_id": wards[i % len(wards)].id,
+                                               "parent_id": heads[i % len(heads)].id}
+                                              for i, user in enumerate(nurse_users)])
+        for code, value in (("title", "nurse"), ("post", "ward_day"), ("bonus_base", 1000)):
+            nurses.set_perf_attribute(code, value)
+        scheme = setup["perf.scheme"].search([("code", "=", "nursing"), ("is_preset", "=", True)])
+        cycle = setup["perf.cycle"].create({"name": f"bench {size}", "scheme_id": scheme.id, "date_from": "2024-05-01",
+                                            "date_to": "2024-05-31", "employee_ids": [(6, 0, nurses.ids)]})
+        cycle = cycle.with_user(officer)
+        env.flush_all()
+
+        def step(name, work):
+            env.flush_all()
+            env.invalidate_all()
+            queries = cr.sql_log_count
+            start = time.perf_counter()
+            work()
+            env.flush_all()
+            out[name] = (time.perf_counter() - start, cr.sql_log_count - queries)
+
+        step("start", cycle.action_start)
+        # every nurse rated (not a workflow step: entered by the raters over days)
+        lines = setup["perf.score"].search([("cycle_id", "=", cycle.id)])
+        values = {"head_nurse": 90, "nursing_dept": 88, "patient": 92}
+        with workflow():
+            for code, value in values.items():
+                lines.filtered(lambda s, c=code: s.code == c).write({"value": value, "rated": True})
+            lines.write({"settled": True})
+        # as a selection comes over RPC: browsed by ids (not the lazy prefetch of a one2many, lost when the
+        # cache is invalidated between steps)
+        appraisals = env["perf.appraisal"].with_user(officer).browse(cycle.sudo().appraisal_ids.ids)
+        step("compute", cycle.action_compute)
+        step("calibrate", cycle.action_calibrate)
+        step("to approval", cycle.action_to_approval)
+        step("confirm all", appraisals.action_confirm)
+        step("approve all", appraisals.action_approve)
+        step("publish", cycle.action_publish)
+        start = time.perf_counter()
+        queries = cr.sql_log_count
+        cr.commit()  # post-commit work: notifications sent right away, if any
+        out["commit"] = (time.perf_counter() - start, cr.sql_log_count - queries)
+        step("close", cycle.action_close)
+        cr.commit()
+    return out
+
+
+if __name__ == "__main__":
+    main()
