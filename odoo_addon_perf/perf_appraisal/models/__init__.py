@@ -1,4 +1,5 @@
 from . import perf_workflow_mixin
+from . import perf_cycle_runner  # before anything imports perf_cycle (it inherits the runner)
 from . import perf_scheme
 from . import perf_scheme_parameter
 from . import perf_scheme_attribute

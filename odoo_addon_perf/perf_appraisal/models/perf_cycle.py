@@ -118,10 +118,11 @@ def _problem_text(problem):
 class PerfCycle(models.Model):
     _name = "perf.cycle"
     _description = "Appraisal Cycle"
-    _inherit = ["mail.thread", "mail.activity.mixin", "perf.workflow.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "perf.workflow.mixin", "perf.cycle.runner"]
     _order = "date_from desc, id desc"
     _check_company_auto = True
-    _perf_workflow_fields = frozenset({"state", "computed_at", "appraisal_ids", "exclusion_ids"})
+    _perf_workflow_fields = frozenset({"state", "computed_at", "appraisal_ids", "exclusion_ids", "step_running",
+                                       "step_error"})
     _perf_editable_fields = frozenset({"name", "scheme_id", "date_from", "date_to", "employee_ids", "department_ids",
                                        "company_id", "pay_date", "peer_count", "role_ids", "facts_json",
                                        "deadline_rating", "deadline_consolidation", "contract_ids", "allocation_ids",
@@ -491,35 +492,58 @@ class PerfCycle(models.Model):
     def action_start(self):
         """Create the appraisals and their score lines; people perfcore cannot appraise are listed."""
         self._check_may_run(self.env._("start a cycle"))
+        self._check_not_running()
         for cycle in self:
             if cycle.state != "draft":
                 raise UserError(self.env._("Only a draft cycle can be started."))
-            cycle._start()
+        finished = all([cycle._start() for cycle in self])
+        if not finished:
+            return _notify(self.env, self.env._("Starting in the background; the cycle shows when it is done."), "info")
         return _notify(self.env, self.env._("Started: %s appraisals.", len(self.sudo().appraisal_ids)))
 
     def _start(self):
-        scheme = self.scheme_id._perfcore_scheme()
         subjects = self._subjects()
         if not subjects:
             raise UserError(self.env._("The cycle has nobody to appraise."))
-        reasons, attributes = self._screen(scheme, subjects)
+        # peers are chosen within a department: a department is never split
+        key = (lambda s: s.id) if subjects._name == "hr.department" else (lambda s: s.department_id.id)
+        return self._run_step("start", subjects, key, whole=False)
+
+    def _start_chunk(self, ids):
+        """Screen these subjects and create the appraisals of those perfcore appraises."""
+        scheme = self.scheme_id._perfcore_scheme()
         unit = scheme.subject == "unit"
+        field = "department_id" if unit else "employee_id"
+        # a chunk run again (a retried job) skips the subjects it already appraised or listed
+        taken = {row[field] for model in ("perf.appraisal", "perf.cycle.exclusion")
+                 for row in self.env[model].sudo().search_read(
+                     [("cycle_id", "=", self.id), (field, "in", ids)], [field], load=None)}
+        subjects = self.env["hr.department" if unit else "hr.employee"].sudo().browse(
+            [i for i in ids if i not in taken])
+        if not subjects:
+            return
+        reasons, attributes = self._screen(scheme, subjects)
         keyed = {self._subject_key(s): s for s in subjects}
-        exclusion_vals = [{"cycle_id": self.id, "reason": reasons[key],
-                           ("department_id" if unit else "employee_id"): subject.id}
+        exclusion_vals = [{"cycle_id": self.id, "reason": reasons[key], field: subject.id}
                           for key, subject in keyed.items() if reasons[key] is not None]
         eligible = [subject for key, subject in keyed.items() if reasons[key] is None]
         with workflow():
             self.env["perf.cycle.exclusion"].sudo().create(exclusion_vals)
             self._create_appraisals(scheme, eligible, attributes)
-            self.state = "running"
+
+    def _start_done(self):
+        with workflow():
+            self.write({"state": "running", "step_running": False, "step_error": False})
+        counts = self.env["perf.appraisal"].sudo().search_count([("cycle_id", "=", self.id)])
+        excluded = self.env["perf.cycle.exclusion"].sudo().search_count([("cycle_id", "=", self.id)])
         self.message_post(body=self.env._("Cycle started: %(n)s appraisals, %(x)s not appraised.",
-                                          n=len(eligible), x=len(exclusion_vals)))
+                                          n=counts, x=excluded))
 
     def action_rescreen(self):
         """Screen again the people not appraised (after HR fixed their data): those perfcore now
         accepts get their appraisal, the others keep their (new) reason."""
         self._check_may_run(self.env._("screen a cycle again"))
+        self._check_not_running()
         for cycle in self:
             if cycle.state not in ("running", "rating"):
                 raise UserError(self.env._("People are screened again while the cycle is running or rating."))
@@ -677,12 +701,27 @@ class PerfCycle(models.Model):
     def action_compute(self):
         """Score every appraisal with perfcore and write the results back."""
         self._check_may_run(self.env._("compute a cycle"))
+        self._check_not_running()
         for cycle in self:
             if cycle.state in ("draft", "closed"):
                 raise UserError(self.env._("Start the cycle first; a closed cycle is not recomputed."))
-            cycle._compute_results()
-            cycle.message_post(body=cycle._results_summary(self.env._("Computed")))
+        finished = all([cycle._run_step("compute", *cycle._appraisal_groups()) for cycle in self])
+        if not finished:
+            return _notify(self.env, self.env._("Computing in the background; the cycle shows when it is done."), "info")
         return _notify(self.env, "; ".join(c._results_summary(self.env._("Computed")) for c in self))
+
+    def _appraisal_groups(self):
+        """The cycle's appraisals and their distribution group: a step's chunks never split one."""
+        return self.sudo().appraisal_ids, lambda a: a.group_name or ""
+
+    def _compute_chunk(self, ids):
+        self._compute_results(self.env["perf.appraisal"].sudo().browse(ids))
+
+    def _compute_done(self):
+        with workflow():
+            self.write({"computed_at": fields.Datetime.now(), "step_running": False, "step_error": False})
+        self._write_distribution()
+        self.message_post(body=self._results_summary(self.env._("Computed")))
 
     def _results_summary(self, what):
         """"Computed: 30 scored, 2 incomplete, 1 excluded; 优秀 6, 良好 14 …" — counts only."""
@@ -778,10 +817,11 @@ class PerfCycle(models.Model):
             subjects.append(subject)
         return {"period": self.period, "facts": self._facts(), "subjects": subjects}, keys
 
-    def _compute_results(self):
+    def _compute_results(self, appraisals=None):
+        """perfcore over ``appraisals`` (whole distribution groups; default: the whole cycle)."""
         self.env.flush_all()
         scheme = self.scheme_id._perfcore_scheme()
-        appraisals = self.appraisal_ids.sudo()
+        appraisals = (appraisals if appraisals is not None else self.appraisal_ids).sudo()
         # excluded by HR (with a reason): not scored, no quota seat, no pay
         scored = appraisals.filtered(lambda a: a.status != "excluded")
         confidential = self.scheme_id.pay_confidential
@@ -819,8 +859,6 @@ class PerfCycle(models.Model):
         self.env["perf.pay"]._drop_unpaid(appraisals - scored | appraisals.browse(list(refused)))
         with workflow():
             (appraisals - scored).write({"results_stale": False})
-            self.computed_at = fields.Datetime.now()
-        self._write_distribution()
 
     def _write_distribution(self):
         """The overview rows: per group and grade, the quota's seats and the final grades given."""
@@ -959,6 +997,7 @@ class PerfCycle(models.Model):
     def action_open_rating(self):
         """Open rating: every rater gets one to-do per cycle for the lines still to fill."""
         self._check_may_run(self.env._("open rating"))
+        self._check_not_running()
         self._set_state("rating", ["running"])
         self._schedule_rater_activities()
         return True
@@ -966,18 +1005,30 @@ class PerfCycle(models.Model):
     def action_calibrate(self):
         """Apply the quotas (perfcore distributes per group) and open calibration."""
         self._check_may_run(self.env._("calibrate a cycle"))
+        self._check_not_running()
         for cycle in self:
             if cycle.state not in ("running", "rating"):
                 raise UserError(self.env._("Only a running cycle is calibrated."))
-            cycle._compute_results()
+        finished = all([cycle._run_step("calibrate", *cycle._appraisal_groups()) for cycle in self])
+        if not finished:
+            return _notify(self.env, self.env._("Calibrating in the background; the cycle shows when it is done."),
+                           "info")
+        return _notify(self.env, self.env._("Quotas applied; calibrate the grades of each group."))
+
+    def _calibrate_chunk(self, ids):
+        self._compute_chunk(ids)
+
+    def _calibrate_done(self):
+        with workflow():
+            self.write({"computed_at": fields.Datetime.now(), "step_running": False, "step_error": False})
+        self._write_distribution()
         self._check_results_ready()
         self._set_state("calibration", ["running", "rating"])
-        for cycle in self:
-            cycle.message_post(body=cycle._results_summary(self.env._("Calibration opened")))
-        return _notify(self.env, self.env._("Quotas applied; calibrate the grades of each group."))
+        self.message_post(body=self._results_summary(self.env._("Calibration opened")))
 
     def action_to_approval(self):
         self._check_may_run(self.env._("send a cycle for approval"))
+        self._check_not_running()
         self._check_results_ready()
         self._set_state("approval", ["calibration"])
         for cycle in self:
@@ -989,27 +1040,43 @@ class PerfCycle(models.Model):
     def action_publish(self):
         """Publish approved results: appraisees are told, pay becomes payable."""
         self._check_may_run(self.env._("publish a cycle"))
+        self._check_not_running()
         self._check_results_ready()
         for cycle in self:
+            if cycle.state != "approval":
+                raise UserError(self.env._("Cycle %(name)s is %(state)s; this step needs %(allowed)s.",
+                                           name=cycle.name, state=cycle.state, allowed="approval"))
             waiting = cycle.appraisal_ids.sudo().filtered(lambda a: a.status == "scored" and not a.approved)
             if waiting:
-                raise UserError(self.env._("Not yet approved: %s", ", ".join(waiting.mapped("subject_name"))))
-        self._set_state("published", ["approval"])
-        with workflow():
-            self.appraisal_ids.sudo().with_context(tracking_disable=True).write(
-                {"published_date": fields.Date.context_today(self)})
-        notified = 0
-        for cycle in self:
-            published = cycle.appraisal_ids.sudo().filtered(lambda a: a.status == "scored")
-            notified += published._notify_published()
-            self.env["perf.pay"].sudo().search([("cycle_id", "=", cycle.id), ("state", "=", "draft")]
-                                               )._release_after_publication()
-            cycle.message_post(body=cycle._results_summary(self.env._("Published")) + " · "
-                               + self.env._("%s appraisees notified.", len(published)))
+                raise UserError(self.env._("Not yet approved: %s", ", ".join(waiting[:20].mapped("subject_name"))))
+        finished = all([cycle._run_step("publish", *cycle._appraisal_groups()) for cycle in self])
+        if not finished:
+            return _notify(self.env, self.env._("Publishing in the background; the cycle shows when it is done."),
+                           "info")
+        notified = self.env["perf.appraisal"].sudo().search_count([("cycle_id", "in", self.ids), ("status", "=", "scored")])
         return _notify(self.env, self.env._("Published; %s appraisees notified.", notified))
+
+    def _publish_chunk(self, ids):
+        """These appraisals published: their state and date, a notice to each, their pay payable."""
+        # a chunk run again (a retried job) leaves what it already published alone
+        appraisals = self.env["perf.appraisal"].sudo().browse(ids).filtered(lambda a: a.state != "published")
+        with workflow():
+            appraisals.with_context(tracking_disable=True).write(
+                {"state": "published", "published_date": fields.Date.context_today(self)})
+        appraisals.filtered(lambda a: a.status == "scored")._notify_published()
+        self.env["perf.pay"].sudo().search([("appraisal_id", "in", appraisals.ids), ("state", "=", "draft")]
+                                           )._release_after_publication()
+
+    def _publish_done(self):
+        with workflow():
+            self.write({"state": "published", "step_running": False, "step_error": False})
+        told = self.env["perf.appraisal"].sudo().search_count([("cycle_id", "=", self.id), ("status", "=", "scored")])
+        self.message_post(body=self._results_summary(self.env._("Published")) + " · "
+                          + self.env._("%s appraisees notified.", told))
 
     def action_close(self):
         self._check_may_run(self.env._("close a cycle"))
+        self._check_not_running()
         self._set_state("closed", ["published"])
         for cycle in self:
             cycle.message_post(body=self.env._("Cycle closed: its results and pay are final."))
@@ -1017,6 +1084,7 @@ class PerfCycle(models.Model):
 
     def action_reset_draft(self):
         self._check_may_run(self.env._("reset a cycle to draft"))
+        self._check_not_running()
         for cycle in self:
             if cycle.state != "running":
                 raise UserError(self.env._("Only a started cycle without ratings can go back to draft."))
@@ -1032,6 +1100,7 @@ class PerfCycle(models.Model):
         """Scheme-level facts of this cycle (pools, contracts, profits) for perfcore."""
         self._perf_one()
         self._check_may_run(self.env._("enter the facts of a cycle"))
+        self._check_not_running()
         if not isinstance(facts, dict):
             raise UserError(self.env._("Facts are a mapping (a JSON object)."))
         self.facts_json = json.dumps(facts, ensure_ascii=False, default=str)
