@@ -139,10 +139,17 @@ def _installable(module: str) -> bool:
     return (ADDONS / module / "__manifest__.py").exists()
 
 
-@pytest.mark.parametrize("module", ["perf_appraisal", "perf_appraisal_payroll"])
+#: OCA queue_job beside Odoo (``pip install --no-deps odoo-addon-queue_job``): the glue module needs it.
+HAS_QUEUE_JOB = ODOO is not None and any((Path(p) / "queue_job" / "__manifest__.py").exists() for p in ODOO["addons"])
+
+
+@pytest.mark.parametrize("module", ["perf_appraisal", "perf_appraisal_payroll", "perf_appraisal_queue"])
 def test_addon_installs_upgrades_and_passes_its_tests(database, module):
     if not _installable(module):
         pytest.skip(f"{module} is not in this tree yet")
+    if module == "perf_appraisal_queue" and not HAS_QUEUE_JOB:
+        pytest.skip("perf_appraisal_queue skipped: OCA queue_job is not beside Odoo "
+                    "(pip install --no-deps 'odoo-addon-queue_job==18.0.*' into ODOO_PYTHON's environment)")
     db_name = f"perf_ci_{module}_{uuid.uuid4().hex[:8]}"
     _check(_odoo(database, db_name, "-i", module, "--test-enable", "--test-tags", f"/{module}"),
            f"install of {module} with its tests")
@@ -163,18 +170,19 @@ print(json.dumps({"states": states, "paths": {m: get_module_path(m) for m in sta
 
 
 def test_wheels_build_and_install_from_site_packages(database, tmp_path):
-    """Both addons build as OCA-style wheels (whool) from a clone, install with pip beside perfcore's
+    """The addons build as OCA-style wheels (whool) from a clone, install with pip beside perfcore's
     wheel, and Odoo installs them from there — this tree is not on its addons path."""
     clone, dist, site = tmp_path / "clone", tmp_path / "dist", tmp_path / "site"
     subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True)
     built = subprocess.run([ODOO_PYTHON, "-m", "pip", "wheel", "--no-deps", "-w", str(dist),
                             str(clone / "odoo_addon_perf" / "perf_appraisal"),
-                            str(clone / "odoo_addon_perf" / "perf_appraisal_payroll"), str(clone)],
+                            str(clone / "odoo_addon_perf" / "perf_appraisal_payroll"),
+                            str(clone / "odoo_addon_perf" / "perf_appraisal_queue"), str(clone)],
                            capture_output=True, text=True)
     assert built.returncode == 0, built.stderr[-3000:]
     wheels = sorted(p.name for p in dist.glob("*.whl"))
     assert [w.split("-")[0] for w in wheels] == ["odoo_addon_perf_appraisal", "odoo_addon_perf_appraisal_payroll",
-                                                "perfcore"], wheels
+                                                "odoo_addon_perf_appraisal_queue", "perfcore"], wheels
     import zipfile
 
     def requires(name: str) -> set[str]:
@@ -187,6 +195,8 @@ def test_wheels_build_and_install_from_site_packages(database, tmp_path):
     assert {"perfcore", "openpyxl", "odoo==18.0.*"} <= requires("odoo_addon_perf_appraisal")
     assert {"odoo-addon-perf_appraisal==18.0.*", "odoo-addon-payroll==18.0.*"} <= requires(
         "odoo_addon_perf_appraisal_payroll")
+    assert {"odoo-addon-perf_appraisal==18.0.*", "odoo-addon-queue_job==18.0.*"} <= requires(
+        "odoo_addon_perf_appraisal_queue")
     # Odoo itself is not a pip distribution in this environment: the wheels' own dependencies only
     installed = subprocess.run([ODOO_PYTHON, "-m", "pip", "install", "--no-deps", "--target", str(site),
                                 *map(str, dist.glob("*.whl"))], capture_output=True, text=True)
@@ -195,7 +205,8 @@ def test_wheels_build_and_install_from_site_packages(database, tmp_path):
     assert (site / "perfcore" / "locale" / "zh_CN" / "LC_MESSAGES" / "perfcore.mo").exists()
     env = {**os.environ, "PYTHONPATH": str(site)}
     db_name = f"perf_ci_wheels_{uuid.uuid4().hex[:8]}"
-    _check(_odoo(database, db_name, "-i", "perf_appraisal_payroll", addons=ODOO["addons"], env=env),
+    modules = ["perf_appraisal_payroll", *(["perf_appraisal_queue"] if HAS_QUEUE_JOB else [])]
+    _check(_odoo(database, db_name, "-i", ",".join(modules), addons=ODOO["addons"], env=env),
            "install of the addons from their wheels")
     host, port, user = database
     where = subprocess.run([ODOO_PYTHON, "-c", _WHERE, "-d", db_name, "--db_host", host, "--db_port", str(port),
@@ -203,6 +214,10 @@ def test_wheels_build_and_install_from_site_packages(database, tmp_path):
                            capture_output=True, text=True, env=env, cwd=tmp_path)
     assert where.returncode == 0, where.stderr[-3000:]
     found = json.loads(where.stdout.strip().splitlines()[-1])
-    assert found["states"] == {"perf_appraisal": "installed", "perf_appraisal_payroll": "installed"}
+    if not HAS_QUEUE_JOB:  # listed, but not installable without queue_job
+        found["states"].pop("perf_appraisal_queue", None)
+        found["paths"].pop("perf_appraisal_queue", None)
+    assert found["states"] == {module: "installed" for module in
+                               ("perf_appraisal", "perf_appraisal_payroll", *modules[1:])}
     for module, path in found["paths"].items():
         assert path.startswith(str(site)), (module, path)

@@ -54,6 +54,7 @@ EXTERNAL_MODULES: dict[str, set[str]] = {
     "hr": {"base", "web", "mail", "resource"},
     "hr_contract": {"base", "web", "mail", "resource", "hr"},
     "payroll": {"base", "web", "mail", "resource", "hr", "hr_contract"},
+    "queue_job": {"base", "web", "mail", "base_sparse_field"},
 }
 
 #: XML ids of other modules the addons may reference (exactly; a typo is not "known").
@@ -78,6 +79,7 @@ EXTERNAL_XML_IDS: set[str] = {
     "payroll.hr_payslip_view_form",
     "payroll.group_payroll_user",
     "payroll.group_payroll_manager",
+    "queue_job.channel_root",
 }
 
 #: Fields every model has.
@@ -160,6 +162,10 @@ STANDARD_MODELS: dict[str, dict[str, str | None]] = {
     "ir.rule": {"name": None, "model_id": "ir.model", "domain_force": None,
                 "groups": "res.groups", "perm_read": None, "perm_write": None,
                 "perm_create": None, "perm_unlink": None, "active": None},
+    "ir.config_parameter": {"key": None, "value": None},
+    "queue.job.channel": {"name": None, "parent_id": "queue.job.channel"},
+    "queue.job.function": {"model_id": "ir.model", "method": None, "channel_id": "queue.job.channel",
+                           "related_action": None, "retry_pattern": None},
     "ir.cron": {"name": None, "model_id": "ir.model", "state": None, "code": None,
                 "interval_number": None, "interval_type": None, "active": None,
                 "nextcall": None, "user_id": "res.users", "priority": None},

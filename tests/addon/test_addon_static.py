@@ -12,8 +12,11 @@ ADDONS_ROOT = Path(__file__).resolve().parents[2] / "odoo_addon_perf"
 REPO = load_repo(ADDONS_ROOT)
 
 
-def test_both_addons_are_found() -> None:
-    assert sorted(REPO.addons) == ["perf_appraisal", "perf_appraisal_payroll"]
+ADDONS = ["perf_appraisal", "perf_appraisal_payroll", "perf_appraisal_queue"]
+
+
+def test_every_addon_is_found() -> None:
+    assert sorted(REPO.addons) == ADDONS
 
 
 def test_the_checker_reads_the_models_and_views() -> None:
@@ -30,10 +33,13 @@ def test_the_checker_reads_the_models_and_views() -> None:
     bridge = REPO.addons["perf_appraisal_payroll"]
     assert "payslip_id" in REPO.model_fields(bridge, "perf.pay")
     assert "payslip_id" not in REPO.model_fields(addon, "perf.pay")  # not visible upstream
+    glue = REPO.addons["perf_appraisal_queue"]
+    assert "step_progress" in REPO.model_fields(glue, "perf.cycle")
+    assert "action_retry_step" in REPO.model_methods(glue, "perf.cycle")
 
 
 @pytest.mark.parametrize("check", sorted(CHECKS))
-@pytest.mark.parametrize("addon", ["perf_appraisal", "perf_appraisal_payroll"])
+@pytest.mark.parametrize("addon", ADDONS)
 def test_addon_is_clean(addon: str, check: str) -> None:
     problems = run_checks(REPO, addon, [check])
     assert not problems, f"{len(problems)} problem(s):\n" + "\n".join(map(str, problems))

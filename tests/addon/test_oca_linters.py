@@ -13,7 +13,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 ADDONS_ROOT = ROOT / "odoo_addon_perf"
-ADDONS = ["perf_appraisal", "perf_appraisal_payroll"]
+ADDONS = ["perf_appraisal", "perf_appraisal_payroll", "perf_appraisal_queue"]
 PYLINTRC = ADDONS_ROOT / ".pylintrc"
 
 
