@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 from .perf_cycle import CONFIDENTIAL_ATTRIBUTES
+from .perf_score import set_appraisal_scope
 from .perf_workflow_mixin import in_workflow, workflow
 
 CONTRACT_READERS = "hr_contract.group_hr_contract_employee_manager"
@@ -15,11 +16,12 @@ class PerfAppraisalAttribute(models.Model):
     _description = "Appraisal Attribute"
     _inherit = ["perf.workflow.mixin", "perf.attribute.value.mixin"]
     _order = "appraisal_id, code"
-    _perf_workflow_fields = frozenset({"appraisal_id", "code", "confidential"})
+    _perf_workflow_fields = frozenset({"appraisal_id", "code", "confidential", "company_id"})
     _perf_editable_fields = frozenset({"value", "option_id", "bool_value", "number_value"})
 
     appraisal_id = fields.Many2one("perf.appraisal", required=True, ondelete="cascade", index=True)
-    company_id = fields.Many2one(related="appraisal_id.company_id", store=True, index=True)
+    # the appraisal's, set at creation (see perf.score): a column of the INSERT, no UPDATE after it
+    company_id = fields.Many2one("res.company", readonly=True, index=True)
     code = fields.Char(required=True)
     value = fields.Char()
     confidential = fields.Boolean(readonly=True, help="Read from a contract (a wage).")
@@ -72,6 +74,9 @@ class PerfAppraisalAttribute(models.Model):
                 if vals.get("code") in CONFIDENTIAL_ATTRIBUTES:
                     self._check_contract_reader()
                     vals["confidential"] = True  # a wage stays a wage, whoever enters it
+        set_appraisal_scope(self.env, vals_list)
+        for vals in vals_list:
+            vals.pop("cycle_id", None)
         with workflow():  # appraisal and code are set once, here
             lines = super().create(vals_list)
         if checked:

@@ -15,7 +15,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_repr
 
-from .perf_workflow_mixin import workflow
+from .perf_workflow_mixin import batch_defaults, workflow
 
 DONE_STATES = ("published", "closed")
 
@@ -589,29 +589,30 @@ class PerfCycle(models.Model):
         unit = scheme.subject == "unit"
         owners = {role.role: role.user_id for role in self.sudo().role_ids}
         peers = self._peer_users(scheme, subjects)
+        # the lines' cycle and company, given: no look-up per line
+        owned = {"cycle_id": self.id, "company_id": self.sudo().company_id.id}
         vals_list = []
         for subject in subjects:
             key = self._subject_key(subject)
             superior = self.env["res.users"] if unit else subject.parent_id.user_id
             skip = self.env["res.users"] if unit else subject.parent_id.parent_id.user_id
             own = self.env["res.users"] if unit else subject.user_id
-            vals_list.append({
-                "cycle_id": self.id,
-                "employee_id": False if unit else subject.id,
-                "department_id": subject.id if unit else subject.department_id.id,
-                "group_name": False if unit else subject.department_id.name,
+            vals_list.append(dict(
+                cycle_id=self.id,
+                employee_id=False if unit else subject.id,
+                department_id=subject.id if unit else subject.department_id.id,
+                group_name=False if unit else subject.department_id.name,
                 # who confirms and approves, as the org chart says today; HR may reassign
-                "superior_user_id": (superior - own).id or False,
-                "skip_user_id": (skip - own).id or False,
-                "attribute_ids": [fields.Command.create({
-                    "code": c, "value": _attribute_text(v), "confidential": c in CONFIDENTIAL_ATTRIBUTES})
-                    for c, v in attributes[key].items()],
-                "score_ids": [fields.Command.create(line) for line in self._score_lines(
+                superior_user_id=(superior - own).id or False,
+                skip_user_id=(skip - own).id or False,
+                attribute_ids=[fields.Command.create({
+                    "code": c, "value": _attribute_text(v), "confidential": c in CONFIDENTIAL_ATTRIBUTES,
+                    **owned}) for c, v in attributes[key].items()],
+                score_ids=[fields.Command.create(dict(line, **owned)) for line in self._score_lines(
                     scheme, subject, unit, owners, own, peers.get(subject.id, self.env["res.users"]))],
-            })
-        appraisals = self.env["perf.appraisal"].sudo().create(vals_list)
-        appraisals.score_ids._settle()  # inputs with a default are done from the start
-        return appraisals
+            ))
+        with batch_defaults():
+            return self.env["perf.appraisal"].sudo().create(vals_list)
 
     def _peer_users(self, scheme, subjects):
         """{employee id: users rating them as peers}: the next ``peer_count`` colleagues of the same
@@ -688,7 +689,9 @@ class PerfCycle(models.Model):
             for index, spec in enumerate(scheme.inputs):
                 if spec.scope in scopes:
                     lines.append({"code": spec.code, "name": spec.name or spec.code, "rater_role": False,
-                                  "sequence": base + 900 + index, "subperiod": subperiod, "is_list": spec.list})
+                                  "sequence": base + 900 + index, "subperiod": subperiod, "is_list": spec.list,
+                                  # an input with a default is never needed: done from the start
+                                  "settled": spec.default is not None})
 
         for number, subperiod in enumerate(self._subperiods(scheme), 1):
             walk(scheme.subperiods.indicators, 0, subperiod, number * 1000)

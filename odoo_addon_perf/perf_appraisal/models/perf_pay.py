@@ -18,12 +18,14 @@ class PerfPay(models.Model):
     _inherit = ["perf.workflow.mixin"]
     _order = "pay_date desc, id desc"
 
-    name = fields.Char(compute="_compute_name", store=True)
+    # name and scheme are written with the result (its subject's name and the cycle's scheme when
+    # computed): columns of the INSERT, not computed row by row and UPDATEd after it
+    name = fields.Char(readonly=True)
     employee_id = fields.Many2one("hr.employee", index=True)
     department_id = fields.Many2one("hr.department", index=True, help="The unit paid, for unit schemes.")
     appraisal_id = fields.Many2one("perf.appraisal", index=True, ondelete="restrict")
     cycle_id = fields.Many2one("perf.cycle", index=True, ondelete="restrict")
-    scheme_id = fields.Many2one(related="cycle_id.scheme_id", store=True)
+    scheme_id = fields.Many2one("perf.scheme", readonly=True)
     company_id = fields.Many2one("res.company", required=True, index=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
     period = fields.Char(required=True)
@@ -51,11 +53,6 @@ class PerfPay(models.Model):
             raise AccessError(self.env._("Performance pay changes only through the workflow (publication, "
                                          "interview, payroll, cancellation), not by editing."))
         return super().write(vals)
-
-    @api.depends("employee_id.name", "department_id.name", "period")
-    def _compute_name(self):
-        for pay in self:
-            pay.name = f"{(pay.employee_id or pay.department_id).name or ''} {pay.period or ''}".strip()
 
     @api.depends("components_json", "scheme_id")
     def _compute_components_html(self):
@@ -98,7 +95,7 @@ class PerfPay(models.Model):
         existing.filtered(lambda p: p.state in REPLACEABLE).unlink()
         by_key = {r.id: r for r in evaluation.results}
         subjects = {row["id"]: row for row in self.env["perf.appraisal"].sudo().browse(appraisal_ids).read(
-            ["employee_id", "department_id", "state"], load=None)}
+            ["employee_id", "department_id", "state", "subject_name"], load=None)}
         vals_list = []
         for appraisal_id, key in keys.items():
             result = by_key[key]
@@ -112,7 +109,9 @@ class PerfPay(models.Model):
             vals_list.append({
                 "employee_id": subjects[appraisal_id]["employee_id"],
                 "department_id": subjects[appraisal_id]["department_id"] if unit else False,
-                "appraisal_id": appraisal_id, "cycle_id": cycle.id, "company_id": cycle.company_id.id,
+                "name": f"{subjects[appraisal_id]['subject_name'] or ''} {cycle.period or ''}".strip(),
+                "appraisal_id": appraisal_id, "cycle_id": cycle.id, "scheme_id": cycle.scheme_id.id,
+                "company_id": cycle.company_id.id,
                 "period": cycle.period, "date_from": cycle.date_from, "date_to": cycle.date_to,
                 "pay_date": cycle.pay_date or cycle.date_to, "amount": float(result.pay.amount),
                 "components_json": json.dumps(components, ensure_ascii=False),

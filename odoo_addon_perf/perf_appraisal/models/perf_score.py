@@ -22,11 +22,13 @@ class PerfScore(models.Model):
     _order = "appraisal_id, sequence, code, rater_role, id"
     # the structure of a line is set when the cycle starts; its value is its rater's
     _perf_workflow_fields = frozenset({"appraisal_id", "code", "name", "rater_role", "sequence", "rated", "subperiod",
-                                       "is_list", "settled"})
+                                       "is_list", "settled", "company_id", "cycle_id"})
 
     appraisal_id = fields.Many2one("perf.appraisal", required=True, ondelete="cascade", index=True)
-    company_id = fields.Many2one(related="appraisal_id.company_id", store=True, index=True)
-    cycle_id = fields.Many2one(related="appraisal_id.cycle_id", store=True, index=True)
+    # the appraisal's, set when the line is created (an appraisal never changes cycle or company):
+    # columns of the INSERT, not related fields computed line by line and UPDATEd after it
+    company_id = fields.Many2one("res.company", readonly=True, index=True)
+    cycle_id = fields.Many2one("perf.cycle", readonly=True, index=True)
     state = fields.Selection(related="appraisal_id.state")
     subject_name = fields.Char(related="appraisal_id.subject_name")
     sequence = fields.Integer()
@@ -206,6 +208,7 @@ class PerfScore(models.Model):
         for vals in vals_list:
             if "value" in vals:
                 vals.setdefault("rated", True)
+        set_appraisal_scope(self.env, vals_list)
         checked = not in_workflow()
         with workflow():  # the caller was checked above; the line's structure is checked below
             lines = super().create(vals_list)
@@ -361,6 +364,15 @@ def _list_text(cell):
     if isinstance(cell, float) and cell.is_integer():
         return str(int(cell))
     return str(cell)
+
+
+def set_appraisal_scope(env, vals_list):
+    """The cycle and company of each new line's appraisal, where the caller did not give them."""
+    missing = [vals for vals in vals_list if not ("cycle_id" in vals and "company_id" in vals)]
+    appraisals = env["perf.appraisal"].sudo().browse({vals.get("appraisal_id") for vals in missing} - {None, False})
+    scope = {a.id: (a.cycle_id.id, a.company_id.id) for a in appraisals}
+    for vals in missing:
+        vals["cycle_id"], vals["company_id"] = scope.get(vals.get("appraisal_id"), (False, False))
 
 
 def _alternatives(scheme):

@@ -202,7 +202,8 @@ class TestStoredJobs(JobsFixture, TransactionCase):
                          {"done", "cancelled"})
         self.assertFalse(cycle.step_running)
         self.assertIn("cancelled", cycle.step_error)
-        self.assertEqual(len(cycle.appraisal_ids), 4)
+        # the part that ran (ward-3's four or emergency's three: queue_job enqueues a group in no set order)
+        self.assertEqual(len(cycle.appraisal_ids), len(parts[0].args[1]))
         with trap_jobs() as trap:
             cycle.action_start()
             trap.perform_enqueued_jobs()
