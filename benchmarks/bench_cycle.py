@@ -15,6 +15,9 @@ Not a test: a measurement (tests/…/test_query_count.py asserts the queries do 
 from __future__ import annotations
 
 import argparse
+import cProfile
+import pstats
+import re
 import subprocess
 import sys
 import time
@@ -32,6 +35,10 @@ def main() -> None:
     parser.add_argument("--db-port", default="")
     parser.add_argument("--db-user", default="")
     parser.add_argument("--module", default="perf_appraisal", help="install this module too (e.g. the queue_job glue)")
+    parser.add_argument("--profile", nargs="*", default=[], metavar="STEP",
+                        help="print the cProfile of these steps (cumulative time, top 40)")
+    parser.add_argument("--queries", nargs="*", default=[], metavar="STEP",
+                        help="print the SQL statements of these steps, grouped by kind and table")
     args = parser.parse_args()
 
     import odoo
@@ -54,7 +61,7 @@ def main() -> None:
     results = {}
     try:
         for size in args.sizes:
-            results[size] = measure(odoo, db, size)
+            results[size] = measure(odoo, db, size, args.profile, args.queries)
         for step in STEPS:
             print(f"{step:<14}" + "".join(f"{results[size][step][0]:>12.2f} {results[size][step][1]:>9}"
                                            for size in args.sizes))
@@ -67,10 +74,26 @@ def main() -> None:
         subprocess.run(dropdb, check=False)
 
 
-def measure(odoo, db: str, size: int) -> dict[str, tuple[float, int]]:
-    from odoo import SUPERUSER_ID, api
-    from odoo.tests import new_test_user
+def statements(sink):
+    """Record each statement's kind and table (INSERT perf_score, SELECT hr_employee …) in ``sink``
+    until the returned function is called."""
+    from odoo.sql_db import Cursor
 
+    execute = Cursor.execute
+
+    def recording(cursor, query, params=None, log_exceptions=True):
+        words = re.findall(r'"?(\w+)"?', str(getattr(query, "code", query)))
+        kind = words[0].upper() if words else "?"
+        table = next((words[i + 1] for i, w in enumerate(words[:-1]) if w.upper() in ("FROM", "INTO", "UPDATE")), "?")
+        sink[f"{kind} {table}"] = sink.get(f"{kind} {table}", 0) + 1
+        return execute(cursor, query, params, log_exceptions)
+
+    Cursor.execute = recording
+    return lambda: setattr(Cursor, "execute", execute)
+
+
+def measure(odoo, db: str, size: int, profile=(), query_steps=()) -> dict[str, tuple[float, int]]:
+    from odoo import SUPERUSER_ID, api
     from odoo.addons.perf_appraisal.models.perf_workflow_mixin import workflow
 
     registry = odoo.modules.registry.Registry(db)
@@ -78,7 +101,9 @@ def measure(odoo, db: str, size: int) -> dict[str, tuple[float, int]]:
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
         setup = env(context={"tracking_disable": True})
-        officer = new_test_user(setup, f"bench_officer_{size}", groups="base.group_user,perf_appraisal.group_perf_officer")
+        officer = setup["res.users"].create({
+            "name": f"bench officer {size}", "login": f"bench_officer_{size}", "email": f"officer{size}@example.com",
+            "groups_id": [(6, 0, [setup.ref("base.group_user").id, setup.ref("perf_appraisal.group_perf_officer").id])]})
         head_users = setup["res.users"].create([{"name": f"head {size}-{w}", "login": f"head_{size}_{w}"}
                                                  for w in range(max(1, size // 30))])
         heads = setup["hr.employee"].create([{"name": user.name, "user_id": user.id} for user in head_users])
@@ -102,10 +127,25 @@ def measure(odoo, db: str, size: int) -> dict[str, tuple[float, int]]:
             env.flush_all()
             env.invalidate_all()
             queries = cr.sql_log_count
+            profiler = cProfile.Profile() if name in profile else None
+            sink = {}
+            stop = statements(sink) if name in query_steps else None
             start = time.perf_counter()
+            if profiler:
+                profiler.enable()
             work()
             env.flush_all()
+            if profiler:
+                profiler.disable()
             out[name] = (time.perf_counter() - start, cr.sql_log_count - queries)
+            if stop:
+                stop()
+                print(f"-- statements of {name} at {size}", flush=True)
+                for what, count in sorted(sink.items(), key=lambda item: -item[1]):
+                    print(f"{count:8d}  {what}")
+            if profiler:
+                print(f"-- profile of {name} at {size}", flush=True)
+                pstats.Stats(profiler, stream=sys.stdout).sort_stats("cumulative").print_stats(40)
 
         step("start", cycle.action_start)
         # every nurse rated (not a workflow step: entered by the raters over days)
