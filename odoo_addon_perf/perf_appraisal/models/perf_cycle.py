@@ -134,6 +134,9 @@ class PerfCycle(models.Model):
     subject_kind = fields.Selection(related="scheme_id.subject_kind")
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
+    scheme_version = fields.Integer(related="scheme_id.version", string="Scheme Version")
+    scheme_hash = fields.Char(related="scheme_id.content_hash", string="Scheme Hash",
+                              help="The exact rules this cycle runs with: fixed once it started.")
     date_from = fields.Date(required=True)
     date_to = fields.Date(required=True)
     period = fields.Char(compute="_compute_period", store=True)
@@ -784,7 +787,9 @@ class PerfCycle(models.Model):
         subperiods = [(text, perfcore.parse_period(text)) for text in self._subperiods(scheme)]
         events = {}
         for event in self.env["perf.event"].sudo().search_read(
-                [("state", "=", "approved"), ("scheme_id", "=", self.scheme_id.id), (field, "in", list(subjects_by_id.values())),
+                # events recorded under any version of the scheme (the ledger outlives a version)
+                [("state", "=", "approved"), ("scheme_id", "in", self.scheme_id._all_versions().ids),
+                 (field, "in", list(subjects_by_id.values())),
                  ("date", ">=", self.date_from), ("date", "<=", self.date_to)],
                 [field, "code", "count", "points", "note", "date"], load=None):
             entry = {"code": event["code"], "count": event["count"] or 1, "note": event["note"] or None,

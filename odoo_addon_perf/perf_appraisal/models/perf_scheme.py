@@ -1,7 +1,9 @@
 import base64
 import binascii
+import difflib
 import hashlib
 import html
+import json
 from collections import OrderedDict
 
 import perfcore
@@ -10,16 +12,19 @@ from perfcore.presets import preset_path
 from perfcore.yamlio import SCHEME_MAX_BYTES, parse_text
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from .perf_cycle import CONFIDENTIAL_ATTRIBUTES
-from .perf_workflow_mixin import workflow
+from .perf_workflow_mixin import ADMIN, in_workflow, workflow
 from .scheme_summary import period_kinds_label, summary_html
 
 # Parsed schemes by (record id, source digest, parameter values), most recently used last:
 # parsing is cheap but not free, and a long-running server must not keep every version.
 _PARSED = OrderedDict()
 _PARSED_SIZE = 64
+
+#: What decides a cycle's results: fixed once a cycle with the scheme has started.
+RULE_FIELDS = frozenset({"source_yaml", "source_file", "parameter_ids", "interview_required_for_pay"})
 
 
 def _text(value):
@@ -37,7 +42,8 @@ class PerfScheme(models.Model):
     _inherit = ["mail.thread", "perf.workflow.mixin"]
     _order = "sequence, code"
     _perf_workflow_fields = frozenset({"is_preset", "seed", "subject_kind", "period_kinds", "attribute_ids",
-                                       "grade_ids", "event_type_ids", "pay_confidential"})
+                                       "grade_ids", "event_type_ids", "pay_confidential", "version",
+                                       "previous_version_id"})
     _perf_editable_fields = frozenset({"name", "code", "sequence", "active", "company_id", "source_yaml", "source_file",
                                        "source_filename", "parameter_ids", "interview_required_for_pay"})
 
@@ -73,9 +79,23 @@ class PerfScheme(models.Model):
                             "appraisee, contract readers and payroll.")
     cycle_ids = fields.One2many("perf.cycle", "scheme_id")
     cycle_count = fields.Integer(compute="_compute_cycle_count")
+    version = fields.Integer(default=1, readonly=True, copy=False, required=True)
+    previous_version_id = fields.Many2one("perf.scheme", readonly=True, copy=False,
+                                          index=True, ondelete="restrict")
+    content_hash = fields.Char(compute="_compute_content_hash",
+                               help="SHA-256 (first 12 hex digits) of the scheme document and its parameter values: "
+                                    "the exact rules its cycles run with.")
+    frozen = fields.Boolean(compute="_compute_frozen",
+                            help="A cycle with this version has started: its rules are fixed, changes go into a new "
+                                 "version.")
+    version_ids = fields.Many2many("perf.scheme", compute="_compute_version_ids", string="Versions",
+                                   context={"active_test": False})
+    version_diff_html = fields.Html(compute="_compute_version_diff_html", sanitize=False, string="Changes",
+                                    help="What this version changed in the previous one's document and parameters.")
 
     _sql_constraints = [
-        ("code_company_uniq", "unique(code, company_id)", "A scheme code must be unique per company."),
+        ("code_company_uniq", "unique(code, company_id, version)",
+         "A scheme code must be unique per company and version."),
     ]
 
     # -- perfcore ----------------------------------------------------------------------
@@ -221,11 +241,94 @@ class PerfScheme(models.Model):
         return schemes
 
     def write(self, vals):
+        if not in_workflow() and RULE_FIELDS & set(vals):
+            self._check_not_frozen()
         vals = self._source_from_upload(dict(vals))
         result = super().write(vals)
         if "source_yaml" in vals:
             self._sync_from_source()
         return result
+
+    # -- versions ------------------------------------------------------------------------
+    def _check_not_frozen(self):
+        for scheme in self.filtered("frozen"):
+            raise UserError(self.env._(
+                "%(scheme)s (version %(version)s) is used by started cycles (%(cycles)s): its rules are fixed, so that "
+                "their results and pay never change. Create a new version to change them.",
+                scheme=scheme.name, version=scheme.version,
+                cycles=", ".join(scheme.sudo().cycle_ids.filtered(lambda c: c.state != "draft")[:5].mapped("name"))))
+
+    def action_new_version(self):
+        """A new version of this scheme to edit (perf admin): this one stays, frozen, for the cycles
+        that started with it; draft cycles move to the new one."""
+        self._perf_one()
+        if not self._perf_has_group(ADMIN):
+            raise AccessError(self.env._("Only the performance administrator creates scheme versions."))
+        self.check_access("write")
+        new = self._new_version()
+        return {"type": "ir.actions.act_window", "res_model": "perf.scheme", "res_id": new.id, "view_mode": "form",
+                "target": "current"}
+
+    def _new_version(self, source=None):
+        """Version n+1 with this one's document (or ``source``) and parameter values; this version is
+        archived (its cycles keep it), the draft cycles follow the new one."""
+        scheme = self.sudo()
+        newer = scheme.with_context(active_test=False).search([("previous_version_id", "=", scheme.id)], limit=1)
+        if newer:
+            raise UserError(self.env._("%(scheme)s already has a newer version (%(version)s): edit that one.",
+                                       scheme=scheme.name, version=newer.version))
+        latest = max(scheme._all_versions().mapped("version"))
+        values = {p.name: p.value for p in scheme.parameter_ids if p.value != p.default_value}
+        with workflow():
+            new = scheme.copy({"version": latest + 1, "previous_version_id": scheme.id, "is_preset": scheme.is_preset,
+                               "source_yaml": source or scheme.source_yaml})
+            for parameter in new.parameter_ids.filtered(lambda p: p.name in values):
+                parameter.value = values[parameter.name]
+            scheme.cycle_ids.filtered(lambda c: c.state == "draft").write({"scheme_id": new.id})
+            scheme.active = False
+        scheme.message_post(body=self.env._("Version %(version)s created by %(user)s; this version stays with its "
+                                            "cycles.", version=new.version, user=self.env.user.name))
+        return new
+
+    @api.depends("source_yaml", "parameter_ids.value")
+    def _compute_content_hash(self):
+        for scheme in self:
+            document = (scheme.source_yaml or "") + "\n" + json.dumps(
+                sorted(scheme._parameter_overrides().items()), ensure_ascii=False)
+            scheme.content_hash = hashlib.sha256(document.encode()).hexdigest()[:12]
+
+    def _compute_frozen(self):
+        started = self.env["perf.cycle"].sudo()._read_group(
+            [("scheme_id", "in", self.ids), ("state", "!=", "draft")], ["scheme_id"], ["__count"])
+        frozen = {scheme.id for scheme, _count in started}
+        for scheme in self:
+            scheme.frozen = scheme.id in frozen
+
+    def _all_versions(self):
+        """Every version of this scheme (same code and company), newest first."""
+        self.ensure_one()
+        return self.sudo().with_context(active_test=False).search(
+            [("code", "=", self.code), ("company_id", "=", self.company_id.id)], order="version desc")
+
+    def _compute_version_ids(self):
+        for scheme in self:
+            scheme.version_ids = scheme._all_versions().with_env(self.env)
+
+    @api.depends("source_yaml", "parameter_ids.value", "previous_version_id")
+    def _compute_version_diff_html(self):
+        for scheme in self:
+            previous = scheme.previous_version_id.sudo()
+            if not previous:
+                scheme.version_diff_html = False
+                continue
+            lines = list(difflib.unified_diff((previous.source_yaml or "").splitlines(),
+                                              (scheme.source_yaml or "").splitlines(),
+                                              f"v{previous.version}", f"v{scheme.version}", lineterm="", n=1))
+            before, after = previous._parameter_overrides(), scheme._parameter_overrides()
+            lines += [f"{name}: {before.get(name, '-')} → {after.get(name, '-')}"
+                      for name in sorted(set(before) | set(after)) if before.get(name) != after.get(name)]
+            # escaped: the document is the administrator's text
+            scheme.version_diff_html = "<pre>%s</pre>" % html.escape("\n".join(lines) or self.env._("No change."))
 
     @api.model
     def _code_of(self, source):
@@ -241,10 +344,15 @@ class PerfScheme(models.Model):
         Scheme = self.with_context(active_test=False).sudo()
         for sequence, scheme_id in enumerate(perfcore.preset_ids()):
             source = preset_path(scheme_id).read_text(encoding="utf-8")
-            existing = Scheme.search([("code", "=", scheme_id), ("is_preset", "=", True)], limit=1)
+            existing = Scheme.search([("code", "=", scheme_id), ("is_preset", "=", True)], order="version desc",
+                                     limit=1)
             if existing:
                 if existing.source_yaml != source:
-                    existing.write({"source_yaml": source})
+                    # a preset that started cycles keeps its rules for them: the new rules are a new version
+                    if existing.frozen:
+                        existing._new_version(source)
+                    else:
+                        existing.write({"source_yaml": source})
                 continue
             title = perfcore.parse_scheme(parse_text(source, scheme_id)).title
             with workflow():
@@ -255,6 +363,11 @@ class PerfScheme(models.Model):
         return True
 
     # -- display -------------------------------------------------------------------------
+    @api.depends("name", "version")
+    def _compute_display_name(self):
+        for scheme in self:
+            scheme.display_name = f"{scheme.name} v{scheme.version}" if scheme.version > 1 else scheme.name
+
     def _compute_cycle_count(self):
         counts = dict(self.env["perf.cycle"]._read_group([("scheme_id", "in", self.ids)], ["scheme_id"], ["__count"]))
         for scheme in self:

@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from .perf_workflow_mixin import in_workflow
+
 
 class PerfSchemeParameter(models.Model):
     _name = "perf.scheme.parameter"
@@ -12,6 +14,7 @@ class PerfSchemeParameter(models.Model):
     _perf_editable_fields = frozenset({"value"})
 
     scheme_id = fields.Many2one("perf.scheme", required=True, ondelete="cascade", index=True)
+    scheme_frozen = fields.Boolean(related="scheme_id.frozen")
     company_id = fields.Many2one(related="scheme_id.company_id", store=True)
     sequence = fields.Integer()
     name = fields.Char(required=True, readonly=True)
@@ -21,6 +24,11 @@ class PerfSchemeParameter(models.Model):
                                 help="A default fixed by the scheme catalogue where the source document is silent.")
     source = fields.Char(readonly=True, help="Where the value comes from in the source documents.")
     description = fields.Char(readonly=True)
+
+    def write(self, vals):
+        if "value" in vals and not in_workflow():
+            self.scheme_id._check_not_frozen()
+        return super().write(vals)
 
     @api.constrains("value")
     def _check_value(self):

@@ -2,6 +2,8 @@ import perfcore
 
 from odoo.tests import tagged
 
+from odoo.addons.perf_appraisal.models.perf_workflow_mixin import workflow
+
 from .common import NURSES, D, PerfCase
 
 
@@ -82,7 +84,8 @@ class TestNursingCycle(PerfCase):
 
     def test_no_interview_no_pay(self):
         """With "no interview, no pay", published pay stays withheld until both sides acknowledge."""
-        self.nursing.interview_required_for_pay = True
+        with workflow():  # the rule as the scheme had it when the cycle started (it is frozen since)
+            self.nursing.interview_required_for_pay = True
         self.publish(self.cycle)
         appraisal = self.by_name["张三"]
         self.assertEqual(appraisal.pay_ids.state, "withheld")

@@ -130,6 +130,7 @@ class TestPublicMethods(TrustFixture, TransactionCase):
                 {"action": "exclude", "res_ids": str(li_june.id), "reason": "HR's"}).ids],
             ("perf.reason.wizard", "default_get"): [["reason"]],
             ("perf.scheme", "write"): [self.nursing.ids, {"interview_required_for_pay": True}],
+            ("perf.scheme", "action_new_version"): [self.nursing.ids],
             ("perf.scheme", "create"): [{"name": "x", "source_yaml": "id: x\\ntitle: x\\nperiods: [month]\\n"
                                          "indicators: [{code: a, weight: 100}]\\n"}],
             ("perf.scheme.parameter", "write"): [self.nursing.parameter_ids[:1].ids, {"value": "1"}],

@@ -2,6 +2,7 @@ from decimal import Decimal
 
 from odoo.tests import TransactionCase, tagged
 
+from odoo.addons.perf_appraisal.models.perf_workflow_mixin import workflow
 from odoo.addons.perf_appraisal.tests.common import PerfFixture
 
 D = Decimal
@@ -130,7 +131,8 @@ class TestPerfPayroll(PayrollFixture, TransactionCase):
 
     def test_withheld_until_the_interview(self):
         """"No interview, no pay": withheld results stay out of payslips until both acknowledge."""
-        self.nursing.interview_required_for_pay = True
+        with workflow():  # the rule as the scheme had it when the cycle started (it is frozen since)
+            self.nursing.interview_required_for_pay = True
         self.publish(self.cycle)
         nurse = self.nurses[0]
         appraisal = self.cycle.appraisal_ids.filtered(lambda a: a.employee_id == nurse)
