@@ -45,18 +45,38 @@ class HrPayslip(models.Model):
         if not contracts:
             return res
         employee = contracts.employee_id[:1]
-        prefetch = self.env.context.get("perf_pay_prefetch") or {}
-        if tuple(prefetch.get("period") or ()) == (fields.Date.to_string(date_from), fields.Date.to_string(date_to)):
-            amount = prefetch["amounts"].get(employee.id, 0.0)
-        else:
-            amount = self._perf_pay_amounts(employee, date_from, date_to).get(employee.id, 0.0)
         others = [line for line in res if line.get("code") != PERF]
         existing = next((line for line in res if line.get("code") == PERF), None)
+        if self.env.context.get("perf_pay_batch") and existing is None:
+            return res  # a batch: compute_sheet adds the PERF inputs of all its payslips at once
+        amount = self._perf_pay_amounts(employee, date_from, date_to).get(employee.id, 0.0)
         if not amount and existing is None:
             return res
         line = dict(existing or {"name": self.env._("Performance Pay"), "code": PERF})
         line.update({"contract_id": contracts[0].id, "amount": amount})
         return others + [line]
+
+    def compute_sheet(self):
+        if self.env.context.get("perf_pay_batch"):
+            self._perf_add_batch_inputs()
+        return super().compute_sheet()
+
+    def _perf_add_batch_inputs(self):
+        """OCA's batch wizard creates its payslips one by one: their PERF inputs are added here at
+        once, before the lines are computed — one grouped query per period for the amounts (read
+        here, not trusted from the context) and one INSERT per 100 inputs, not one per payslip."""
+        vals_list = []
+        by_period = {}
+        for payslip in self.filtered(lambda p: p.contract_id and not p.input_line_ids.filtered(lambda i: i.code == PERF)):
+            by_period.setdefault((payslip.date_from, payslip.date_to), []).append(payslip.id)
+        for (date_from, date_to), ids in by_period.items():
+            payslips = self.browse(ids)
+            amounts = self._perf_pay_amounts(payslips.employee_id, date_from, date_to)
+            vals_list += [{"payslip_id": payslip.id, "name": self.env._("Performance Pay"), "code": PERF,
+                           "contract_id": payslip.contract_id.id, "amount": amounts[payslip.employee_id.id]}
+                          for payslip in payslips if amounts.get(payslip.employee_id.id)]
+        if vals_list:
+            self.env["hr.payslip.input"].create(vals_list)
 
     def action_payslip_done(self):
         result = super().action_payslip_done()
