@@ -22,6 +22,19 @@ NURSES = [
 
 D = Decimal
 
+# What the nursing example gives (perfcore's golden test derives it by hand): name → total, grade,
+# rank, pay — e.g. 张三 92×.3 + 95×.3 + 90×.4 + 10 = 102.10, pay 102.10/100 × 1.2 × 1.5 × 1000 =
+# 1837.80; 李四 excellent by band, capped to good in ward-3 (its excellent seat is 张三's).
+NURSING_RESULTS = {
+    "张三": (D("102.10"), "excellent", 1, D("1837.80")),
+    "李四": (D("94.10"), "good", 2, D("1317.40")),
+    "王五": (D("93.30"), "good", 3, D("1959.30")),
+    "赵六": (D("65.00"), "pass", 4, D("728.00")),
+    "钱七": (D("97.40"), "excellent", 1, D("1963.58")),
+    "孙八": (D("90.10"), "good", 2, D("1513.68")),
+    "周九": (D("60.00"), "pass", 3, D("864.00")),
+}
+
 
 class PerfFixture:
     """A company with two wards, a head nurse per ward, a director above them and seven nurses;

@@ -4,7 +4,7 @@ from odoo.tests import tagged
 
 from odoo.addons.perf_appraisal.models.perf_workflow_mixin import workflow
 
-from .common import NURSES, D, PerfCase
+from .common import NURSES, NURSING_RESULTS, D, PerfCase
 
 
 @tagged("post_install", "-at_install")
@@ -17,18 +17,7 @@ class TestNursingCycle(PerfCase):
 
     def test_totals_grades_ranks_pay(self):
         """Totals, cap-distributed grades, ranks and pay of the 7 nurses (hand-derived in perfcore's golden test)."""
-        expected = {
-            # name: total, grade, rank, pay  — e.g. 张三 92×.3 + 95×.3 + 90×.4 + 10 = 102.10,
-            # pay 102.10/100 × 1.2 × 1.5 × 1000 = 1837.80; 李四 excellent by band, capped to good in ward-3
-            "张三": (D("102.10"), "excellent", 1, D("1837.80")),
-            "李四": (D("94.10"), "good", 2, D("1317.40")),
-            "王五": (D("93.30"), "good", 3, D("1959.30")),
-            "赵六": (D("65.00"), "pass", 4, D("728.00")),
-            "钱七": (D("97.40"), "excellent", 1, D("1963.58")),
-            "孙八": (D("90.10"), "good", 2, D("1513.68")),
-            "周九": (D("60.00"), "pass", 3, D("864.00")),
-        }
-        for name, (total, grade, rank, pay) in expected.items():
+        for name, (total, grade, rank, pay) in NURSING_RESULTS.items():
             appraisal = self.by_name[name]
             self.assertEqual(D(appraisal.total_exact).quantize(D("0.01")), total, name)
             self.assertEqual((appraisal.grade, appraisal.rank), (grade, rank), name)

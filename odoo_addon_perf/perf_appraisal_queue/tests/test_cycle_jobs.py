@@ -2,22 +2,9 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import TransactionCase, tagged
 
 from odoo.addons.perf_appraisal.models.perf_workflow_mixin import workflow
-from odoo.addons.perf_appraisal.tests.common import NURSES, D, PerfFixture, _rater
+from odoo.addons.perf_appraisal.tests.common import NURSES, NURSING_RESULTS, D, PerfFixture, _rater
 from odoo.addons.queue_job.job import Job
 from odoo.addons.queue_job.tests.common import trap_jobs
-
-# The nursing example (perf_appraisal's test_nursing_cycle derives these by hand): name → total,
-# grade, rank, pay — e.g. 张三 92×.3 + 95×.3 + 90×.4 + 10 = 102.10, pay 102.10/100 × 1.2 × 1.5 × 1000
-# = 1837.80; 李四 excellent by band but ward-3's excellent seat is taken, so good.
-EXPECTED = {
-    "张三": (D("102.10"), "excellent", 1, D("1837.80")),
-    "李四": (D("94.10"), "good", 2, D("1317.40")),
-    "王五": (D("93.30"), "good", 3, D("1959.30")),
-    "赵六": (D("65.00"), "pass", 4, D("728.00")),
-    "钱七": (D("97.40"), "excellent", 1, D("1963.58")),
-    "孙八": (D("90.10"), "good", 2, D("1513.68")),
-    "周九": (D("60.00"), "pass", 3, D("864.00")),
-}
 
 
 class JobsFixture(PerfFixture):
@@ -101,7 +88,7 @@ class TestCycleJobs(JobsFixture, TransactionCase):
         rows, distribution, state = self.outcome(as_jobs)
         self.assertEqual((rows, distribution, state), self.outcome(in_request))
         self.assertEqual(state, "published")
-        self.assertEqual({name: row[:4] for name, row in rows.items()}, EXPECTED)
+        self.assertEqual({name: row[:4] for name, row in rows.items()}, NURSING_RESULTS)
         self.assertEqual({row[4:8] for row in rows.values()}, {("published", True, ("to_pay",), 1)})
 
     def test_parts_hold_whole_wards(self):
