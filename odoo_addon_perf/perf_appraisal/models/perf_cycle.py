@@ -614,8 +614,11 @@ class PerfCycle(models.Model):
                 score_ids=[fields.Command.create(dict(line, **owned)) for line in self._score_lines(
                     scheme, subject, unit, owners, own, peers.get(subject.id, self.env["res.users"]))],
             ))
+        # no "created" note on each of 20,000 appraisals (the cycle logs its start with the counts),
+        # and HR who starts the cycle does not follow each of them
+        Appraisal = self.env["perf.appraisal"].sudo().with_context(mail_create_nolog=True, mail_create_nosubscribe=True)
         with batch_defaults():
-            return self.env["perf.appraisal"].sudo().create(vals_list)
+            return Appraisal.create(vals_list)
 
     def _peer_users(self, scheme, subjects):
         """{employee id: users rating them as peers}: the next ``peer_count`` colleagues of the same

@@ -28,6 +28,7 @@ class TestLabels(PerfCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        cls.env["res.lang"]._activate_lang("zh_CN")  # the views are read in Chinese (a fresh database has only en_US)
         cls.cycle = cls.nursing_cycle()
         cls.cycle.action_calibrate()
         scheme = cls.nursing._perfcore_scheme()
@@ -62,7 +63,6 @@ class TestLabels(PerfCase):
 
     def test_appraisal_views_show_labels(self):
         """List, kanban, form and calibration of a computed nursing cycle show grade labels (优秀), no codes."""
-        self.env["res.lang"]._activate_lang("zh_CN")
         appraisals = self.cycle.appraisal_ids
         for view_type, ref in (("list", None), ("kanban", None), ("form", None),
                                ("list", "perf_appraisal.perf_appraisal_view_list_calibration")):
