@@ -12,6 +12,7 @@ class PerfSchemeAttribute(models.Model):
     _name = "perf.scheme.attribute"
     _description = "Scheme Attribute"
     _inherit = ["perf.workflow.mixin"]
+    _perf_mirror_of_scheme = True
     _order = "scheme_id, sequence, id"
     _rec_names_search = ["name", "code"]
     _perf_workflow_fields = frozenset({"scheme_id", "sequence", "code", "name", "type", "required", "minimum",

@@ -7,6 +7,7 @@ class PerfSchemeAttributeValue(models.Model):
     _name = "perf.scheme.attribute.value"
     _description = "Scheme Attribute Value"
     _inherit = ["perf.workflow.mixin"]
+    _perf_mirror_of_scheme = True
     _order = "attribute_id, sequence, id"
     _rec_names_search = ["label", "code"]
     _perf_workflow_fields = frozenset({"attribute_id", "sequence", "code", "label"})

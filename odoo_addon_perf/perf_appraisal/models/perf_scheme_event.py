@@ -8,6 +8,7 @@ class PerfSchemeEvent(models.Model):
     _name = "perf.scheme.event"
     _description = "Scheme Event Type"
     _inherit = ["perf.workflow.mixin"]
+    _perf_mirror_of_scheme = True
     _order = "scheme_id, sequence, id"
     _rec_names_search = ["name", "code"]
     _perf_workflow_fields = frozenset({"scheme_id", "sequence", "code", "name", "kind", "points", "note_required",

@@ -8,6 +8,7 @@ class PerfSchemeGrade(models.Model):
     _name = "perf.scheme.grade"
     _description = "Scheme Grade"
     _inherit = ["perf.workflow.mixin"]
+    _perf_mirror_of_scheme = True
     _order = "scheme_id, sequence, id"
     _rec_names_search = ["label", "code"]
     _perf_workflow_fields = frozenset({"scheme_id", "sequence", "code", "label", "minimum", "condition", "quota"})

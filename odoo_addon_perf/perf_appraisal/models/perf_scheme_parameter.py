@@ -7,6 +7,7 @@ class PerfSchemeParameter(models.Model):
     _name = "perf.scheme.parameter"
     _description = "Appraisal Scheme Parameter"
     _inherit = ["perf.workflow.mixin"]
+    _perf_mirror_of_scheme = True
     _order = "scheme_id, sequence, id"
     # read from the scheme source when it is saved; only the value is the administrator's
     _perf_workflow_fields = frozenset({"scheme_id", "sequence", "name", "default_value", "assumption", "source",

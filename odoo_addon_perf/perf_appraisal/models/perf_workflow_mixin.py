@@ -64,6 +64,9 @@ class PerfWorkflowMixin(models.AbstractModel):
     #: Outside the workflow, the only fields a user may write (None: no list).  Everything else —
     #: computed and related fields included — is refused (a related field would write its target).
     _perf_editable_fields = None
+    #: Records that mirror a scheme document (its grades, events, attributes, parameters): they are
+    #: removed only when the document changes, never one by one.
+    _perf_mirror_of_scheme = False
 
     # -- who is calling --------------------------------------------------------------------------
     def _perf_has_group(self, xmlid):
@@ -109,6 +112,12 @@ class PerfWorkflowMixin(models.AbstractModel):
             complete = super()._add_missing_default_values(values)
             added = memo[key] = {name: value for name, value in complete.items() if name not in values}
         return {**added, **values}
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_mirror_only_with_its_document(self):
+        if self._perf_mirror_of_scheme and not in_workflow():
+            raise UserError(self.env._("%s follow the scheme document: change the scheme's source (in a new version "
+                                       "once cycles use it) instead of deleting them.", self._description))
 
     # -- the guard ---------------------------------------------------------------------------------
     def _perf_refuse_workflow_fields(self, fnames):

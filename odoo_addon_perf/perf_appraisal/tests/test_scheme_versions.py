@@ -24,7 +24,7 @@ class TestSchemeVersions(PerfCase):
         return {a.subject_name: D(str(a.pay_amount)).quantize(D("0.01")) for a in cycle.sudo().appraisal_ids}
 
     def test_a_frozen_scheme_refuses_changes_of_its_rules(self):
-        """Source, parameters and the interview rule of a scheme with a published cycle are refused, even to the admin."""
+        """Source, parameters, the interview rule and the lines mirroring the document are refused, even to the admin."""
         self.assertTrue(self.v1.frozen)
         source = self.v1.source_yaml
         with self.assertRaisesRegex(UserError, "Create a new version"):
@@ -33,6 +33,10 @@ class TestSchemeVersions(PerfCase):
             self.v1.parameter_ids.filtered(lambda p: p.name == "nd_points_per_failing_case").value = "3"
         with self.assertRaisesRegex(UserError, "Create a new version"):
             self.v1.interview_required_for_pay = True
+        for mirror in (self.v1.parameter_ids[:1], self.v1.grade_ids[:1], self.v1.event_type_ids[:1],
+                       self.v1.attribute_ids[:1]):
+            with self.assertRaisesRegex(UserError, "follow the scheme document"):
+                mirror.unlink()
         self.v1.name = "护士绩效奖金 (2024)"  # its name is not a rule
         self.assertEqual(self.v1.source_yaml, source)
 
