@@ -104,6 +104,11 @@ class PerfAppraisal(models.Model):
     appeal_ids = fields.One2many("perf.appeal", "appraisal_id")
     pay_ids = fields.One2many("perf.pay", "appraisal_id")
 
+    _sql_constraints = [
+        # one appraisal a person a cycle, whatever runs twice (a retried or restarted background part)
+        ("cycle_employee_uniq", "unique(cycle_id, employee_id)", "An employee has one appraisal per cycle."),
+    ]
+
     @api.depends("employee_id.name", "department_id.name")
     def _compute_subject_name(self):
         for appraisal in self:

@@ -354,7 +354,7 @@ class PerfCycle(models.Model):
     # -- the guard ---------------------------------------------------------------------------------
     def write(self, vals):
         fixed = [name for name in DRAFT_ONLY_FIELDS if name in vals]
-        if fixed and any(cycle.state != "draft" for cycle in self):
+        if fixed and any(cycle.state != "draft" or cycle.step_running for cycle in self):
             raise UserError(self.env._("The scheme, period, participants and company of a started cycle are fixed."))
         facts = {"facts_json"} | SCALAR_FACTS
         if facts & set(vals):

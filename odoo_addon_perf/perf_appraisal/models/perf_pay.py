@@ -95,7 +95,8 @@ class PerfPay(models.Model):
         existing.filtered(lambda p: p.state in REPLACEABLE).unlink()
         by_key = {r.id: r for r in evaluation.results}
         subjects = {row["id"]: row for row in self.env["perf.appraisal"].sudo().browse(appraisal_ids).read(
-            ["employee_id", "department_id", "state", "subject_name"], load=None)}
+            ["employee_id", "department_id", "state", "subject_name", "interview_done"], load=None)}
+        withhold = cycle.scheme_id.interview_required_for_pay
         vals_list = []
         for appraisal_id, key in keys.items():
             result = by_key[key]
@@ -116,7 +117,9 @@ class PerfPay(models.Model):
                 "pay_date": cycle.pay_date or cycle.date_to, "amount": float(result.pay.amount),
                 "components_json": json.dumps(components, ensure_ascii=False),
                 "confidential": cycle.scheme_id.pay_confidential,
-                "state": "to_pay" if subjects[appraisal_id]["state"] in ("published", "closed") else "draft",
+                # published: payable — or withheld until the interview (不面谈不发奖金), as at publication
+                "state": ("draft" if subjects[appraisal_id]["state"] not in ("published", "closed")
+                          else "withheld" if withhold and not subjects[appraisal_id]["interview_done"] else "to_pay"),
             })
         with workflow():
             return self.sudo().create(vals_list)

@@ -23,8 +23,10 @@ from .scheme_summary import period_kinds_label, summary_html
 _PARSED = OrderedDict()
 _PARSED_SIZE = 64
 
-#: What decides a cycle's results: fixed once a cycle with the scheme has started.
-RULE_FIELDS = frozenset({"source_yaml", "source_file", "parameter_ids", "interview_required_for_pay"})
+#: What decides a cycle's results: fixed once a cycle with the scheme has started (code and company
+#: too: a scheme's versions, whose events count, are found by them).
+RULE_FIELDS = frozenset({"source_yaml", "source_file", "parameter_ids", "interview_required_for_pay", "code",
+                         "company_id"})
 
 
 def _text(value):
@@ -284,7 +286,7 @@ class PerfScheme(models.Model):
                                "source_yaml": source or scheme.source_yaml})
             for parameter in new.parameter_ids.filtered(lambda p: p.name in values):
                 parameter.value = values[parameter.name]
-            scheme.cycle_ids.filtered(lambda c: c.state == "draft").write({"scheme_id": new.id})
+            scheme.cycle_ids.filtered(lambda c: c.state == "draft" and not c.step_running).write({"scheme_id": new.id})
             scheme.active = False
         scheme.message_post(body=self.env._("Version %(version)s created by %(user)s; this version stays with its "
                                             "cycles.", version=new.version, user=self.env.user.name))
@@ -299,7 +301,8 @@ class PerfScheme(models.Model):
 
     def _compute_frozen(self):
         started = self.env["perf.cycle"].sudo()._read_group(
-            [("scheme_id", "in", self.ids), ("state", "!=", "draft")], ["scheme_id"], ["__count"])
+            [("scheme_id", "in", self.ids), "|", ("state", "!=", "draft"), ("step_running", "!=", False)],
+            ["scheme_id"], ["__count"])
         frozen = {scheme.id for scheme, _count in started}
         for scheme in self:
             scheme.frozen = scheme.id in frozen

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 from .perf_workflow_mixin import in_workflow
 
@@ -25,6 +26,12 @@ class PerfSchemeParameter(models.Model):
                                 help="A default fixed by the scheme catalogue where the source document is silent.")
     source = fields.Char(readonly=True, help="Where the value comes from in the source documents.")
     description = fields.Char(readonly=True)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not in_workflow():
+            raise UserError(self.env._("A scheme's parameters come from its document; edit their values."))
+        return super().create(vals_list)
 
     def write(self, vals):
         if "value" in vals and not in_workflow():

@@ -367,8 +367,9 @@ def _list_text(cell):
 
 
 def set_appraisal_scope(env, vals_list):
-    """The cycle and company of each new line's appraisal, where the caller did not give them."""
-    missing = [vals for vals in vals_list if not ("cycle_id" in vals and "company_id" in vals)]
+    """The cycle and company of each new line's appraisal: the workflow may give them (it knows
+    them); anybody else's values are replaced (the record rules read them)."""
+    missing = [vals for vals in vals_list if not (in_workflow() and "cycle_id" in vals and "company_id" in vals)]
     appraisals = env["perf.appraisal"].sudo().browse({vals.get("appraisal_id") for vals in missing} - {None, False})
     scope = {a.id: (a.cycle_id.id, a.company_id.id) for a in appraisals}
     for vals in missing:

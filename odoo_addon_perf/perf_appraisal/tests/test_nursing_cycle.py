@@ -78,6 +78,8 @@ class TestNursingCycle(PerfCase):
         self.publish(self.cycle)
         appraisal = self.by_name["张三"]
         self.assertEqual(appraisal.pay_ids.state, "withheld")
+        self.cycle.action_compute()  # computed again after publication: still withheld, not payable
+        self.assertEqual(appraisal.pay_ids.state, "withheld")
         appraisal.with_user(self.nurse_users["张三"]).action_acknowledge()
         self.assertEqual(appraisal.pay_ids.state, "withheld")
         appraisal.with_user(self.head_users["ward-3"]).action_acknowledge()

@@ -37,6 +37,11 @@ class TestSchemeVersions(PerfCase):
                        self.v1.attribute_ids[:1]):
             with self.assertRaisesRegex(UserError, "follow the scheme document"):
                 mirror.unlink()
+        with self.assertRaisesRegex(UserError, "Create a new version"):
+            self.v1.code = "nursing-x"  # versions (whose events count) are found by code and company
+        with self.assertRaisesRegex(UserError, "come from its document"):
+            self.env["perf.scheme.parameter"].with_user(self.perf_admin).with_context(
+                default_scheme_id=self.v1.id, default_name="nd_points_per_failing_case").create([{"value": "9"}])
         self.v1.name = "护士绩效奖金 (2024)"  # its name is not a rule
         self.assertEqual(self.v1.source_yaml, source)
 
@@ -76,6 +81,19 @@ class TestSchemeVersions(PerfCase):
         zhang = june.appraisal_ids.filtered(lambda a: a.subject_name == "张三")
         self.assertEqual(D(zhang.total_exact).quantize(D("0.01")), D("92.10"))
         self.assertEqual(self.pays(june)["张三"], D("1795.95"))
+
+    def test_a_new_line_takes_its_appraisals_cycle_and_company(self):
+        """HR adding a score line cannot file it under another cycle or company (the record rules read them)."""
+        other = self.env["res.company"].create({"name": "另一家医院"})
+        june = self.make_cycle(self.nursing, name="2024-06", date_from="2024-06-01", date_to="2024-06-30",
+                               employee_ids=[(6, 0, self.nurses[:1].ids)], role_ids=self.role_owners())
+        june.action_start()
+        appraisal = june.appraisal_ids
+        template = appraisal.score_ids.filtered(lambda s: s.code == "patient")[:1]
+        line = self.env["perf.score"].with_user(self.officer).create({
+            "appraisal_id": appraisal.id, "code": template.code, "rater_role": template.rater_role,
+            "cycle_id": False, "company_id": other.id})
+        self.assertEqual((line.cycle_id, line.company_id), (appraisal.cycle_id, appraisal.company_id))
 
     def test_an_upgrade_that_changes_a_used_preset_makes_a_version(self):
         """On upgrade, a preset whose shipped rules changed gets a new version if cycles started with it."""

@@ -124,7 +124,11 @@ class PerfCycle(models.Model):
         Parts already run stay done; running the step again finishes the rest."""
         self._perf_check_step_action(self.env._("cancel a background step"))
         step = self.step_running
-        self._perf_step_jobs().filtered(lambda job: job.state != "done").button_cancelled()
+        jobs = self._perf_step_jobs()
+        if any(job.state == "started" for job in jobs):
+            raise UserError(self.env._("A part of %s is running now; cancel once it has finished.",
+                                       self._step_label(step)))
+        jobs.filtered(lambda job: job.state != "done").button_cancelled()
         message = self.env._("%(step)s cancelled by %(user)s; the parts already done stay done: run it again "
                              "to finish.", step=self._step_label(step), user=self.env.user.name)
         with workflow():
