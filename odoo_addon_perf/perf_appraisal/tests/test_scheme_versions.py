@@ -95,6 +95,14 @@ class TestSchemeVersions(PerfCase):
             "cycle_id": False, "company_id": other.id})
         self.assertEqual((line.cycle_id, line.company_id), (appraisal.cycle_id, appraisal.company_id))
 
+    def test_context_defaults_never_set_workflow_fields(self):
+        """A head nurse's event created with default_state=approved in the context starts as a draft."""
+        event = self.env["perf.event"].with_user(self.head_users["ward-3"]).with_context(
+            default_state="approved", default_decided_by_id=self.head_users["ward-3"].id).create({
+                "scheme_id": self.nursing.id, "employee_id": self.nurses[0].id, "code": "praise",
+                "date": "2024-06-03"})
+        self.assertEqual((event.state, event.decided_by_id), ("draft", self.env["res.users"]))
+
     def test_an_upgrade_that_changes_a_used_preset_makes_a_version(self):
         """On upgrade, a preset whose shipped rules changed gets a new version if cycles started with it."""
         shipped = self.nursing.source_yaml
