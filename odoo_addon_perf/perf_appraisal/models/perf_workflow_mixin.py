@@ -142,8 +142,9 @@ class PerfWorkflowMixin(models.AbstractModel):
             # a caller's context may carry defaults (default_state=…): never for the workflow's fields
             context = self.env.context
             if any(key.startswith("default_") and key[8:] in self._perf_workflow_fields for key in context):
-                self = self.with_context({key: value for key, value in context.items()
-                                          if not (key.startswith("default_") and key[8:] in self._perf_workflow_fields)})
+                self = self.with_env(self.env(context={
+                    key: value for key, value in context.items()
+                    if not (key.startswith("default_") and key[8:] in self._perf_workflow_fields)}))
             defaults = {}
             computed = {name for name, field in self._fields.items() if field.compute}
             for vals in vals_list:
