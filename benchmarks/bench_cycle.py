@@ -18,22 +18,18 @@ import argparse
 import cProfile
 import pstats
 import re
-import subprocess
 import sys
 import time
 import uuid
-from pathlib import Path
 
-ADDONS = Path(__file__).resolve().parent.parent / "odoo_addon_perf"
+from odoo_db import add_db_arguments, create_database, drop_database, odoo_options
 STEPS = ("start", "compute", "calibrate", "to approval", "confirm all", "approve all", "publish", "commit", "close")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000, 20000])
-    parser.add_argument("--db-host", default="")
-    parser.add_argument("--db-port", default="")
-    parser.add_argument("--db-user", default="")
+    add_db_arguments(parser)
     parser.add_argument("--module", default="perf_appraisal", help="install this module too (e.g. the queue_job glue)")
     parser.add_argument("--profile", nargs="*", default=[], metavar="STEP",
                         help="print the cProfile of these steps (cumulative time, top 40)")
@@ -41,22 +37,9 @@ def main() -> None:
                         help="print the SQL statements of these steps, grouped by kind and table")
     args = parser.parse_args()
 
-    import odoo
-    from odoo.tools import config
-
-    addons = [str(Path(p) / "odoo" / "addons") for p in sys.path if (Path(p) / "odoo" / "addons").is_dir()]
-    source_addons = Path(odoo.__file__).resolve().parent.parent / "addons"
-    if source_addons.is_dir():
-        addons.append(str(source_addons))
-    addons.append(str(ADDONS))
-    base = ["--addons-path", ",".join(addons), "--without-demo", "all"]
-    for flag, value in (("--db_host", args.db_host), ("--db_port", args.db_port), ("--db_user", args.db_user)):
-        if value:
-            base += [flag, value]
+    odoo, options = odoo_options(args)
     db = f"bench_cycle_{uuid.uuid4().hex[:6]}"
-    subprocess.run([sys.executable, "-m", "odoo", *base, "-d", db, "-i", args.module, "--stop-after-init",
-                    "--log-level", "warn"], check=True)
-    config.parse_config(base)
+    create_database(options, db, args.module)
     print(f"{'step':<14}" + "".join(f"{size:>10} s {'queries':>9}" for size in args.sizes))
     results = {}
     try:
@@ -66,12 +49,7 @@ def main() -> None:
             print(f"{step:<14}" + "".join(f"{results[size][step][0]:>12.2f} {results[size][step][1]:>9}"
                                            for size in args.sizes))
     finally:
-        odoo.sql_db.close_db(db)  # Odoo's pool keeps connections: close them, or dropdb waits and fails
-        dropdb = ["dropdb", "--if-exists", db]
-        for flag, value in (("-h", args.db_host), ("-p", args.db_port), ("-U", args.db_user)):
-            if value:
-                dropdb[1:1] = [flag, value]
-        subprocess.run(dropdb, check=False)
+        drop_database(odoo, args, db)
 
 
 def statements(sink):

@@ -15,52 +15,29 @@ from __future__ import annotations
 import argparse
 import base64
 import io
-import subprocess
-import sys
 import time
 import uuid
-from pathlib import Path
 
-ADDONS = Path(__file__).resolve().parent.parent / "odoo_addon_perf"
+from odoo_db import add_db_arguments, create_database, drop_database, odoo_options
 COLUMNS = ("head_nurse|superior|", "nursing_dept|nursing_dept|", "patient|patient|")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", type=int, nargs="+", default=[250, 1000])
-    parser.add_argument("--db-host", default="")
-    parser.add_argument("--db-port", default="")
-    parser.add_argument("--db-user", default="")
+    add_db_arguments(parser)
     args = parser.parse_args()
 
-    import odoo
-    from odoo.tools import config
-
-    addons = [str(Path(p) / "odoo" / "addons") for p in sys.path if (Path(p) / "odoo" / "addons").is_dir()]
-    source_addons = Path(odoo.__file__).resolve().parent.parent / "addons"
-    if source_addons.is_dir():
-        addons.append(str(source_addons))
-    addons.append(str(ADDONS))
-    base = ["--addons-path", ",".join(addons), "--without-demo", "all"]
-    for flag, value in (("--db_host", args.db_host), ("--db_port", args.db_port), ("--db_user", args.db_user)):
-        if value:
-            base += [flag, value]
+    odoo, options = odoo_options(args)
     db = f"bench_import_{uuid.uuid4().hex[:6]}"
-    subprocess.run([sys.executable, "-m", "odoo", *base, "-d", db, "-i", "perf_appraisal", "--stop-after-init",
-                    "--log-level", "warn"], check=True)
-    config.parse_config(base)
+    create_database(options, db, "perf_appraisal")
     try:
         for size in args.sizes:
             seconds, queries = measure(odoo, db, size)
             print(f"{size:>6} appraisees × 3 columns: import {seconds:6.2f} s, {queries:6d} queries "
                   f"({queries / (size / 100):.1f} per 100 rows)")
     finally:
-        odoo.sql_db.close_db(db)  # Odoo's pool keeps connections: close them, or dropdb waits and fails
-        dropdb = ["dropdb", "--if-exists", db]
-        for flag, value in (("-h", args.db_host), ("-p", args.db_port), ("-U", args.db_user)):
-            if value:
-                dropdb[1:1] = [flag, value]
-        subprocess.run(dropdb, check=False)
+        drop_database(odoo, args, db)
 
 
 def measure(odoo, db: str, size: int) -> tuple[float, int]:

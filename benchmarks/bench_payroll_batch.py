@@ -20,13 +20,10 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import subprocess
-import sys
 import time
 import uuid
-from pathlib import Path
 
-ADDONS = Path(__file__).resolve().parent.parent / "odoo_addon_perf"
+from odoo_db import add_db_arguments, create_database, drop_database, odoo_options
 BASELINE, BRIDGE = "payroll only", "with perf_appraisal_payroll"
 
 
@@ -34,32 +31,15 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--employees", type=int, default=1000)
     parser.add_argument("--rounds", type=int, default=7, help="measured rounds per database (after one warm-up)")
-    parser.add_argument("--db-host", default="")
-    parser.add_argument("--db-port", default="")
-    parser.add_argument("--db-user", default="")
+    add_db_arguments(parser)
     args = parser.parse_args()
 
-    import odoo
-    from odoo.tools import config
-
-    # Every "<entry>/odoo/addons" on sys.path (Odoo's own, pip-installed OCA addons) and the
-    # source tree's top-level addons folder, as tests/test_odoo_addons.py finds them.
-    addons = [str(Path(p) / "odoo" / "addons") for p in sys.path if (Path(p) / "odoo" / "addons").is_dir()]
-    source_addons = Path(odoo.__file__).resolve().parent.parent / "addons"
-    if source_addons.is_dir():
-        addons.append(str(source_addons))
-    addons.append(str(ADDONS))
-    base = ["--addons-path", ",".join(addons), "--without-demo", "all"]
-    for flag, value in (("--db_host", args.db_host), ("--db_port", args.db_port), ("--db_user", args.db_user)):
-        if value:
-            base += [flag, value]
+    odoo, options = odoo_options(args)
     tag = uuid.uuid4().hex[:6]
     runs = {BASELINE: ("payroll", f"bench_payroll_{tag}"), BRIDGE: ("perf_appraisal_payroll", f"bench_perf_{tag}")}
-    config.parse_config(base)
     try:
         for module, db in runs.values():
-            subprocess.run([sys.executable, "-m", "odoo", *base, "-d", db, "-i", module, "--stop-after-init",
-                            "--log-level", "warn"], check=True)
+            create_database(options, db, module)
         for label, (module, db) in runs.items():
             prepare(odoo, db, args.employees, with_perf=label == BRIDGE)
         times: dict[str, list[float]] = {BASELINE: [], BRIDGE: []}
@@ -82,12 +62,7 @@ def main() -> None:
               f"queries {q1 / q0:.3f} (target time ratio ≤ 1.10)")
     finally:
         for _module, db in runs.values():
-            odoo.sql_db.close_db(db)  # Odoo's pool keeps connections open: dropdb would wait and fail
-            dropdb = ["dropdb", "--if-exists", db]
-            for flag, value in (("-h", args.db_host), ("-p", args.db_port), ("-U", args.db_user)):
-                if value:
-                    dropdb[1:1] = [flag, value]
-            subprocess.run(dropdb, check=False)
+            drop_database(odoo, args, db)
 
 
 def prepare(odoo, db: str, count: int, with_perf: bool) -> None:
