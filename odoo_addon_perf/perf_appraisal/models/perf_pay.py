@@ -95,8 +95,7 @@ class PerfPay(models.Model):
         existing.filtered(lambda p: p.state in REPLACEABLE).unlink()
         by_key = {r.id: r for r in evaluation.results}
         subjects = {row["id"]: row for row in self.env["perf.appraisal"].sudo().browse(appraisal_ids).read(
-            ["employee_id", "department_id", "state", "subject_name", "interview_done"], load=None)}
-        withhold = cycle.scheme_id.interview_required_for_pay
+            ["employee_id", "department_id", "subject_name"], load=None)}
         vals_list = []
         for appraisal_id, key in keys.items():
             result = by_key[key]
@@ -117,12 +116,12 @@ class PerfPay(models.Model):
                 "pay_date": cycle.pay_date or cycle.date_to, "amount": float(result.pay.amount),
                 "components_json": json.dumps(components, ensure_ascii=False),
                 "confidential": cycle.scheme_id.pay_confidential,
-                # published: payable — or withheld until the interview (不面谈不发奖金), as at publication
-                "state": ("draft" if subjects[appraisal_id]["state"] not in ("published", "closed")
-                          else "withheld" if withhold and not subjects[appraisal_id]["interview_done"] else "to_pay"),
             })
         with workflow():
-            return self.sudo().create(vals_list)
+            pays = self.sudo().create(vals_list)
+        # results of an appraisal already published are released as publication releases them
+        pays.filtered(lambda p: p.appraisal_id.state in ("published", "closed"))._release_after_publication()
+        return pays
 
     @api.model
     def _drop_unpaid(self, appraisals):
