@@ -74,9 +74,7 @@ class PerfAppraisalAttribute(models.Model):
                 if vals.get("code") in CONFIDENTIAL_ATTRIBUTES:
                     self._check_contract_reader()
                     vals["confidential"] = True  # a wage stays a wage, whoever enters it
-        set_appraisal_scope(self.env, vals_list)
-        for vals in vals_list:
-            vals.pop("cycle_id", None)
+        set_appraisal_scope(self.env, vals_list, names=("company_id",))
         with workflow():  # appraisal and code are set once, here
             lines = super().create(vals_list)
         if checked:

@@ -610,7 +610,7 @@ class PerfCycle(models.Model):
                 skip_user_id=(skip - own).id or False,
                 attribute_ids=[fields.Command.create({
                     "code": c, "value": _attribute_text(v), "confidential": c in CONFIDENTIAL_ATTRIBUTES,
-                    **owned}) for c, v in attributes[key].items()],
+                    "company_id": owned["company_id"]}) for c, v in attributes[key].items()],
                 score_ids=[fields.Command.create(dict(line, **owned)) for line in self._score_lines(
                     scheme, subject, unit, owners, own, peers.get(subject.id, self.env["res.users"]))],
             ))

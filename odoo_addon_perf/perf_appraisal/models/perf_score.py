@@ -366,14 +366,15 @@ def _list_text(cell):
     return str(cell)
 
 
-def set_appraisal_scope(env, vals_list):
-    """The cycle and company of each new line's appraisal: the workflow may give them (it knows
-    them); anybody else's values are replaced (the record rules read them)."""
-    missing = [vals for vals in vals_list if not (in_workflow() and "cycle_id" in vals and "company_id" in vals)]
+def set_appraisal_scope(env, vals_list, names=("cycle_id", "company_id")):
+    """The cycle and company (``names``) of each new line's appraisal: the workflow may give them
+    (it knows them); anybody else's values are replaced (the record rules read them)."""
+    missing = [vals for vals in vals_list if not (in_workflow() and all(name in vals for name in names))]
     appraisals = env["perf.appraisal"].sudo().browse({vals.get("appraisal_id") for vals in missing} - {None, False})
-    scope = {a.id: (a.cycle_id.id, a.company_id.id) for a in appraisals}
+    by_id = {appraisal.id: appraisal for appraisal in appraisals}  # records sharing one prefetch
     for vals in missing:
-        vals["cycle_id"], vals["company_id"] = scope.get(vals.get("appraisal_id"), (False, False))
+        appraisal = by_id.get(vals.get("appraisal_id"), appraisals.browse())
+        vals.update({name: appraisal[name].id for name in names})
 
 
 def _alternatives(scheme):
