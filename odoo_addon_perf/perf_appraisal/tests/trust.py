@@ -404,6 +404,19 @@ class TrustFixture(PerfFixture):
             Attack(0, "a manager does not write her own interview notes", head_user, "perf.appraisal", "write",
                    [cls.head_appraisal.ids, {"interview_notes": "我很好"}],
                    watch=record_values("perf.appraisal", cls.head_appraisal.ids, ["interview_notes"])),
+            # scheme versions: the rules May was published with stay as they were
+            Attack(0, "only the perf admin creates a scheme version", head_user, "perf.scheme", "action_new_version",
+                   [cls.nursing.ids], watch=count("perf.scheme", [("code", "=", "nursing")])),
+            Attack(0, "a nurse does not create a scheme version", nurse_zhang, "perf.scheme", "action_new_version",
+                   [cls.nursing.ids], watch=count("perf.scheme", [("code", "=", "nursing")])),
+            Attack(0, "even the perf admin does not change the rules of a scheme a cycle used", cls.perf_admin,
+                   "perf.scheme", "write", [cls.nursing.ids, {"interview_required_for_pay": True}], refused=UserError,
+                   watch=record_values("perf.scheme", cls.nursing.ids, ["interview_required_for_pay", "source_yaml"])),
+            Attack(0, "a context default does not approve a manager's new event", head_user, "perf.event", "create",
+                   [{"scheme_id": cls.nursing.id, "employee_id": cls.nurses[0].id, "code": "praise",
+                     "date": "2024-06-03"}], kwargs={"context": {"default_state": "approved"}}, refused=None,
+                   watch=count("perf.event", [("state", "=", "approved")]),
+                   expect=lambda case, result: case.assertTrue(result)),
         ]
         return out
 
