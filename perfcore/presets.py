@@ -10,7 +10,8 @@ from typing import Any
 from .errors import UnknownSchemeError
 from .scheme import Scheme, load_scheme
 
-__all__ = ["load_preset", "preset_ids", "preset_path", "presets_dir", "resolve_scheme"]
+__all__ = ["example_ids", "example_path", "examples_dir", "load_preset", "preset_ids", "preset_path", "presets_dir",
+           "resolve_scheme"]
 
 
 def presets_dir() -> Path:
@@ -19,6 +20,26 @@ def presets_dir() -> Path:
     if packaged.is_dir():
         return packaged
     return Path(__file__).resolve().parent.parent / "data" / "schemes"
+
+
+def examples_dir() -> Path:
+    """Where the example period files are (``data/examples``: each preset's, ``<id>.yaml``)."""
+    packaged = Path(__file__).with_name("examples")
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "data" / "examples"
+
+
+def example_ids() -> list[str]:
+    return sorted(p.stem for p in examples_dir().glob("*.yaml"))
+
+
+def example_path(name: str) -> Path:
+    """The shipped example period file ``name`` (a preset id, or e.g. ``acquisition-bonus-year``)."""
+    path = examples_dir() / f"{name}.yaml"
+    if not path.is_file():
+        raise UnknownSchemeError(name, example_ids())
+    return path
 
 
 def preset_ids() -> list[str]:

@@ -18,6 +18,7 @@ __all__ = [
     "PERIOD_MAX_BYTES",
     "SCHEME_MAX_BYTES",
     "Document",
+    "dump_text",
     "format_path",
     "load_document",
     "parse_text",
@@ -205,3 +206,24 @@ def load_document(path: str | Path, *, max_bytes: int = SCHEME_MAX_BYTES) -> Doc
     except UnicodeDecodeError as exc:
         raise FileError([Problem("", _('not UTF-8 text: {reason}', reason=exc.reason), file=str(path))]) from None
     return parse_text(text, str(path), json_format=path.suffix.lower() == ".json", max_bytes=max_bytes)
+
+
+class _DecimalDumper(yaml.SafeDumper):
+    """SafeDumper that writes Decimals as the YAML numbers they are (read back exactly)."""
+
+
+def _represent_decimal(dumper: yaml.SafeDumper, value: Decimal) -> yaml.ScalarNode:
+    text = format(value, "f")
+    tag = "tag:yaml.org,2002:int" if value == value.to_integral_value() and "." not in text else \
+        "tag:yaml.org,2002:float"
+    return dumper.represent_scalar(tag, text)
+
+
+_DecimalDumper.add_representer(Decimal, _represent_decimal)
+
+
+def dump_text(data: Any) -> str:
+    """A document (mappings, lists, text, Decimals …) as YAML text that :func:`parse_text` reads back
+    equal: keys in their order, Chinese kept readable, numbers exact."""
+    return yaml.dump(data, Dumper=_DecimalDumper, allow_unicode=True, sort_keys=False, width=100,
+                     default_flow_style=False)

@@ -7,6 +7,8 @@ from decimal import Decimal
 import pytest
 
 from perfcore import FormulaError, SchemeError, compile_formula, load_preset, load_scheme, parse_scheme, preset_ids
+from perfcore.presets import preset_path
+from perfcore.yamlio import dump_text, load_document, parse_text
 
 
 def scheme(**overrides):
@@ -137,3 +139,20 @@ def test_formula_rejects_unsafe_or_malformed(source, message):
 def test_formula_division_by_zero_is_a_formula_error():
     with pytest.raises(FormulaError, match="division by zero"):
         compile_formula("a / b")({"a": Decimal(1), "b": Decimal(0)})
+
+
+@pytest.mark.parametrize("scheme_id", preset_ids())
+def test_every_preset_survives_dump_and_parse(scheme_id):
+    """dump_text writes a document that reads back as the same scheme (numbers exact, $refs kept)."""
+    document = load_document(preset_path(scheme_id))
+    text = dump_text(document.data)
+    again = parse_text(text, "dumped")
+    assert again.data == document.data
+    assert parse_scheme(again) == parse_scheme(document)
+
+
+def test_dump_writes_numbers_as_written():
+    """0.30 stays 0.30 (a float would print 0.3 and 0.1 + 0.2 would not be 0.3)."""
+    text = dump_text({"a": Decimal("0.30"), "b": Decimal("30"), "c": "$rate", "d": "护士长"})
+    assert text == "a: 0.30\nb: 30\nc: $rate\nd: 护士长\n"
+    assert parse_text(text, "x").data == {"a": Decimal("0.30"), "b": Decimal("30"), "c": "$rate", "d": "护士长"}

@@ -1,6 +1,13 @@
 from . import perf_workflow_mixin
 from . import perf_cycle_runner  # before anything imports perf_cycle (it inherits the runner)
+from . import perf_scheme_design_mixin
 from . import perf_scheme
+from . import perf_scheme_indicator
+from . import perf_scheme_rater
+from . import perf_scheme_input
+from . import perf_scheme_pay_component
+from . import perf_scheme_pay_rate
+from . import perf_scheme_rule
 from . import perf_scheme_parameter
 from . import perf_scheme_attribute
 from . import perf_scheme_attribute_value

@@ -4,29 +4,100 @@ import difflib
 import hashlib
 import html
 import json
+import re
 from collections import OrderedDict
 
 import perfcore
 from perfcore.decimals import fmt
-from perfcore.presets import preset_path
+from perfcore.presets import example_ids, preset_path
 from perfcore.yamlio import SCHEME_MAX_BYTES, parse_text
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools.translate import LazyTranslate
 
 from .perf_cycle import CONFIDENTIAL_ATTRIBUTES
 from .perf_workflow_mixin import ADMIN, in_workflow, workflow
+from .scheme_document import (
+    ADVANCED_KEYS,
+    ADVANCED_PAY_KEYS,
+    ATTRIBUTE,
+    COMPONENT,
+    DOCUMENT_FIELDS,
+    EVENT,
+    GRADE,
+    HEADER,
+    INDICATOR,
+    INPUT,
+    PARAMETER,
+    PERIOD_KINDS,
+    RATER,
+    RULE,
+    document_values,
+    dump_text,
+    export_document,
+    to_text,
+)
 from .scheme_summary import period_kinds_label, summary_html
+
+_lt = LazyTranslate(__name__)
+
+#: The designer's sections, by the document key of a problem's path.
+_SECTION_LABELS = {
+    "indicators": _lt("Indicators"), "raters": _lt("Rater Roles"), "events": _lt("Events"), "grades": _lt("Grades"),
+    "attributes": _lt("Attributes"), "inputs": _lt("Inputs"), "parameters": _lt("Parameters"), "pay": _lt("Pay"),
+    "cross_period": _lt("Cross-Period Rules"), "distribution": _lt("Forced Distribution"),
+    "advanced": _lt("Advanced (YAML)"),
+}
+_PLACE_MODELS = {
+    "indicators": "perf.scheme.indicator", "raters": "perf.scheme.rater", "events": "perf.scheme.event",
+    "grades": "perf.scheme.grade", "attributes": "perf.scheme.attribute", "inputs": "perf.scheme.input",
+    "parameters": "perf.scheme.parameter", "pay": "perf.scheme.pay.component", "cross_period": "perf.scheme.rule",
+}
+_PATH_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+def _parsed_path(text):
+    """'indicators[0].weight' → ('indicators', 0, 'weight')."""
+    return tuple(int(index) if index else name for name, index in _PATH_PART.findall(text or ""))
+
+
+def _design_depends():
+    line_fields = {model: [field for _key, field, _kind in table] for model, table in DOCUMENT_FIELDS.items()}
+    depends = [field for _key, field, _kind in HEADER] + [f"period_{kind}" for kind in PERIOD_KINDS] + [
+        "code", "distribution_mode", "distribution_scope", "pay_basis", "advanced_yaml"]
+    indicator = line_fields["perf.scheme.indicator"] + ["scale_min", "scale_max", "own_raters", "sequence"]
+    rater = line_fields["perf.scheme.rater"] + ["sequence"]
+    for prefix in ("top_indicator_ids", "top_indicator_ids.child_ids", "top_indicator_ids.child_ids.child_ids"):
+        depends += [f"{prefix}.{field}" for field in indicator]
+        depends += [f"{prefix}.rater_ids.{field}" for field in rater]
+    depends += [f"scheme_rater_ids.{field}" for field in rater]
+    for o2m, model, extra in (
+            ("input_ids", "perf.scheme.input", []), ("event_type_ids", "perf.scheme.event", ["range_min", "range_max"]),
+            ("grade_ids", "perf.scheme.grade", ["quota"]), ("attribute_ids", "perf.scheme.attribute",
+                                                           ["default_value", "value_ids.code", "value_ids.label"]),
+            ("pay_component_ids", "perf.scheme.pay.component", ["split_pool", "split_weight", "split_scope"]),
+            ("rule_ids", "perf.scheme.rule", []), ("parameter_ids", "perf.scheme.parameter", ["name", "default_value"])):
+        depends += [f"{o2m}.{field}" for field in line_fields[model] + extra + ["sequence"]]
+    depends += ["pay_rate_ids.table", "pay_rate_ids.key", "pay_rate_ids.value", "pay_rate_ids.sequence"]
+    return tuple(depends)
+
+
+_DESIGN_DEPENDS = _design_depends()
 
 # Parsed schemes by (record id, source digest, parameter values), most recently used last:
 # parsing is cheap but not free, and a long-running server must not keep every version.
 _PARSED = OrderedDict()
 _PARSED_SIZE = 64
 
+#: The designer's fields of the scheme itself (its lines are models of their own).
+DESIGN_FIELDS = frozenset({field for _key, field, _kind in HEADER} | {f"period_{kind}" for kind in PERIOD_KINDS} | {
+    "code", "distribution_mode", "distribution_scope", "pay_basis", "advanced_yaml", "top_indicator_ids",
+    "scheme_rater_ids", "input_ids", "grade_ids", "event_type_ids", "attribute_ids", "pay_rate_ids",
+    "pay_component_ids", "rule_ids", "parameter_ids"})
 #: What decides a cycle's results: fixed once a cycle with the scheme has started (code and company
 #: too: a scheme's versions, whose events count, are found by them).
-RULE_FIELDS = frozenset({"source_yaml", "source_file", "parameter_ids", "interview_required_for_pay", "code",
-                         "company_id"})
+RULE_FIELDS = DESIGN_FIELDS | {"source_yaml", "source_file", "interview_required_for_pay", "company_id"}
 
 
 def _text(value):
@@ -43,11 +114,10 @@ class PerfScheme(models.Model):
     _description = "Appraisal Scheme"
     _inherit = ["mail.thread", "perf.workflow.mixin"]
     _order = "sequence, code"
-    _perf_workflow_fields = frozenset({"is_preset", "seed", "subject_kind", "period_kinds", "attribute_ids",
-                                       "grade_ids", "event_type_ids", "pay_confidential", "version",
-                                       "previous_version_id"})
-    _perf_editable_fields = frozenset({"name", "code", "sequence", "active", "company_id", "source_yaml", "source_file",
-                                       "source_filename", "parameter_ids", "interview_required_for_pay"})
+    _perf_workflow_fields = frozenset({"is_preset", "period_kinds", "pay_confidential", "version",
+                                       "previous_version_id", "preset_source_hash"})
+    _perf_editable_fields = DESIGN_FIELDS | {"name", "sequence", "active", "company_id", "source_yaml", "source_file",
+                                             "source_filename", "interview_required_for_pay"}
 
     name = fields.Char(required=True, translate=True, tracking=True)
     code = fields.Char(required=True, index=True, help="The perfcore scheme id, e.g. nursing.")
@@ -57,14 +127,52 @@ class PerfScheme(models.Model):
     company_id = fields.Many2one(
         "res.company", index=True, help="Leave empty to share the scheme with every company."
     )
-    source_yaml = fields.Text(string="Scheme Source (YAML)", required=True)
+    source_yaml = fields.Text(string="Scheme Source (YAML)",
+                              help="perfcore's document of the scheme: written by the designer, or pasted / uploaded "
+                                   "(the designer then shows it).")
     source_file = fields.Binary(string="Upload Scheme File", attachment=False, store=False,
                                 help="A perfcore scheme file (.yaml); replaces the source when saved.")
     source_filename = fields.Char(store=False)
-    seed = fields.Char(readonly=True)
+    # -- the designer's header (perfcore's top-level keys) --
+    title = fields.Char(help="The scheme's title in its document.")
+    description = fields.Text()
+    seed = fields.Char(help="The source documents it was read from.")
     subject_kind = fields.Selection(
-        [("employee", "Employees"), ("unit", "Departments")], readonly=True, default="employee"
+        [("employee", "Employees"), ("unit", "Departments")], default="employee", string="Appraises"
     )
+    period_week = fields.Boolean(string="Weekly")
+    period_month = fields.Boolean(string="Monthly")
+    period_quarter = fields.Boolean(string="Quarterly")
+    period_half_year = fields.Boolean(string="Half-yearly")
+    period_year = fields.Boolean(string="Yearly")
+    total_max = fields.Char(string="Total At Most", help="Highest total (the indicators' points sum to it).")
+    direct_total = fields.Char(help="An input that, when given, is the total itself.")
+    event_note_required = fields.Boolean(string="Events Need A Reason")
+    event_max_count = fields.Integer(string="Most Occurrences Per Entry", default=100)
+    event_max_points = fields.Char(string="Most Points Per Occurrence", default="100")
+    veto_grade = fields.Char(help="The grade a veto (一票否决) gives.")
+    tie_break = fields.Char(help="Indicator codes that rank equal totals, comma-separated.")
+    distribution_mode = fields.Selection([("forced", "Forced (exact quotas)"), ("cap", "Capped (at most)")],
+                                         string="Forced Distribution")
+    distribution_scope = fields.Selection([("group", "Per group"), ("all", "Whole cycle")], default="group")
+    pay_basis = fields.Char(help="absolute or relative (to the group mean), or a $parameter.")
+    advanced_yaml = fields.Text(string="Advanced (YAML)",
+                                help="Parts of the scheme the forms do not show (sub-periods, KPI cards, eligibility, "
+                                     "annual roll-up, year-end pools …), as perfcore YAML.")
+    top_indicator_ids = fields.One2many("perf.scheme.indicator", "scheme_id", string="Indicators",
+                                        domain=[("parent_id", "=", False)])
+    indicator_ids = fields.One2many("perf.scheme.indicator", "scheme_id", string="All Indicators")
+    scheme_rater_ids = fields.One2many("perf.scheme.rater", "scheme_id", string="Rater Roles",
+                                       domain=[("indicator_id", "=", False)])
+    rater_ids = fields.One2many("perf.scheme.rater", "scheme_id", string="All Rater Roles")
+    input_ids = fields.One2many("perf.scheme.input", "scheme_id", string="Inputs")
+    pay_rate_ids = fields.One2many("perf.scheme.pay.rate", "scheme_id", string="Pay Tables")
+    pay_component_ids = fields.One2many("perf.scheme.pay.component", "scheme_id", string="Pay Components")
+    rule_ids = fields.One2many("perf.scheme.rule", "scheme_id", string="Cross-Period Rules")
+    design_problems = fields.Text(compute="_compute_design_problems",
+                                  help="What perfcore finds wrong in the scheme as designed, each at its place.")
+    preset_source_hash = fields.Char(readonly=True, copy=False,
+                                     help="SHA-256 of the preset file this record was last loaded from.")
     period_kinds = fields.Char(readonly=True, string="Period Codes")
     period_kinds_label = fields.Char(string="Periods", compute="_compute_period_kinds_label")
     parameter_ids = fields.One2many("perf.scheme.parameter", "scheme_id", string="Parameters")
@@ -123,6 +231,8 @@ class PerfScheme(models.Model):
 
     @api.constrains("source_yaml", "parameter_ids")
     def _check_source_yaml(self):
+        if self.env.context.get("perf_design_batch"):
+            return  # the designer checks the whole document once its lines are written
         for scheme in self:
             try:
                 scheme._perfcore_scheme()
@@ -130,84 +240,215 @@ class PerfScheme(models.Model):
                 raise ValidationError(self.env._("The scheme %(code)s is invalid:\n%(problems)s",
                                                  code=scheme.code, problems=str(exc))) from None
 
+    # -- document → designer ---------------------------------------------------------------
     def _sync_from_source(self):
-        """Refresh the read-only facts and the parameter list from the YAML source."""
+        """The designer's records (and the read-only facts) from the YAML source, updated by code."""
         for scheme in self:
             try:
                 document = parse_text(scheme.source_yaml or "", f"perf.scheme {scheme.code}")
                 parsed = perfcore.parse_scheme(document)
             except perfcore.PerfcoreError as exc:
                 raise ValidationError(str(exc)) from None
-            values = {
-                "seed": parsed.seed,
-                "subject_kind": parsed.subject,
-                "period_kinds": ", ".join(parsed.periods),
-                "pay_confidential": bool(_pay_names(parsed) & CONFIDENTIAL_ATTRIBUTES),
-            }
-            if scheme.code != parsed.id:
-                values["code"] = parsed.id
-            existing = {p.name: p for p in scheme.parameter_ids}
-            commands = []
-            for index, (name, parameter) in enumerate(parsed.parameters.items()):
-                default = _text(parameter.value)
-                meta = {
-                    "sequence": index,
-                    "default_value": default,
-                    "assumption": parameter.assumption,
-                    "source": parameter.source,
-                    "description": parameter.description,
-                }
-                if name in existing:
-                    line = existing.pop(name)
-                    if line.value == line.default_value:  # not edited: follow the new default
-                        meta["value"] = default
-                    commands.append(fields.Command.update(line.id, meta))
-                else:
-                    commands.append(fields.Command.create({"name": name, "value": default, **meta}))
-            commands += [fields.Command.delete(line.id) for line in existing.values()]
-            values["parameter_ids"] = commands
-            values["attribute_ids"] = scheme._attribute_commands(parsed)
-            values["grade_ids"] = scheme._mirror_commands(scheme.grade_ids, [
-                {"code": g.code, "label": g.label or g.code, "minimum": fmt(g.min) if g.min is not None else False,
-                 "condition": g.when or False, "quota": _quota(parsed, g.code)} for g in parsed.grades])
-            values["event_type_ids"] = scheme._mirror_commands(scheme.event_type_ids, [
-                {"code": e.code, "name": e.name or e.code, "kind": e.kind, "note_required": e.note_required,
-                 "explicit_points": e.kind == "points" and e.points is None,
-                 "scope": e.scope, "points": _event_points(e)} for e in parsed.events])
+            data = document.data
             with workflow():
-                scheme.write(values)
+                scheme.with_context(perf_design_batch=True).write(scheme._document_vals(data, parsed))
+                scheme._import_indicators(data)
+
+    def _document_vals(self, data, parsed):
+        values = document_values(HEADER, data)
+        values.update({f"period_{kind}": kind in (data.get("periods") or []) for kind in PERIOD_KINDS})
+        values.update({
+            "code": parsed.id,
+            "title": parsed.title,
+            "subject_kind": parsed.subject,
+            "event_max_count": parsed.event_max_count,
+            "event_max_points": to_text(data.get("event_max_points", parsed.event_max_points)),
+            "period_kinds": ", ".join(parsed.periods),
+            "pay_confidential": bool(_pay_names(parsed) & CONFIDENTIAL_ATTRIBUTES),
+        })
+        distribution = data.get("distribution") or {}
+        values["distribution_mode"] = distribution.get("mode") or False
+        values["distribution_scope"] = distribution.get("scope") or "group"
+        quotas = {q["grade"]: to_text(q["percent"]) for q in distribution.get("quotas") or []}
+        pay = data.get("pay") or {}
+        values["pay_basis"] = to_text(pay.get("basis")) if pay.get("basis") is not None else False
+        advanced = {key: data[key] for key in ADVANCED_KEYS if key in data}
+        if any(key in pay for key in ADVANCED_PAY_KEYS):
+            advanced["pay"] = {key: pay[key] for key in ADVANCED_PAY_KEYS if key in pay}
+        values["advanced_yaml"] = dump_text(advanced) if advanced else False
+
+        existing = {p.name: p for p in self.parameter_ids}
+        commands = []
+        for index, (name, spec) in enumerate((data.get("parameters") or {}).items()):
+            spec = spec if isinstance(spec, dict) else {"value": spec}
+            default = _text(spec.get("value"))
+            meta = {"sequence": index, "default_value": default, **document_values(PARAMETER, spec)}
+            if name in existing:
+                line = existing.pop(name)
+                if line.value in (False, line.default_value):  # not overridden: follow the new default
+                    meta["value"] = default
+                commands.append(fields.Command.update(line.id, meta))
+            else:
+                commands.append(fields.Command.create({"name": name, "value": default, **meta}))
+        values["parameter_ids"] = commands + [fields.Command.delete(line.id) for line in existing.values()]
+        values["attribute_ids"] = self._attribute_commands(data.get("attributes") or [])
+        values["grade_ids"] = self._mirror_commands(self.grade_ids, [
+            {**document_values(GRADE, g), "quota": quotas.get(g.get("code"), False)} for g in data.get("grades") or []])
+        values["event_type_ids"] = self._mirror_commands(self.event_type_ids, [
+            {**document_values(EVENT, e), "kind": e.get("kind") or "points", "level": e.get("level") or "total",
+             "scope": e.get("scope") or "period",
+             "range_min": to_text(e["range"][0]) if e.get("range") else False,
+             "range_max": to_text(e["range"][1]) if e.get("range") else False} for e in data.get("events") or []])
+        values["input_ids"] = self._mirror_commands(self.input_ids, [
+            document_values(INPUT, i) for i in data.get("inputs") or []])
+        values["pay_component_ids"] = self._mirror_commands(self.pay_component_ids, [
+            {**document_values(COMPONENT, c), "split_pool": (c.get("split") or {}).get("pool", False),
+             "split_weight": (c.get("split") or {}).get("weight", False),
+             "split_scope": (c.get("split") or {}).get("scope", "group")} for c in pay.get("components") or []])
+        values["pay_rate_ids"] = self._mirror_commands(self.pay_rate_ids, [
+            {"table": table, "key": str(key), "value": to_text(value)}
+            for table, rows in (pay.get("tables") or {}).items() for key, value in rows.items()],
+            key=lambda row: (row["table"], row["key"]))
+        values["rule_ids"] = self._mirror_commands(self.rule_ids, [
+            document_values(RULE, r) for r in data.get("cross_period") or []], key=lambda row: row["sequence"])
+        return values
 
     @staticmethod
-    def _mirror_commands(existing, rows):
-        """Commands that make ``existing`` (records with a code) equal ``rows``, updated by code."""
-        by_code = {record.code: record for record in existing}
-        commands = []
+    def _mirror_commands(existing, rows, key=lambda row: row["code"]):
+        """Commands that make ``existing`` equal ``rows``, updated by key (records others refer to keep their id)."""
+        by_key, commands = {}, []
+        for record in existing:
+            if key(record) in by_key:  # a duplicate key: one record per key
+                commands.append(fields.Command.delete(record.id))
+            else:
+                by_key[key(record)] = record
         for index, row in enumerate(rows):
             row = {**row, "sequence": index}
-            record = by_code.pop(row["code"], None)
+            record = by_key.pop(key(row), None)
             commands.append(fields.Command.update(record.id, row) if record else fields.Command.create(row))
-        return commands + [fields.Command.delete(record.id) for record in by_code.values()]
+        return commands + [fields.Command.delete(record.id) for record in by_key.values()]
 
-    def _attribute_commands(self, parsed):
+    def _attribute_commands(self, attributes):
         """The scheme's attributes as definitions (type, bounds, values with their labels), updated by code."""
         existing = {a.code: a for a in self.attribute_ids}
         commands = []
-        for index, attribute in enumerate(parsed.attributes):
+        for index, attribute in enumerate(attributes):
+            labels = attribute.get("labels") or {}
+            default = attribute.get("default")
             meta = {
-                "sequence": index, "code": attribute.code, "name": attribute.name or attribute.code,
-                "type": attribute.type, "required": attribute.required,
-                "minimum": fmt(attribute.min) if attribute.min is not None else False,
-                "maximum": fmt(attribute.max) if attribute.max is not None else False,
-                "default_value": _text(attribute.default) if attribute.default not in (None, []) else False,
+                **document_values(ATTRIBUTE, attribute), "sequence": index, "type": attribute.get("type") or "text",
+                "default_value": (", ".join(map(str, default)) or "[]" if isinstance(default, list) else _text(default))
+                if default is not None else False,
                 "value_ids": [fields.Command.clear()] + [
-                    fields.Command.create({"sequence": i, "code": v, "label": attribute.labels.get(v, v)})
-                    for i, v in enumerate(attribute.values or [])],
+                    fields.Command.create({"sequence": i, "code": str(v), "label": labels.get(v, v)})
+                    for i, v in enumerate(attribute.get("values") or [])],
             }
-            if attribute.code in existing:
-                commands.append(fields.Command.update(existing.pop(attribute.code).id, meta))
+            if attribute["code"] in existing:
+                commands.append(fields.Command.update(existing.pop(attribute["code"]).id, meta))
             else:
                 commands.append(fields.Command.create(meta))
         return commands + [fields.Command.delete(a.id) for a in existing.values()]
+
+    def _import_indicators(self, data):
+        """The indicator tree and the rater roles, updated by code (one record per node)."""
+        Indicator, Rater = self.env["perf.scheme.indicator"], self.env["perf.scheme.rater"]
+        indicators = {i.code: i for i in self.indicator_ids}
+        raters = {(r.indicator_id.code or "", r.code): r for r in self.rater_ids}
+        kept_indicators, kept_raters = Indicator, Rater
+
+        def save(records, model, key, values):
+            record = records.pop(key, None)
+            if record:
+                record.write(values)
+                return record
+            return model.create(values)
+
+        def roles(rows, indicator):
+            nonlocal kept_raters
+            for index, row in enumerate(rows):
+                kept_raters |= save(raters, Rater, (indicator.code or "", row["code"]), {
+                    **document_values(RATER, row), "sequence": index, "scheme_id": self.id,
+                    "indicator_id": indicator.id or False})
+
+        def walk(rows, parent):
+            nonlocal kept_indicators
+            for index, row in enumerate(rows):
+                scale = row.get("scale")
+                indicator = save(indicators, Indicator, row["code"], {
+                    **document_values(INDICATOR, row), "sequence": index, "scheme_id": self.id,
+                    "parent_id": parent.id or False, "own_raters": row.get("raters") is not None,
+                    "scale_min": to_text(scale[0]) if scale else False,
+                    "scale_max": to_text(scale[1]) if scale else False})
+                kept_indicators |= indicator
+                roles(row.get("raters") or [], indicator)
+                walk(row.get("items") or [], indicator)
+
+        roles(data.get("raters") or [], Indicator)
+        walk(data.get("indicators") or [], Indicator)
+        (self.rater_ids - kept_raters).unlink()
+        (self.indicator_ids - kept_indicators).unlink()
+
+    # -- designer → document ---------------------------------------------------------------
+    def _design_document(self):
+        """(document, problems): the perfcore document of the designer's records and what perfcore
+        finds wrong with it, each problem as text naming the record and field it concerns."""
+        self.ensure_one()
+        document, places, problems = export_document(self)
+        texts = [self._design_place(places, path) + message for path, message in problems]
+        if not texts:
+            try:
+                perfcore.parse_scheme(document, self._parameter_overrides())
+            except perfcore.PerfcoreError as exc:
+                for problem in exc.problems:
+                    where = self._design_place(places, _parsed_path(problem.path))
+                    texts.append(where + problem.render().split(": ", 2)[-1])
+        return document, texts
+
+    def _design_place(self, places, path):
+        """'指标 护士长考核 › 权重: ' for the path of a problem: the deepest record that holds it."""
+        best, label = (), ""
+        for place, name in places:
+            if path[:len(place)] == place and len(place) >= len(best):
+                best, label = place, name
+        rest = [part for part in path[len(best):] if not isinstance(part, int)]
+        section = _SECTION_LABELS.get(best[0] if best else "", "")
+        words = [self.env._(section) if section else "", label if label not in _SECTION_LABELS else ""]
+        if rest:
+            words.append(self._design_field_label(best, rest[0]))
+        return " › ".join(w for w in words if w) + ": " if any(words) else ""
+
+    def _design_field_label(self, place, key):
+        model = _PLACE_MODELS.get(place[0] if place else "", "perf.scheme")
+        if place and place[0] == "indicators" and "raters" in place:
+            model = "perf.scheme.rater"
+        for doc_key, field, _kind in DOCUMENT_FIELDS.get(model, ()):
+            if doc_key == key:
+                return self.env[model]._fields[field]._description_string(self.env)
+        return key
+
+    def _design_rebuild(self):
+        """Write the designer's records into the YAML source, once perfcore accepts them."""
+        for scheme in self:
+            document, problems = scheme._design_document()
+            if problems:
+                raise ValidationError(self.env._("The scheme %(name)s cannot be saved so:\n%(problems)s",
+                                                 name=scheme.name, problems="\n".join(problems)))
+            try:
+                current = parse_text(scheme.source_yaml or "", "current").data
+            except perfcore.PerfcoreError:
+                current = None
+            if current == document:
+                continue  # the same rules: keep the source as written (its comments)
+            with workflow():
+                # the source follows the records: not read back into them (perf_design_batch)
+                scheme.with_context(perf_design_batch=True).write({
+                    "source_yaml": dump_text(document), "period_kinds": ", ".join(document["periods"]),
+                    "pay_confidential": bool(_pay_names(perfcore.parse_scheme(document)) & CONFIDENTIAL_ATTRIBUTES)})
+
+    @api.depends(lambda self: _DESIGN_DEPENDS)
+    def _compute_design_problems(self):
+        for scheme in self:
+            scheme.design_problems = "\n".join(scheme._design_document()[1]) or False
 
     @api.model
     def _source_from_upload(self, vals):
@@ -238,17 +479,25 @@ class PerfScheme(models.Model):
         for vals in vals_list:
             if vals.get("source_yaml") and not vals.get("code"):
                 vals["code"] = self._code_of(vals["source_yaml"])
-        schemes = super().create(vals_list)
-        schemes._sync_from_source()
+            if not vals.get("source_yaml"):
+                vals.setdefault("title", vals.get("name"))
+        # the lines come with the scheme: the document is written and checked once, at the end
+        schemes = super(PerfScheme, self.with_context(perf_design_batch=True)).create(vals_list).with_env(self.env)
+        from_source = schemes.filtered("source_yaml")
+        from_source._sync_from_source()
+        (schemes - from_source)._design_rebuild()
         return schemes
 
     def write(self, vals):
         if not in_workflow() and RULE_FIELDS & set(vals):
             self._check_not_frozen()
         vals = self._source_from_upload(dict(vals))
-        result = super().write(vals)
-        if "source_yaml" in vals:
+        designing = not in_workflow() and bool(DESIGN_FIELDS & set(vals)) and "source_yaml" not in vals
+        result = super(PerfScheme, self.with_context(perf_design_batch=True) if designing else self).write(vals)
+        if "source_yaml" in vals and not self.env.context.get("perf_design_batch"):
             self._sync_from_source()
+        elif designing:
+            self._design_rebuild()
         return result
 
     # -- versions ------------------------------------------------------------------------
@@ -343,27 +592,79 @@ class PerfScheme(models.Model):
     @api.model
     def _load_presets(self):
         """Create or refresh the perfcore presets; idempotent (run on install and upgrade only:
-        private, so that nobody reverts the administrator's edits over RPC)."""
+        private, so that nobody reverts the administrator's edits over RPC).  A preset the
+        administrator changed in the designer keeps the changes: a new file version is only posted."""
         Scheme = self.with_context(active_test=False).sudo()
         for sequence, scheme_id in enumerate(perfcore.preset_ids()):
             source = preset_path(scheme_id).read_text(encoding="utf-8")
+            digest = hashlib.sha256(source.encode()).hexdigest()
             existing = Scheme.search([("code", "=", scheme_id), ("is_preset", "=", True)], order="version desc",
                                      limit=1)
             if existing:
-                if existing.source_yaml != source:
+                if existing.preset_source_hash == digest:
+                    continue
+                edited = existing.preset_source_hash and existing.source_yaml != existing._preset_text_loaded()
+                if edited and existing.source_yaml != source:
+                    existing.message_post(body=self.env._(
+                        "The shipped preset %(code)s changed; this scheme keeps your changes. Duplicate the preset "
+                        "to see the shipped rules.", code=scheme_id))
+                elif existing.source_yaml != source:
                     # a preset that started cycles keeps its rules for them: the new rules are a new version
-                    if existing.frozen:
-                        existing._new_version(source)
-                    else:
-                        existing.write({"source_yaml": source})
+                    existing = existing._new_version(source) if existing.frozen else existing
+                    if existing.source_yaml != source:
+                        with workflow():
+                            existing.write({"source_yaml": source})
+                with workflow():
+                    existing.write({"preset_source_hash": digest})
                 continue
             title = perfcore.parse_scheme(parse_text(source, scheme_id)).title
             with workflow():
                 Scheme.create({"name": title, "code": scheme_id, "source_yaml": source,
-                               "is_preset": True, "sequence": sequence})
+                               "is_preset": True, "sequence": sequence, "preset_source_hash": digest})
         # what a new version of the addon reads from every scheme (attribute definitions …)
         Scheme.search([("source_yaml", "!=", False)])._sync_from_source()
         return True
+
+    def _preset_text_loaded(self):
+        """The source as last loaded from the preset file, when it is unchanged (else None)."""
+        text = self.source_yaml or ""
+        return text if hashlib.sha256(text.encode()).hexdigest() == self.preset_source_hash else None
+
+    # -- designer actions --------------------------------------------------------------------
+    def _preview_example(self):
+        """The shipped example to try the scheme on: its own, or the preset it was duplicated from."""
+        names = example_ids()
+        code = self.code or ""
+        while code and code not in names:
+            code = code.rpartition("-")[0]
+        return code or (names[0] if names else False)
+
+    def action_preview(self):
+        """Try the scheme as designed on a shipped example (perf admin)."""
+        self._perf_one()
+        if not self._perf_has_group(ADMIN):
+            raise AccessError(self.env._("Only the performance administrator previews schemes."))
+        preview = self.env["perf.scheme.preview"].create({"scheme_id": self.id, "example": self._preview_example()})
+        return {"type": "ir.actions.act_window", "res_model": "perf.scheme.preview", "res_id": preview.id,
+                "view_mode": "form", "target": "new", "name": self.env._("Preview: %s", self.name)}
+
+    def action_duplicate(self):
+        """A copy of this scheme (a preset, typically) under a new code, to adapt in the designer."""
+        self._perf_one()
+        if not self._perf_has_group(ADMIN):
+            raise AccessError(self.env._("Only the performance administrator designs schemes."))
+        self.check_access("read")
+        scheme = self.sudo()
+        codes = set(self.with_context(active_test=False).sudo().search([("code", "=like", f"{scheme.code}-%")]).mapped(
+            "code"))
+        code = next(f"{scheme.code}-{n}" for n in range(2, 1000) if f"{scheme.code}-{n}" not in codes)
+        document = parse_text(scheme.source_yaml, scheme.code).data
+        document["id"] = code
+        copy = self.create({
+            "name": self.env._("%(name)s (copy)", name=scheme.name), "code": code, "source_yaml": dump_text(document),
+            "company_id": self.env.company.id, "interview_required_for_pay": scheme.interview_required_for_pay})
+        return {"type": "ir.actions.act_window", "res_model": "perf.scheme", "res_id": copy.id, "view_mode": "form",
+                "target": "current"}
 
     # -- display -------------------------------------------------------------------------
     @api.depends("name", "version")

@@ -6,17 +6,14 @@ ATTRIBUTE_TYPES = [("number", "Number"), ("text", "Text"), ("bool", "Yes / No"),
 
 
 class PerfSchemeAttribute(models.Model):
-    """An attribute a scheme reads, with its type and allowed values — a read-only mirror of the
-    scheme document, kept in step when the scheme is saved; it types the attributes HR enters."""
+    """An attribute a scheme reads (职称, 岗位, 奖金基数 …), with its type and allowed values; it types
+    the attributes HR enters."""
 
     _name = "perf.scheme.attribute"
     _description = "Scheme Attribute"
-    _inherit = ["perf.workflow.mixin"]
-    _perf_mirror_of_scheme = True
+    _inherit = ["perf.workflow.mixin", "perf.scheme.design.mixin"]
     _order = "scheme_id, sequence, id"
     _rec_names_search = ["name", "code"]
-    _perf_workflow_fields = frozenset({"scheme_id", "sequence", "code", "name", "type", "required", "minimum",
-                                       "maximum", "default_value", "value_ids"})
 
     scheme_id = fields.Many2one("perf.scheme", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="scheme_id.company_id", store=True, index=True)

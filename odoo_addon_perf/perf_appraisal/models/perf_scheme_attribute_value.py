@@ -6,11 +6,9 @@ class PerfSchemeAttributeValue(models.Model):
 
     _name = "perf.scheme.attribute.value"
     _description = "Scheme Attribute Value"
-    _inherit = ["perf.workflow.mixin"]
-    _perf_mirror_of_scheme = True
+    _inherit = ["perf.workflow.mixin", "perf.scheme.design.mixin"]
     _order = "attribute_id, sequence, id"
     _rec_names_search = ["label", "code"]
-    _perf_workflow_fields = frozenset({"attribute_id", "sequence", "code", "label"})
 
     attribute_id = fields.Many2one("perf.scheme.attribute", required=True, ondelete="cascade", index=True)
     attribute_code = fields.Char(related="attribute_id.code", store=True, index=True)
@@ -18,6 +16,9 @@ class PerfSchemeAttributeValue(models.Model):
     sequence = fields.Integer()
     code = fields.Char(required=True)
     label = fields.Char()
+
+    def _design_schemes(self):
+        return self.sudo().mapped("attribute_id.scheme_id").with_env(self.env)
 
     @api.depends("label", "code")
     def _compute_display_name(self):

@@ -2,16 +2,14 @@ from odoo import api, fields, models
 
 
 class PerfSchemeGrade(models.Model):
-    """A grade of a scheme (优秀, 良好 …) — a read-only mirror of the scheme document, so that people
-    read and choose grades by their labels."""
+    """A grade of a scheme (优秀, 良好 …): a band from its lowest total, or a condition, with its
+    quota under forced distribution; people read and choose grades by their labels."""
 
     _name = "perf.scheme.grade"
     _description = "Scheme Grade"
-    _inherit = ["perf.workflow.mixin"]
-    _perf_mirror_of_scheme = True
+    _inherit = ["perf.workflow.mixin", "perf.scheme.design.mixin"]
     _order = "scheme_id, sequence, id"
     _rec_names_search = ["label", "code"]
-    _perf_workflow_fields = frozenset({"scheme_id", "sequence", "code", "label", "minimum", "condition", "quota"})
 
     scheme_id = fields.Many2one("perf.scheme", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="scheme_id.company_id", store=True, index=True)

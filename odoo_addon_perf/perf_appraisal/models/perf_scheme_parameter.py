@@ -1,41 +1,35 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
-
-from .perf_workflow_mixin import in_workflow
 
 
 class PerfSchemeParameter(models.Model):
+    """A named value of a scheme (pass mark, points per failing case …): the designer sets its
+    default, description and source; ``value`` overrides the default without a new document."""
+
     _name = "perf.scheme.parameter"
     _description = "Appraisal Scheme Parameter"
-    _inherit = ["perf.workflow.mixin"]
-    _perf_mirror_of_scheme = True
+    _inherit = ["perf.workflow.mixin", "perf.scheme.design.mixin"]
     _order = "scheme_id, sequence, id"
-    # read from the scheme source when it is saved; only the value is the administrator's
-    _perf_workflow_fields = frozenset({"scheme_id", "sequence", "name", "default_value", "assumption", "source",
-                                       "description"})
-    _perf_editable_fields = frozenset({"value"})
 
     scheme_id = fields.Many2one("perf.scheme", required=True, ondelete="cascade", index=True)
     scheme_frozen = fields.Boolean(related="scheme_id.frozen")
     company_id = fields.Many2one(related="scheme_id.company_id", store=True)
     sequence = fields.Integer()
-    name = fields.Char(required=True, readonly=True)
-    value = fields.Char(help="Editable; checked by perfcore when saved.")
-    default_value = fields.Char(readonly=True)
-    assumption = fields.Boolean(string="Assumption (A)", readonly=True,
+    name = fields.Char(required=True, string="Code")
+    value = fields.Char(help="Overrides the default; checked by perfcore when saved.")
+    default_value = fields.Char(string="Default", help="A number, true / false or a text.")
+    assumption = fields.Boolean(string="Assumption (A)",
                                 help="A default fixed by the scheme catalogue where the source document is silent.")
-    source = fields.Char(readonly=True, help="Where the value comes from in the source documents.")
-    description = fields.Char(readonly=True)
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        if not in_workflow():
-            raise UserError(self.env._("A scheme's parameters come from its document; edit their values."))
-        return super().create(vals_list)
+    source = fields.Char(help="Where the value comes from in the source documents.")
+    description = fields.Char()
 
     def write(self, vals):
-        if "value" in vals and not in_workflow():
-            self.scheme_id._check_not_frozen()
+        if "default_value" in vals and "value" not in vals and not self.env.context.get("perf_parameter_value_set"):
+            # a value that was the old default follows the new one (it was no override)
+            following = self.filtered(lambda p: p.value in (False, p.default_value))
+            if following and following != self:
+                return super(PerfSchemeParameter, self - following).write(vals) and following.write(vals)
+            if following:
+                vals = {**vals, "value": vals["default_value"]}
         return super().write(vals)
 
     @api.constrains("value")

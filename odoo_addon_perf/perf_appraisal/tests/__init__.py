@@ -17,3 +17,4 @@ from . import test_guided_workflow
 from . import test_reports
 from . import test_workflow_queries
 from . import test_scheme_versions
+from . import test_scheme_designer

@@ -56,7 +56,7 @@ class TestPublicMethods(TrustFixture, TransactionCase):
         line = li_june.score_ids.filtered(lambda s: s.code == "patient")
         ward3 = self.wards["ward-3"]
         plan_vals = {"name": "x", "employee_id": li_employee.id, "date": "2024-06-05"}
-        return {
+        calls = {
             ("hr.employee", "set_perf_attribute"): [li_employee.ids, "bonus_base", "9999"],
             ("hr.employee", "write"): [li_employee.ids, {"parent_id": self.nurses[0].id}],
             ("hr.department", "set_perf_attribute"): [ward3.ids, "bonus_base", "1"],
@@ -166,7 +166,37 @@ class TestPublicMethods(TrustFixture, TransactionCase):
             ("perf.scheme.event", "write"): [self.nursing.event_type_ids[:1].ids, {"points": "+999"}],
             ("perf.scheme.event", "create"): [{"scheme_id": self.nursing.id, "code": "x", "name": "x"}],
             ("perf.score", "create"): [{"appraisal_id": li_june.id, "code": "patient", "rater_role": "patient"}],
+            ("perf.scheme", "action_duplicate"): [self.nursing.ids],
+            ("perf.scheme", "action_preview"): [self.nursing.ids],
+            ("perf.scheme.preview", "create"): [{"scheme_id": self.nursing.id, "example": "nursing"}],
+            ("perf.scheme.preview", "default_get"): [["example"]],
         }
+        # the designer's lines: written, created and deleted only by the performance administrator
+        designer = {
+            "perf.scheme.indicator": (self.nursing.indicator_ids[:1], {"weight": "99"},
+                                      {"scheme_id": self.nursing.id, "code": "x", "weight": "1"}),
+            "perf.scheme.rater": (self.nursing.rater_ids[:1], {"weight": "1"},
+                                  {"scheme_id": self.nursing.id, "code": "x"}),
+            "perf.scheme.input": (self.nursing.input_ids[:1], {"maximum": "1"},
+                                  {"scheme_id": self.nursing.id, "code": "x"}),
+            "perf.scheme.pay.component": (self.nursing.pay_component_ids[:1], {"formula": "999999"},
+                                          {"scheme_id": self.nursing.id, "code": "x", "formula": "1"}),
+            "perf.scheme.pay.rate": (self.nursing.pay_rate_ids[:1], {"value": "99"},
+                                     {"scheme_id": self.nursing.id, "table": "title_coef", "key": "x", "value": "9"}),
+            "perf.scheme.rule": (self.env["perf.scheme"].search([("code", "=", "village-clinic")]).rule_ids[:1],
+                                 {"where": "True"}, {"scheme_id": self.nursing.id, "flag": "x", "where": "True"}),
+        }
+        for model, (records, write, create) in designer.items():
+            calls[model, "write"] = [records.ids, write]
+            calls[model, "create"] = [create]
+        for model, records in designer.items():
+            calls[model, "unlink"] = [records[0].ids]
+        for model, records in (("perf.scheme.grade", self.nursing.grade_ids), ("perf.scheme.event", self.nursing.event_type_ids),
+                               ("perf.scheme.attribute", self.nursing.attribute_ids),
+                               ("perf.scheme.attribute.value", self.nursing.attribute_ids.value_ids),
+                               ("perf.scheme.parameter", self.nursing.parameter_ids)):
+            calls[model, "unlink"] = [records[:1].ids]
+        return calls
 
     def snapshot(self):
         """A digest of every performance table and of the HR data that decides scope."""

@@ -1,3 +1,5 @@
+import hashlib
+
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
@@ -35,11 +37,11 @@ class TestSchemeVersions(PerfCase):
             self.v1.interview_required_for_pay = True
         for mirror in (self.v1.parameter_ids[:1], self.v1.grade_ids[:1], self.v1.event_type_ids[:1],
                        self.v1.attribute_ids[:1]):
-            with self.assertRaisesRegex(UserError, "follow the scheme document"):
-                mirror.unlink()
+            with self.assertRaisesRegex(UserError, "Create a new version"):
+                mirror.with_user(self.perf_admin).unlink()
         with self.assertRaisesRegex(UserError, "Create a new version"):
             self.v1.code = "nursing-x"  # versions (whose events count) are found by code and company
-        with self.assertRaisesRegex(UserError, "come from its document"):
+        with self.assertRaisesRegex(UserError, "Create a new version"):
             self.env["perf.scheme.parameter"].with_user(self.perf_admin).with_context(
                 default_scheme_id=self.v1.id, default_name="nd_points_per_failing_case").create([{"value": "9"}])
         self.v1.name = "护士绩效奖金 (2024)"  # its name is not a rule
@@ -106,13 +108,27 @@ class TestSchemeVersions(PerfCase):
     def test_an_upgrade_that_changes_a_used_preset_makes_a_version(self):
         """On upgrade, a preset whose shipped rules changed gets a new version if cycles started with it."""
         shipped = self.nursing.source_yaml
+        older = shipped.replace(SENIOR_COEF_1_2, SENIOR_COEF_1_3)
         with workflow():  # as if the stored preset came from an older release (护师 1.3)
-            self.nursing.sudo().write({"source_yaml": shipped.replace(SENIOR_COEF_1_2, SENIOR_COEF_1_3)})
+            self.nursing.sudo().write({"source_yaml": older,
+                                       "preset_source_hash": hashlib.sha256(older.encode()).hexdigest()})
         self.env["perf.scheme"]._load_presets()
         current = self.env["perf.scheme"].search([("code", "=", "nursing"), ("is_preset", "=", True)])
         self.assertEqual((current.version, current.source_yaml), (2, shipped))
         self.assertIn(SENIOR_COEF_1_3, self.nursing.source_yaml)  # May's version kept as it ran
         self.assertEqual(self.may.scheme_id, self.nursing)
+
+    def test_an_upgrade_keeps_the_admins_changes_to_a_preset(self):
+        """A preset the admin changed in the designer keeps the changes on upgrade; the new file is only announced."""
+        retail = self.env["perf.scheme"].search([("code", "=", "retail-kpi"), ("is_preset", "=", True)])
+        retail.with_user(self.perf_admin).grade_ids[:1].label = "卓越"
+        edited = retail.source_yaml
+        self.assertIn("卓越", edited)
+        with workflow():  # as if this release shipped another retail-kpi file
+            retail.sudo().preset_source_hash = "0" * 64
+        self.env["perf.scheme"]._load_presets()
+        self.assertEqual(retail.source_yaml, edited)
+        self.assertIn("keeps your changes", retail.message_ids[0].body)
 
     def test_only_the_admin_creates_versions(self):
         """An officer or a manager cannot create a version; a draft scheme needs none."""

@@ -87,3 +87,23 @@ class TestToursChinese(PerfFixture, HttpCase):
         self.start_tour("/web#action=perf_appraisal.perf_appraisal_action", "perf_bulk_approve_tour",
                         login="perf_officer")
         self.assertTrue(all(cycle.appraisal_ids.mapped("approved")))
+
+
+@tagged("post_install", "-at_install")
+class TestSchemeDesignerTour(PerfFixture, HttpCase):
+    """The scheme designer in headless Chromium, as the performance administrator."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        action = cls.nursing.with_user(cls.perf_admin).action_duplicate()
+        cls.scheme = cls.env["perf.scheme"].browse(action["res_id"])
+        cls.scheme.name = "护士绩效（设计）"
+
+    def test_weights_summing_to_110_are_named_then_fixed_and_previewed(self):
+        """Add an indicator (weights 30 + 30 + 40 + 10 = 110): the error shows as typed; 患者 40 → 30 fixes it."""
+        self.start_tour("/web#action=perf_appraisal.perf_scheme_action", "perf_scheme_designer_tour",
+                        login="perf_admin")
+        weights = {i.code: i.weight for i in self.scheme._perfcore_scheme().indicators}
+        self.assertEqual(weights, {"head_nurse": 30, "nursing_dept": 30, "patient": 30, "teamwork": 10})
+        self.assertIn("teamwork", self.scheme.source_yaml)

@@ -1,2 +1,3 @@
 from . import perf_reason_wizard
 from . import perf_import_wizard
+from . import perf_scheme_preview

@@ -1,0 +1,21 @@
+from odoo import fields, models
+
+
+class PerfSchemeInput(models.Model):
+    """A number a scheme reads besides its indicators (不合格例数, hours …), entered per person."""
+
+    _name = "perf.scheme.input"
+    _description = "Scheme Input"
+    _inherit = ["perf.workflow.mixin", "perf.scheme.design.mixin"]
+    _order = "scheme_id, sequence, id"
+
+    scheme_id = fields.Many2one("perf.scheme", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="scheme_id.company_id", store=True, index=True)
+    sequence = fields.Integer(default=10)
+    code = fields.Char(required=True)
+    name = fields.Char()
+    minimum = fields.Char()
+    maximum = fields.Char()
+    is_list = fields.Boolean(string="List", help="Several values per person (one per case).")
+    scope = fields.Selection([("period", "Period"), ("subperiod", "Sub-period"), ("both", "Both")])
+    default_value = fields.Char(string="Default")

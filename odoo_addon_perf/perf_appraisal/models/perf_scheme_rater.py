@@ -1,0 +1,32 @@
+from odoo import api, fields, models
+
+
+class PerfSchemeRater(models.Model):
+    """A rater role (上级, 同事, 护理部 …) of a scheme or of one indicator, with its weight."""
+
+    _name = "perf.scheme.rater"
+    _description = "Scheme Rater Role"
+    _inherit = ["perf.workflow.mixin", "perf.scheme.design.mixin"]
+    _order = "scheme_id, indicator_id, sequence, id"
+
+    scheme_id = fields.Many2one("perf.scheme", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="scheme_id.company_id", store=True, index=True)
+    indicator_id = fields.Many2one("perf.scheme.indicator", ondelete="cascade", index=True,
+                                   help="Empty: a rater of every indicator without its own.")
+    sequence = fields.Integer(default=10)
+    code = fields.Char(required=True)
+    name = fields.Char()
+    weight = fields.Char(default="100", help="Percent (the roles of an indicator sum to 100) or a formula.")
+    required = fields.Boolean()
+    pool_roles = fields.Char(string="Pool", help="Codes of the roles whose raters are drawn from this one (peers), comma-separated.")
+    max_valid = fields.Char(string="Max Valid Score")
+    replace_with = fields.Char(help="Role whose score stands in when this one is missing.")
+    replace_offset = fields.Char()
+    replace_flag = fields.Char()
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if not vals.get("scheme_id") and vals.get("indicator_id"):
+                vals["scheme_id"] = self.env["perf.scheme.indicator"].browse(vals["indicator_id"]).scheme_id.id
+        return super().create(vals_list)
