@@ -17,6 +17,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools.translate import LazyTranslate
 
 from .perf_cycle import CONFIDENTIAL_ATTRIBUTES
+from .perf_scheme_design_mixin import design_batch, in_design_batch
 from .perf_workflow_mixin import ADMIN, in_workflow, workflow
 from .scheme_document import (
     ADVANCED_KEYS,
@@ -185,7 +186,7 @@ class PerfScheme(models.Model):
         help="不面谈不发奖金: withhold performance pay until both sides acknowledge the interview.",
     )
     pay_confidential = fields.Boolean(
-        readonly=True, help="The pay formulas read a wage: pay results and their breakdown are read only by the "
+        compute="_compute_pay_confidential", store=True, help="The pay formulas read a wage: pay results and their breakdown are read only by the "
                             "appraisee, contract readers and payroll.")
     cycle_ids = fields.One2many("perf.cycle", "scheme_id")
     cycle_count = fields.Integer(compute="_compute_cycle_count")
@@ -231,7 +232,7 @@ class PerfScheme(models.Model):
 
     @api.constrains("source_yaml", "parameter_ids")
     def _check_source_yaml(self):
-        if self.env.context.get("perf_design_batch"):
+        if in_design_batch():
             return  # the designer checks the whole document once its lines are written
         for scheme in self:
             try:
@@ -250,8 +251,8 @@ class PerfScheme(models.Model):
             except perfcore.PerfcoreError as exc:
                 raise ValidationError(str(exc)) from None
             data = document.data
-            with workflow():
-                scheme.with_context(perf_design_batch=True).write(scheme._document_vals(data, parsed))
+            with workflow(), design_batch():
+                scheme.write(scheme._document_vals(data, parsed))
                 scheme._import_indicators(data)
 
     def _document_vals(self, data, parsed):
@@ -264,7 +265,6 @@ class PerfScheme(models.Model):
             "event_max_count": parsed.event_max_count,
             "event_max_points": to_text(data.get("event_max_points", parsed.event_max_points)),
             "period_kinds": ", ".join(parsed.periods),
-            "pay_confidential": bool(_pay_names(parsed) & CONFIDENTIAL_ATTRIBUTES),
         })
         distribution = data.get("distribution") or {}
         values["distribution_mode"] = distribution.get("mode") or False
@@ -285,7 +285,7 @@ class PerfScheme(models.Model):
             meta = {"sequence": index, "default_value": default, **document_values(PARAMETER, spec)}
             if name in existing:
                 line = existing.pop(name)
-                if line.value in (False, line.default_value):  # not overridden: follow the new default
+                if line.value in (False, line.default_value) and not self.frozen:  # not overridden: follow
                     meta["value"] = default
                 commands.append(fields.Command.update(line.id, meta))
             else:
@@ -439,11 +439,9 @@ class PerfScheme(models.Model):
                 current = None
             if current == document:
                 continue  # the same rules: keep the source as written (its comments)
-            with workflow():
-                # the source follows the records: not read back into them (perf_design_batch)
-                scheme.with_context(perf_design_batch=True).write({
-                    "source_yaml": dump_text(document), "period_kinds": ", ".join(document["periods"]),
-                    "pay_confidential": bool(_pay_names(perfcore.parse_scheme(document)) & CONFIDENTIAL_ATTRIBUTES)})
+            with workflow(), design_batch():
+                # the source follows the records: not read back into them
+                scheme.write({"source_yaml": dump_text(document), "period_kinds": ", ".join(document["periods"])})
 
     @api.depends(lambda self: _DESIGN_DEPENDS)
     def _compute_design_problems(self):
@@ -482,7 +480,8 @@ class PerfScheme(models.Model):
             if not vals.get("source_yaml"):
                 vals.setdefault("title", vals.get("name"))
         # the lines come with the scheme: the document is written and checked once, at the end
-        schemes = super(PerfScheme, self.with_context(perf_design_batch=True)).create(vals_list).with_env(self.env)
+        with design_batch():
+            schemes = super().create(vals_list)
         from_source = schemes.filtered("source_yaml")
         from_source._sync_from_source()
         (schemes - from_source)._design_rebuild()
@@ -493,8 +492,12 @@ class PerfScheme(models.Model):
             self._check_not_frozen()
         vals = self._source_from_upload(dict(vals))
         designing = not in_workflow() and bool(DESIGN_FIELDS & set(vals)) and "source_yaml" not in vals
-        result = super(PerfScheme, self.with_context(perf_design_batch=True) if designing else self).write(vals)
-        if "source_yaml" in vals and not self.env.context.get("perf_design_batch"):
+        if designing:
+            with design_batch():
+                result = super().write(vals)
+        else:
+            result = super().write(vals)
+        if "source_yaml" in vals and not in_design_batch():
             self._sync_from_source()
         elif designing:
             self._design_rebuild()
@@ -540,6 +543,14 @@ class PerfScheme(models.Model):
         scheme.message_post(body=self.env._("Version %(version)s created by %(user)s; this version stays with its "
                                             "cycles.", version=new.version, user=self.env.user.name))
         return new
+
+    @api.depends("source_yaml", "parameter_ids.value")
+    def _compute_pay_confidential(self):
+        for scheme in self:
+            try:  # with the parameter values: a text parameter may be a formula that reads a wage
+                scheme.pay_confidential = bool(_pay_names(scheme._perfcore_scheme()) & CONFIDENTIAL_ATTRIBUTES)
+            except perfcore.PerfcoreError:
+                scheme.pay_confidential = True  # unreadable rules: treat the pay as confidential
 
     @api.depends("source_yaml", "parameter_ids.value")
     def _compute_content_hash(self):
@@ -622,7 +633,9 @@ class PerfScheme(models.Model):
                 Scheme.create({"name": title, "code": scheme_id, "source_yaml": source,
                                "is_preset": True, "sequence": sequence, "preset_source_hash": digest})
         # what a new version of the addon reads from every scheme (attribute definitions …)
-        Scheme.search([("source_yaml", "!=", False)])._sync_from_source()
+        schemes = Scheme.search([("source_yaml", "!=", False)])
+        schemes._sync_from_source()
+        schemes.modified(["source_yaml"])  # and what it derives from them (pay confidentiality)
         return True
 
     def _preset_text_loaded(self):

@@ -1,6 +1,31 @@
+import contextvars
+from contextlib import contextmanager
+
 from odoo import api, models
+from odoo.exceptions import AccessError, UserError
 
 from .perf_workflow_mixin import in_workflow
+
+_DESIGN_BATCH = contextvars.ContextVar("perf_design_batch", default=False)
+
+#: The fields that tie a line to its scheme: set at creation, never moved to another scheme.
+OWNER_FIELDS = frozenset({"scheme_id", "attribute_id"})
+
+
+@contextmanager
+def design_batch():
+    """Inside this block, designer lines leave the scheme's document to be written once, at the
+    end (the scheme's own create or write).  A Python context variable, not an Odoo context key:
+    an RPC caller cannot set it."""
+    token = _DESIGN_BATCH.set(True)
+    try:
+        yield
+    finally:
+        _DESIGN_BATCH.reset(token)
+
+
+def in_design_batch():
+    return _DESIGN_BATCH.get()
 
 
 class PerfSchemeDesignMixin(models.AbstractModel):
@@ -14,8 +39,22 @@ class PerfSchemeDesignMixin(models.AbstractModel):
     def _design_schemes(self):
         return self.sudo().mapped("scheme_id").with_env(self.env)
 
+    def _design_check(self, schemes):
+        """The user may write these schemes (company, rights) and they are not frozen."""
+        schemes.check_access("write")
+        schemes._check_not_frozen()
+
+    def _design_refuse_derived(self, names):
+        derived = sorted(name for name in names if self._fields[name].related or self._fields[name].compute)
+        if derived:
+            raise AccessError(self.env._("%(fields)s of %(model)s follow the scheme and cannot be set.",
+                                         fields=", ".join(derived), model=self._description))
+
     @api.model_create_multi
     def create(self, vals_list):
+        if not in_workflow():
+            for vals in vals_list:
+                self._design_refuse_derived([name for name, value in vals.items() if value])
         records = super().create(vals_list)
         if not in_workflow():
             records._design_changed()
@@ -24,7 +63,10 @@ class PerfSchemeDesignMixin(models.AbstractModel):
     def write(self, vals):
         if in_workflow():
             return super().write(vals)
-        self._design_schemes()._check_not_frozen()
+        if OWNER_FIELDS & set(vals):
+            raise UserError(self.env._("A line of a scheme stays in its scheme: create it in the other one instead."))
+        self._design_refuse_derived(vals)
+        self._design_check(self._design_schemes())
         result = super().write(vals)
         self._design_changed()
         return result
@@ -33,14 +75,14 @@ class PerfSchemeDesignMixin(models.AbstractModel):
         if in_workflow():
             return super().unlink()
         schemes = self._design_schemes()
-        schemes._check_not_frozen()
+        self._design_check(schemes)
         result = super().unlink()
-        if not self.env.context.get("perf_design_batch"):
+        if not in_design_batch():
             schemes.exists()._design_rebuild()
         return result
 
     def _design_changed(self):
         schemes = self._design_schemes()
-        schemes._check_not_frozen()
-        if not self.env.context.get("perf_design_batch"):
+        self._design_check(schemes)
+        if not in_design_batch():
             schemes._design_rebuild()

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 INDICATOR_SOURCES = [("given", "Given by raters"), ("items", "Sum / mean of its items"),
                      ("given_or_items", "Given, or from its items"), ("formula", "Formula"),
@@ -43,6 +44,14 @@ class PerfSchemeIndicator(models.Model):
             if not vals.get("scheme_id") and vals.get("parent_id"):
                 vals["scheme_id"] = self.browse(vals["parent_id"]).scheme_id.id
         return super().create(vals_list)
+
+    @api.constrains("scheme_id", "parent_id")
+    def _check_same_scheme(self):
+        if self._has_cycle():
+            raise ValidationError(self.env._("An indicator cannot be an item of itself or of its own items."))
+        for indicator in self:
+            if indicator.parent_id and indicator.parent_id.scheme_id != indicator.scheme_id:
+                raise ValidationError(self.env._("An indicator's items belong to its scheme (%s).", indicator.code))
 
     @api.depends("name", "code", "parent_id.path_name")
     def _compute_path_name(self):

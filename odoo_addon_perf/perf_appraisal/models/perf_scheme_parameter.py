@@ -23,7 +23,7 @@ class PerfSchemeParameter(models.Model):
     description = fields.Char()
 
     def write(self, vals):
-        if "default_value" in vals and "value" not in vals and not self.env.context.get("perf_parameter_value_set"):
+        if "default_value" in vals and "value" not in vals:
             # a value that was the old default follows the new one (it was no override)
             following = self.filtered(lambda p: p.value in (False, p.default_value))
             if following and following != self:

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class PerfSchemeRater(models.Model):
@@ -23,6 +24,12 @@ class PerfSchemeRater(models.Model):
     replace_with = fields.Char(help="Role whose score stands in when this one is missing.")
     replace_offset = fields.Char()
     replace_flag = fields.Char()
+
+    @api.constrains("scheme_id", "indicator_id")
+    def _check_same_scheme(self):
+        for rater in self:
+            if rater.indicator_id and rater.indicator_id.scheme_id != rater.scheme_id:
+                raise ValidationError(self.env._("A rater role of an indicator belongs to its scheme (%s).", rater.code))
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -266,6 +266,43 @@ class TestSchemeDesigner(PerfCase):
         preview.example = "village-clinic"
         self.assertIn("alert-warning", str(preview.result_html))
 
+    def small_scheme(self):
+        """One indicator rated by the superior; the bonus formula is a parameter."""
+        return self.Scheme.create({
+            "name": "小方案", "code": "small", "period_month": True,
+            "parameter_ids": [Command.create({"name": "bonus_formula", "default_value": "pay_score * 10"})],
+            "attribute_ids": [Command.create({"code": "current_wage", "type": "number"})],
+            "scheme_rater_ids": [Command.create({"code": "superior", "weight": False})],
+            "top_indicator_ids": [Command.create({"code": "score", "weight": "100"})],
+            "pay_component_ids": [Command.create({"code": "bonus", "formula": "$bonus_formula"})]})
+
+    def test_a_parameter_that_reads_a_wage_makes_the_pay_confidential(self):
+        """A text parameter used as a formula is read with its value: a wage in it makes the pay confidential."""
+        scheme = self.small_scheme()
+        self.assertFalse(scheme.pay_confidential)
+        scheme.parameter_ids.value = "current_wage * pay_score / 100"
+        self.assertTrue(scheme.pay_confidential)
+
+    def test_designer_checks_cannot_be_skipped_or_lines_moved(self):
+        """No context key skips perfcore's check; a line never moves to another scheme or sets what follows it;
+        an indicator is never its own item."""
+        scheme = self.small_scheme()
+        bad = scheme.source_yaml.replace("weight: 100", "weight: 90")
+        with self.assertRaisesRegex(ValidationError, "sum to 90"):
+            scheme.with_context(perf_design_batch=True).write({"source_yaml": bad})
+        other = self.nursing_from_scratch()
+        with self.assertRaisesRegex(UserError, "stays in its scheme"):
+            scheme.top_indicator_ids.write({"scheme_id": other.id})
+        with self.assertRaises(AccessError):
+            scheme.pay_component_ids.write({"company_id": False})
+        head = other.top_indicator_ids.filtered(lambda i: i.code == "head_nurse")
+        with self.assertRaises(ValidationError):
+            head.parent_id = head.child_ids[0]
+        frozen_nursing = self.publish(self.nursing_cycle()).scheme_id
+        with self.assertRaisesRegex(UserError, "Create a new version"):
+            self.env["perf.scheme.pay.rate"].with_user(self.perf_admin).with_context(
+                default_scheme_id=frozen_nursing.id).create([{"table": "title_coef", "key": "x", "value": "9"}])
+
     def test_uploaded_yaml_fills_the_designer(self):
         """YAML stays the power users' way in: a pasted document becomes the designer's records."""
         document = parse_text(preset_path("village-clinic").read_text(encoding="utf-8"), "x").data

@@ -148,6 +148,8 @@ class TrustFixture(PerfFixture):
         events_about_head = count("perf.event", [("employee_id", "=", head.id)])
         pay = record_values("perf.pay", cls.may.appraisal_ids.pay_ids.ids, ["amount", "state"])
         zhang_results = record_values("perf.appraisal", zhang.ids, results)
+        senior_rate = cls.nursing.pay_rate_ids.filtered(lambda r: r.key == "senior_nurse")
+        retail_indicator = cls.env["perf.scheme"].search([("code", "=", "retail-kpi")]).indicator_ids[:1]
         out = [
             # 1. a ward head fills her own appraisal, rewards herself with an event and approves it
             Attack(1, "nobody rates their own appraisal (the superior line is the director's)", head_user,
@@ -417,6 +419,22 @@ class TrustFixture(PerfFixture):
                      "date": "2024-06-03"}], kwargs={"context": {"default_state": "approved"}}, refused=None,
                    watch=count("perf.event", [("state", "=", "approved")]),
                    expect=lambda case, result: case.assertTrue(result)),
+            # the scheme designer: the rules of a used scheme, and anybody's design, stay as they are
+            Attack(0, "a head nurse does not raise the 护师 coefficient in the designer", head_user,
+                   "perf.scheme.pay.rate", "write", [senior_rate.ids, {"value": "9"}],
+                   watch=record_values("perf.scheme.pay.rate", senior_rate.ids, ["value"])),
+            Attack(0, "even the perf admin does not edit a used scheme's pay table", cls.perf_admin,
+                   "perf.scheme.pay.rate", "write", [senior_rate.ids, {"value": "9"}], refused=UserError,
+                   watch=record_values("perf.scheme", cls.nursing.ids, ["source_yaml"])),
+            Attack(0, "nor add a grade to it with a context that names the old batch key", cls.perf_admin,
+                   "perf.scheme.grade", "create", [{"scheme_id": cls.nursing.id, "code": "top", "label": "x"}],
+                   kwargs={"context": {"perf_design_batch": True}}, refused=UserError,
+                   watch=count("perf.scheme.grade", [("scheme_id", "=", cls.nursing.id)])),
+            Attack(0, "nor move an indicator of an unused scheme into it", cls.perf_admin, "perf.scheme.indicator",
+                   "write", [retail_indicator.ids, {"scheme_id": cls.nursing.id}], refused=UserError,
+                   watch=record_values("perf.scheme.indicator", retail_indicator.ids, ["scheme_id"])),
+            Attack(0, "a nurse does not preview or duplicate schemes", nurse_zhang, "perf.scheme", "action_duplicate",
+                   [cls.nursing.ids], watch=count("perf.scheme", [])),
         ]
         return out
 
