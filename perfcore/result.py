@@ -50,10 +50,16 @@ class BreakdownLine:
 
     __hash__ = None  # type: ignore[assignment]
 
-    def to_dict(self, locale: str | None = None, messages: bool = False) -> dict[str, Any]:
-        out = {"kind": self.kind, "code": self.code, "value": fmt(self.value), "reason": render(self.message, locale)}
+    def to_dict(self, locale: str | None = None, messages: bool = False, reasons: bool = True) -> dict[str, Any]:
+        """The step as data; ``reasons=False`` (with ``messages``) leaves out the rendered text of a
+        message — a reader renders it in their own language — and saves its cost."""
+        out = {"kind": self.kind, "code": self.code, "value": fmt(self.value)}
         if messages and isinstance(self.message, Message):
             out["message"] = self.message.to_json()
+            if reasons:
+                out["reason"] = render(self.message, locale)
+        else:
+            out["reason"] = render(self.message, locale)
         return out
 
 
@@ -180,8 +186,9 @@ class SubjectResult:
         if self._breakdown is not None:
             self._breakdown.append(BreakdownLine("flag", flag, None, reason))
 
-    def to_dict(self, locale: str | None = None, messages: bool = False) -> dict[str, Any]:
-        """The JSON contract of SCHEMES.md; reasons in ``locale`` (and as data with ``messages``)."""
+    def to_dict(self, locale: str | None = None, messages: bool = False, reasons: bool = True) -> dict[str, Any]:
+        """The JSON contract of SCHEMES.md; reasons in ``locale`` (and as data with ``messages``; with
+        ``reasons=False`` as data only, where a message can render them)."""
         out = {
             "id": self.id,
             "name": self.name,
@@ -199,7 +206,7 @@ class SubjectResult:
             "pay": self.pay.to_dict() if self.pay else None,
             "indicators": {k: fmt(v) for k, v in self.indicators.items()},
             "subperiods": [s.to_dict() for s in self.subperiods],
-            "breakdown": [line.to_dict(locale, messages) for line in self.breakdown],
+            "breakdown": [line.to_dict(locale, messages, reasons) for line in self.breakdown],
         }
         if messages and isinstance(self.excluded_message, Message):
             out["excluded_message"] = self.excluded_message.to_json()

@@ -47,6 +47,19 @@ def test_breakdown_in_chinese():
         assert english not in text, english
 
 
+def test_messages_as_data_only_render_to_the_same_reasons():
+    """to_dict(messages=True, reasons=False) stores each step's message without its text (the addon renders it
+    for each reader): rendered, it is the reason to_dict gives — 李四's "护士长考核 90 × 30% = 27" included."""
+    li = nursing().result("N002")
+    full = li.to_dict("zh_CN", messages=True)
+    lean = li.to_dict("zh_CN", messages=True, reasons=False)
+    assert all("reason" not in line for line in lean["breakdown"] if "message" in line)
+    rendered = [Message.from_json(line["message"]).render("zh_CN") if "message" in line else line["reason"]
+                for line in lean["breakdown"]]
+    assert rendered == [line["reason"] for line in full["breakdown"]]
+    assert "护士长考核 90 × 30% = 27" in rendered
+
+
 def test_english_is_unchanged():
     """The same step in English: the reference wording (codes included)."""
     li = nursing().result("N002")

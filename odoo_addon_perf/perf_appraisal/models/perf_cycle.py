@@ -846,25 +846,30 @@ class PerfCycle(models.Model):
             with workflow():
                 for appraisal in scored.with_context(tracking_disable=True):
                     if appraisal.id in refused:
-                        appraisal.write({"status": "incomplete", "status_reason": refused[appraisal.id],
-                                         "total": 0.0, "total_exact": False, "grade": False, "grade_label": False,
-                                         "band_grade": False, "rank": 0, "flags": False, "pay_amount": 0.0,
-                                         "result_json": False, "results_stale": False})
-                        continue
-                    r = by_key[keys[appraisal.id]]
-                    result = r.to_dict(messages=True)  # reasons also as data: read in each reader's language
-                    if confidential:  # pay reads a wage: it lives in the pay result only
-                        result["breakdown"] = [line for line in result["breakdown"] if line["kind"] != "pay"]
-                        result["pay"] = None
-                    appraisal.write({
-                        "total": float(r.total) if r.total is not None else 0.0,
-                        "total_exact": fmt(r.total_exact) or False, "grade": r.grade or False,
-                        "grade_label": r.grade_label or False, "band_grade": r.band_grade or False,
-                        "rank": r.rank or 0, "flags": ",".join(r.flags) or False,
-                        "pay_amount": float(r.pay.amount) if r.pay and not confidential else 0.0,
-                        "result_json": json.dumps(result, ensure_ascii=False),
-                        "status": r.status, "status_reason": r.excluded_reason or False, "results_stale": False,
-                    })
+                        values = {"status": "incomplete", "status_reason": refused[appraisal.id],
+                                  "total": 0.0, "total_exact": False, "grade": False, "grade_label": False,
+                                  "band_grade": False, "rank": 0, "flags": False, "pay_amount": 0.0,
+                                  "result_json": False, "results_stale": False}
+                    else:
+                        r = by_key[keys[appraisal.id]]
+                        # reasons as message data only: each reader renders them in their language
+                        result = r.to_dict(messages=True, reasons=False)
+                        if confidential:  # pay reads a wage: it lives in the pay result only
+                            result["breakdown"] = [line for line in result["breakdown"] if line["kind"] != "pay"]
+                            result["pay"] = None
+                        values = {
+                            "total": float(r.total) if r.total is not None else 0.0,
+                            "total_exact": fmt(r.total_exact) or False, "grade": r.grade or False,
+                            "grade_label": r.grade_label or False, "band_grade": r.band_grade or False,
+                            "rank": r.rank or 0, "flags": ",".join(r.flags) or False,
+                            "pay_amount": float(r.pay.amount) if r.pay and not confidential else 0.0,
+                            "result_json": json.dumps(result, ensure_ascii=False),
+                            "status": r.status, "status_reason": r.excluded_reason or False, "results_stale": False,
+                        }
+                    # only what changed: a calibration after a compute rewrites the few it moves
+                    changed = {name: value for name, value in values.items() if appraisal[name] != value}
+                    if changed:
+                        appraisal.write(changed)
             self.env["perf.pay"]._sync_from_evaluation(
                 self, evaluation, {a: k for a, k in keys.items() if a not in refused})
         self.env["perf.pay"]._drop_unpaid(appraisals - scored | appraisals.browse(list(refused)))

@@ -85,18 +85,28 @@ class PerfPay(models.Model):
 
     @api.model
     def _sync_from_evaluation(self, cycle, evaluation, keys):
-        """Replace the cycle's unpaid results with perfcore's; paid ones are never touched or doubled.
+        """Make the cycle's unpaid results perfcore's; paid ones are never touched or doubled.
 
-        A result is payable at once only for an appraisal that is published; a reopened one waits
-        in draft until it is published again."""
+        An unpaid result is updated in place (only what changed is written: a calibration that moves
+        a few grades rewrites a few amounts), created when new, deleted when gone.  A result is
+        payable at once only for an appraisal that is published; a reopened one waits in draft
+        until it is published again."""
         appraisal_ids = list(keys)
         existing = self.sudo().search([("appraisal_id", "in", appraisal_ids)])
         paid_for = set(existing.filtered(lambda p: p.state == "paid").appraisal_id.ids)
-        existing.filtered(lambda p: p.state in REPLACEABLE).unlink()
+        current, stale = {}, self.sudo()
+        for pay in existing.filtered(lambda p: p.state in REPLACEABLE):
+            if pay.appraisal_id.id in current:
+                stale |= pay
+            else:
+                current[pay.appraisal_id.id] = pay
         by_key = {r.id: r for r in evaluation.results}
-        subjects = {row["id"]: row for row in self.env["perf.appraisal"].sudo().browse(appraisal_ids).read(
-            ["employee_id", "department_id", "subject_name"], load=None)}
-        vals_list = []
+        appraisals = self.env["perf.appraisal"].sudo().browse(appraisal_ids)
+        subjects = {row["id"]: row for row in appraisals.read(
+            ["employee_id", "department_id", "subject_name", "state", "interview_done"], load=None)}
+        scheme = cycle.scheme_id
+        unit = scheme.subject_kind == "unit"
+        vals_list, updates = [], {}
         for appraisal_id, key in keys.items():
             result = by_key[key]
             if result.pay is None or appraisal_id in paid_for:
@@ -105,22 +115,35 @@ class PerfPay(models.Model):
             if result.pay.installments is not None:
                 components["installments"] = [str(v) for v in result.pay.installments]
                 components["forfeited"] = str(result.pay.forfeited or 0)
-            unit = cycle.scheme_id.subject_kind == "unit"
-            vals_list.append({
-                "employee_id": subjects[appraisal_id]["employee_id"],
-                "department_id": subjects[appraisal_id]["department_id"] if unit else False,
-                "name": f"{subjects[appraisal_id]['subject_name'] or ''} {cycle.period or ''}".strip(),
-                "appraisal_id": appraisal_id, "cycle_id": cycle.id, "scheme_id": cycle.scheme_id.id,
-                "company_id": cycle.company_id.id,
+            subject = subjects[appraisal_id]
+            # what publication makes of a fresh (draft) result (see _release_after_publication)
+            if subject["state"] in ("published", "closed"):
+                state = "withheld" if scheme.interview_required_for_pay and not subject["interview_done"] else "to_pay"
+            else:
+                state = "draft"
+            values = {
+                "name": f"{subject['subject_name'] or ''} {cycle.period or ''}".strip(),
                 "period": cycle.period, "date_from": cycle.date_from, "date_to": cycle.date_to,
                 "pay_date": cycle.pay_date or cycle.date_to, "amount": float(result.pay.amount),
                 "components_json": json.dumps(components, ensure_ascii=False),
-                "confidential": cycle.scheme_id.pay_confidential,
-            })
+                "confidential": scheme.pay_confidential, "state": state,
+            }
+            pay = current.pop(appraisal_id, None)
+            if pay:
+                changed = {name: value for name, value in values.items() if pay[name] != value}
+                if changed:
+                    updates[pay] = changed
+                continue
+            vals_list.append({
+                **values, "employee_id": subject["employee_id"],
+                "department_id": subject["department_id"] if unit else False,
+                "appraisal_id": appraisal_id, "cycle_id": cycle.id, "scheme_id": scheme.id,
+                "company_id": cycle.company_id.id})
         with workflow():
+            (stale | self.sudo().union(*current.values())).unlink()
+            for pay, changed in updates.items():
+                pay.write(changed)
             pays = self.sudo().create(vals_list)
-        # results of an appraisal already published are released as publication releases them
-        pays.filtered(lambda p: p.appraisal_id.state in ("published", "closed"))._release_after_publication()
         return pays
 
     @api.model

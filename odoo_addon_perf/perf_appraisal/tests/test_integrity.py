@@ -4,6 +4,7 @@ import re
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 
+from odoo.addons.perf_appraisal.models.perf_appraisal import _reason
 from odoo.addons.perf_appraisal.models.perf_workflow_mixin import workflow
 
 from .common import PerfCase
@@ -21,11 +22,17 @@ class TestIntegrity(PerfCase):
         cls.by_name = {a.subject_name: a for a in cls.cycle.appraisal_ids}
 
     def test_results_go_through_the_orm(self):
-        """The final grade follows the computed grade (a stored compute), and the write is the officer's."""
+        """The final grade follows the computed grade (a stored compute); a changed result is written as the
+        officer, an unchanged one is not rewritten."""
+        zhou = self.by_name["周九"]
+        zhou.score_ids.filtered(lambda s: s.code == "patient").with_user(self.survey_clerk).value = 70
+        written_before = {a: a.write_date for a in self.cycle.appraisal_ids - zhou}
         self.cycle.with_user(self.officer).action_compute()
         for appraisal in self.cycle.appraisal_ids:
             self.assertEqual(appraisal.final_grade, appraisal.grade, appraisal.subject_name)
-            self.assertEqual(appraisal.write_uid, self.officer)
+        # 周九: 60 × .3 + 70 × .3 + 70 × .4 − 5 = 18 + 21 + 28 − 5 = 62.00 (was 60.00)
+        self.assertEqual((zhou.total, zhou.write_uid), (62.0, self.officer))
+        self.assertEqual({a: a.write_date for a in self.cycle.appraisal_ids - zhou}, written_before)
         # ward-3 (4 nurses): 张三 excellent, 李四 and 王五 good (cap), 赵六 pass; emergency: 钱七 excellent,
         # 孙八 good, 周九 pass — grouped by the stored final grade
         groups = dict(self.env["perf.appraisal"]._read_group([("cycle_id", "=", self.cycle.id)],
@@ -169,9 +176,11 @@ class TestIntegrity(PerfCase):
         self.assertLessEqual(len(perf_scheme._PARSED), 64)
 
     def test_perfcore_reasons_land_in_the_result(self):
-        """The stored result carries perfcore's breakdown with every reason (the JSON contract)."""
+        """The stored result carries perfcore's breakdown with every reason, as message data each reader renders
+        in their language (the JSON contract, without the text rendered at compute)."""
         data = json.loads(self.by_name["李四"].result_json)
-        self.assertIn("excellent is full, moved to good", " ".join(line["reason"] for line in data["breakdown"]))
+        self.assertIn("excellent is full, moved to good", " ".join(_reason(line, "en_US") for line in data["breakdown"]))
+        self.assertIn("优秀名额已满，调整为良好", " ".join(_reason(line, "zh_CN") for line in data["breakdown"]))
 
     def test_manager_cannot_be_her_own_approver(self):
         """HR cannot name the appraisee as her own superior or skip-level approver."""
