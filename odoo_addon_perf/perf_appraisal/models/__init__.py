@@ -1,6 +1,7 @@
 from . import perf_workflow_mixin
 from . import perf_cycle_runner  # before anything imports perf_cycle (it inherits the runner)
 from . import perf_scheme_design_mixin
+from . import perf_scheme_line_mixin
 from . import perf_scheme
 from . import perf_scheme_indicator
 from . import perf_scheme_rater

@@ -11,13 +11,10 @@ class PerfSchemeAttribute(models.Model):
 
     _name = "perf.scheme.attribute"
     _description = "Scheme Attribute"
-    _inherit = ["perf.workflow.mixin", "perf.scheme.design.mixin"]
+    _inherit = ["perf.workflow.mixin", "perf.scheme.line.mixin"]
     _order = "scheme_id, sequence, id"
     _rec_names_search = ["name", "code"]
 
-    scheme_id = fields.Many2one("perf.scheme", required=True, ondelete="cascade", index=True)
-    company_id = fields.Many2one(related="scheme_id.company_id", store=True, index=True)
-    sequence = fields.Integer()
     code = fields.Char(required=True, index=True)
     name = fields.Char()
     type = fields.Selection(ATTRIBUTE_TYPES, required=True, default="text")

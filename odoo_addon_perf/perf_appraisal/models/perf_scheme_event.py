@@ -7,14 +7,11 @@ class PerfSchemeEvent(models.Model):
 
     _name = "perf.scheme.event"
     _description = "Scheme Event Type"
-    _inherit = ["perf.workflow.mixin", "perf.scheme.design.mixin"]
+    _inherit = ["perf.workflow.mixin", "perf.scheme.line.mixin"]
     _order = "scheme_id, sequence, id"
     _rec_names_search = ["name", "code"]
     _perf_workflow_fields = frozenset({"points", "explicit_points"})
 
-    scheme_id = fields.Many2one("perf.scheme", required=True, ondelete="cascade", index=True)
-    company_id = fields.Many2one(related="scheme_id.company_id", store=True, index=True)
-    sequence = fields.Integer()
     code = fields.Char(required=True, index=True)
     name = fields.Char()
     kind = fields.Selection([("points", "Points"), ("veto", "Veto (一票否决)"), ("fine", "Fine"),

@@ -7,13 +7,10 @@ class PerfSchemeGrade(models.Model):
 
     _name = "perf.scheme.grade"
     _description = "Scheme Grade"
-    _inherit = ["perf.workflow.mixin", "perf.scheme.design.mixin"]
+    _inherit = ["perf.workflow.mixin", "perf.scheme.line.mixin"]
     _order = "scheme_id, sequence, id"
     _rec_names_search = ["label", "code"]
 
-    scheme_id = fields.Many2one("perf.scheme", required=True, ondelete="cascade", index=True)
-    company_id = fields.Many2one(related="scheme_id.company_id", store=True, index=True)
-    sequence = fields.Integer()
     code = fields.Char(required=True, index=True)
     label = fields.Char()
     minimum = fields.Char(help="Lowest total of the band (inclusive).")

@@ -14,15 +14,12 @@ class PerfSchemeIndicator(models.Model):
 
     _name = "perf.scheme.indicator"
     _description = "Scheme Indicator"
-    _inherit = ["perf.workflow.mixin", "perf.scheme.design.mixin"]
+    _inherit = ["perf.workflow.mixin", "perf.scheme.line.mixin"]
     _order = "scheme_id, parent_id, sequence, id"
     _rec_names_search = ["name", "code"]
 
-    scheme_id = fields.Many2one("perf.scheme", required=True, ondelete="cascade", index=True)
-    company_id = fields.Many2one(related="scheme_id.company_id", store=True, index=True)
     parent_id = fields.Many2one("perf.scheme.indicator", ondelete="cascade", index=True, string="Part Of")
     child_ids = fields.One2many("perf.scheme.indicator", "parent_id", string="Items")
-    sequence = fields.Integer(default=10)
     code = fields.Char(required=True, help="A code formulas use: lower-case letters, digits and _.")
     name = fields.Char()
     weight = fields.Char(help="Percent of its level (the weights of a level sum to 100), or a $parameter.")

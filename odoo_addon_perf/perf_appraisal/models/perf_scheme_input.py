@@ -6,12 +6,9 @@ class PerfSchemeInput(models.Model):
 
     _name = "perf.scheme.input"
     _description = "Scheme Input"
-    _inherit = ["perf.workflow.mixin", "perf.scheme.design.mixin"]
+    _inherit = ["perf.workflow.mixin", "perf.scheme.line.mixin"]
     _order = "scheme_id, sequence, id"
 
-    scheme_id = fields.Many2one("perf.scheme", required=True, ondelete="cascade", index=True)
-    company_id = fields.Many2one(related="scheme_id.company_id", store=True, index=True)
-    sequence = fields.Integer(default=10)
     code = fields.Char(required=True)
     name = fields.Char()
     minimum = fields.Char()

@@ -7,13 +7,10 @@ class PerfSchemeParameter(models.Model):
 
     _name = "perf.scheme.parameter"
     _description = "Appraisal Scheme Parameter"
-    _inherit = ["perf.workflow.mixin", "perf.scheme.design.mixin"]
+    _inherit = ["perf.workflow.mixin", "perf.scheme.line.mixin"]
     _order = "scheme_id, sequence, id"
 
-    scheme_id = fields.Many2one("perf.scheme", required=True, ondelete="cascade", index=True)
     scheme_frozen = fields.Boolean(related="scheme_id.frozen")
-    company_id = fields.Many2one(related="scheme_id.company_id", store=True)
-    sequence = fields.Integer()
     name = fields.Char(required=True, string="Code")
     value = fields.Char(help="Overrides the default; checked by perfcore when saved.")
     default_value = fields.Char(string="Default", help="A number, true / false or a text.")

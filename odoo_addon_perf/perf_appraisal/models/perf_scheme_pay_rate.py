@@ -6,12 +6,9 @@ class PerfSchemePayRate(models.Model):
 
     _name = "perf.scheme.pay.rate"
     _description = "Scheme Pay Table Entry"
-    _inherit = ["perf.workflow.mixin", "perf.scheme.design.mixin"]
+    _inherit = ["perf.workflow.mixin", "perf.scheme.line.mixin"]
     _order = "scheme_id, sequence, id"
 
-    scheme_id = fields.Many2one("perf.scheme", required=True, ondelete="cascade", index=True)
-    company_id = fields.Many2one(related="scheme_id.company_id", store=True, index=True)
-    sequence = fields.Integer(default=10)
     table = fields.Char(required=True, help="The table's code (title_coef).")
     key = fields.Char(required=True, help="The value it is looked up by (senior_nurse).")
     value = fields.Char(required=True, help="A number or a $parameter.")

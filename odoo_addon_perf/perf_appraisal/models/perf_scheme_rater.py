@@ -7,14 +7,11 @@ class PerfSchemeRater(models.Model):
 
     _name = "perf.scheme.rater"
     _description = "Scheme Rater Role"
-    _inherit = ["perf.workflow.mixin", "perf.scheme.design.mixin"]
+    _inherit = ["perf.workflow.mixin", "perf.scheme.line.mixin"]
     _order = "scheme_id, indicator_id, sequence, id"
 
-    scheme_id = fields.Many2one("perf.scheme", required=True, ondelete="cascade", index=True)
-    company_id = fields.Many2one(related="scheme_id.company_id", store=True, index=True)
     indicator_id = fields.Many2one("perf.scheme.indicator", ondelete="cascade", index=True,
                                    help="Empty: a rater of every indicator without its own.")
-    sequence = fields.Integer(default=10)
     code = fields.Char(required=True)
     name = fields.Char()
     weight = fields.Char(default="100", help="Percent (the roles of an indicator sum to 100) or a formula.")

@@ -7,12 +7,9 @@ class PerfSchemeRule(models.Model):
 
     _name = "perf.scheme.rule"
     _description = "Scheme Cross-Period Rule"
-    _inherit = ["perf.workflow.mixin", "perf.scheme.design.mixin"]
+    _inherit = ["perf.workflow.mixin", "perf.scheme.line.mixin"]
     _order = "scheme_id, sequence, id"
 
-    scheme_id = fields.Many2one("perf.scheme", required=True, ondelete="cascade", index=True)
-    company_id = fields.Many2one(related="scheme_id.company_id", store=True, index=True)
-    sequence = fields.Integer(default=10)
     flag = fields.Char(required=True)
     window = fields.Selection([("rolling", "Rolling"), ("calendar_year", "Calendar year"),
                                ("consecutive", "Consecutive")], required=True, default="rolling")
