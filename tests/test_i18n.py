@@ -60,6 +60,20 @@ def test_messages_as_data_only_render_to_the_same_reasons():
     assert "护士长考核 90 × 30% = 27" in rendered
 
 
+@pytest.mark.parametrize("example", sorted(p.stem for p in EXAMPLES.glob("*.yaml")))
+def test_every_stored_reason_renders_back_the_same(example):
+    """For every shipped example: each step's message, stored as JSON and read back, renders the reason perfcore
+    gave — in Chinese too, and with its own separators (the pay components' "; ", not the list's "、")."""
+    document = load_document(EXAMPLES / f"{example}.yaml")
+    evaluation = evaluate(load_preset(document.data["scheme"]), document)
+    for result in evaluation.results:
+        stored = json.loads(json.dumps(result.to_dict(messages=True, reasons=False), ensure_ascii=False))
+        for line, step in zip(stored["breakdown"], result.breakdown):
+            for locale in ("zh_CN", "en"):
+                again = Message.from_json(line["message"]).render(locale) if "message" in line else line["reason"]
+                assert again == render(step.message, locale), (example, result.id, line)
+
+
 def test_english_is_unchanged():
     """The same step in English: the reference wording (codes included)."""
     li = nursing().result("N002")
