@@ -32,7 +32,9 @@ class PerfPay(models.Model):
     date_from = fields.Date(required=True)
     date_to = fields.Date(required=True)
     pay_date = fields.Date(required=True, index=True)
-    amount = fields.Monetary(currency_field="currency_id", required=True)
+    # Exact cents from perfcore (rounded once, half-up): a numeric(16, 2) column shown in the currency. Not a
+    # Monetary field, which would look the currency up row by row to round it again when results are created.
+    amount = fields.Float(digits=(16, 2), required=True)
     components_json = fields.Text(string="Components", help="Named components as perfcore computed them.")
     confidential = fields.Boolean(readonly=True, help="Computed from a wage: read by the employee, contract readers "
                                                       "and payroll only.")
