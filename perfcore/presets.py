@@ -14,20 +14,22 @@ __all__ = ["example_ids", "example_path", "examples_dir", "load_preset", "preset
            "resolve_scheme"]
 
 
-def presets_dir() -> Path:
-    """Where the preset files are: inside the installed package, else the source tree."""
-    packaged = Path(__file__).with_name("presets")
+def _data_dir(packaged_name: str, source_name: str) -> Path:
+    """A folder of shipped data: inside the installed package, else the source tree's ``data/``."""
+    packaged = Path(__file__).with_name(packaged_name)
     if packaged.is_dir():
         return packaged
-    return Path(__file__).resolve().parent.parent / "data" / "schemes"
+    return Path(__file__).resolve().parent.parent / "data" / source_name
+
+
+def presets_dir() -> Path:
+    """Where the preset files are: inside the installed package, else the source tree."""
+    return _data_dir("presets", "schemes")
 
 
 def examples_dir() -> Path:
     """Where the example period files are (``data/examples``: each preset's, ``<id>.yaml``)."""
-    packaged = Path(__file__).with_name("examples")
-    if packaged.is_dir():
-        return packaged
-    return Path(__file__).resolve().parent.parent / "data" / "examples"
+    return _data_dir("examples", "examples")
 
 
 def example_ids() -> list[str]:

@@ -330,24 +330,19 @@ class PerfScheme(models.Model):
 
     def _attribute_commands(self, attributes):
         """The scheme's attributes as definitions (type, bounds, values with their labels), updated by code."""
-        existing = {a.code: a for a in self.attribute_ids}
-        commands = []
-        for index, attribute in enumerate(attributes):
+        rows = []
+        for attribute in attributes:
             labels = attribute.get("labels") or {}
             default = attribute.get("default")
-            meta = {
-                **document_values(ATTRIBUTE, attribute), "sequence": index, "type": attribute.get("type") or "text",
+            rows.append({
+                **document_values(ATTRIBUTE, attribute), "type": attribute.get("type") or "text",
                 "default_value": (", ".join(map(str, default)) or "[]" if isinstance(default, list) else _text(default))
                 if default is not None else False,
                 "value_ids": [fields.Command.clear()] + [
                     fields.Command.create({"sequence": i, "code": str(v), "label": labels.get(v, v)})
                     for i, v in enumerate(attribute.get("values") or [])],
-            }
-            if attribute["code"] in existing:
-                commands.append(fields.Command.update(existing.pop(attribute["code"]).id, meta))
-            else:
-                commands.append(fields.Command.create(meta))
-        return commands + [fields.Command.delete(a.id) for a in existing.values()]
+            })
+        return self._mirror_commands(self.attribute_ids, rows)
 
     def _import_indicators(self, data):
         """The indicator tree and the rater roles, updated by code (one record per node)."""
@@ -703,23 +698,6 @@ class PerfScheme(models.Model):
                 scheme.summary_html = summary_html(self.env, scheme._perfcore_scheme())
             except perfcore.PerfcoreError as exc:
                 scheme.summary_html = f"<pre>{html.escape(str(exc))}</pre>"
-
-
-def _quota(scheme, code):
-    quota = next((q for q in scheme.distribution.quotas if q.grade == code), None) if scheme.distribution else None
-    return fmt(quota.percent) if quota else False
-
-
-def _event_points(event):
-    if event.points is not None:
-        return ("+" if event.points > 0 else "") + fmt(event.points)
-    if event.range is not None:
-        return f"{fmt(event.range[0])} … {fmt(event.range[1])}"
-    if event.amount is not None:
-        return f"¥{fmt(event.amount)}"
-    if event.percent is not None:
-        return f"{fmt(event.percent)}%"
-    return False
 
 
 def _pay_names(scheme):

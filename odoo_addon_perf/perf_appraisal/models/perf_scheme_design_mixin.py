@@ -1,10 +1,9 @@
 import contextvars
-from contextlib import contextmanager
 
 from odoo import api, models
 from odoo.exceptions import AccessError, UserError
 
-from .perf_workflow_mixin import in_workflow
+from .perf_workflow_mixin import context_flag, in_workflow
 
 _DESIGN_BATCH = contextvars.ContextVar("perf_design_batch", default=False)
 
@@ -12,16 +11,11 @@ _DESIGN_BATCH = contextvars.ContextVar("perf_design_batch", default=False)
 OWNER_FIELDS = frozenset({"scheme_id", "attribute_id"})
 
 
-@contextmanager
 def design_batch():
     """Inside this block, designer lines leave the scheme's document to be written once, at the
     end (the scheme's own create or write).  A Python context variable, not an Odoo context key:
     an RPC caller cannot set it."""
-    token = _DESIGN_BATCH.set(True)
-    try:
-        yield
-    finally:
-        _DESIGN_BATCH.reset(token)
+    return context_flag(_DESIGN_BATCH)
 
 
 def in_design_batch():

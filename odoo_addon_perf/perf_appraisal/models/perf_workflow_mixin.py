@@ -12,17 +12,22 @@ _WORKFLOW = contextvars.ContextVar("perf_workflow", default=False)
 
 
 @contextmanager
+def context_flag(variable, value=True):
+    """Inside this block, the context variable ``variable`` holds ``value``."""
+    token = variable.set(value)
+    try:
+        yield
+    finally:
+        variable.reset(token)
+
+
 def workflow():
     """Inside this block, workflow methods may write the fields that only they change.
 
     A Python context variable, not an Odoo context key: an RPC caller chooses the context it
     sends, but cannot set a variable of the server's Python code.
     """
-    token = _WORKFLOW.set(True)
-    try:
-        yield
-    finally:
-        _WORKFLOW.reset(token)
+    return context_flag(_WORKFLOW)
 
 
 def in_workflow():
@@ -32,16 +37,11 @@ def in_workflow():
 _BATCH_DEFAULTS = contextvars.ContextVar("perf_batch_defaults", default=None)
 
 
-@contextmanager
 def batch_defaults():
     """Inside this block (and the workflow), a model's defaults for the same missing fields are
     looked up once: creating 300,000 score lines asks ``default_get`` a few times, not 300,000.
     Only for records whose defaults are constants (states, flags), as the workflow's are."""
-    token = _BATCH_DEFAULTS.set({})
-    try:
-        yield
-    finally:
-        _BATCH_DEFAULTS.reset(token)
+    return context_flag(_BATCH_DEFAULTS, {})
 
 
 def real_user_is_hr(env):
