@@ -134,14 +134,17 @@ def _bind(c: Plan, data: Any, document: Document, fast: bool = False, explain: A
             else [None] * len(subjects)
         bound: list[Bound | None] = [None] * len(subjects)
         # … then the binder for the others, and the check of the ids
-        ids: list[str] = []
-        for index, (item, done) in enumerate(zip(subjects, scored)):
-            if done is not None:
-                ids.append(done.id)
-                continue
-            subject = read_subject(item) if raw else item
-            ids.append(subject.id)
-            bound[index] = bind(subject, ("subjects", index), period)
+        if kernel is not None and None not in scored:  # the kernel took them all (the usual case)
+            ids = [done.id for done in scored]  # type: ignore[union-attr]
+        else:
+            ids = []
+            for index, (item, done) in enumerate(zip(subjects, scored)):
+                if done is not None:
+                    ids.append(done.id)
+                    continue
+                subject = read_subject(item) if raw else item
+                ids.append(subject.id)
+                bound[index] = bind(subject, ("subjects", index), period)
     if len(set(ids)) != len(ids):  # rare: bind again, one subject after the other, as the problems are listed
         del problems[checked:]
         seen: dict[str, int] = {}

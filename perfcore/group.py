@@ -141,16 +141,14 @@ def _distribute(c: Plan, groups: dict[str | None, list[SubjectResult]], key: Any
                 member.add("distribution", grade or "", member.total, reason)
             member.grade = grade
             member.grade_label = labels.get(grade) if grade else None
-        for position in range(len(members) - 1):
-            here, after = members[position], members[position + 1]
-            crosses = assigned[position] != assigned[position + 1] and (
-                spec.mode == "forced" or after.band_grade != assigned[position + 1])
-            if crosses and here.total_exact == after.total_exact:
+        forced = spec.mode == "forced"
+        for here, after, upper, lower in zip(members, members[1:], assigned, assigned[1:]):
+            if upper != lower and (forced or after.band_grade != lower) and here.total_exact == after.total_exact:
                 for member in (here, after):
                     member.flag("tie_at_boundary", _(
                         "equal exact total {total} with {other} across the {upper}/{lower} quota boundary; order set "
                         "by tie-break", total=fmt(here.total_exact), other=(after if member is here else here).id,
-                        upper=str(assigned[position]), lower=str(assigned[position + 1])))
+                        upper=str(upper), lower=str(lower)))
 
 
 def flag_rules(c: Plan, result: SubjectResult, base: dict[str, Any]) -> None:

@@ -31,6 +31,8 @@ Kernel = Callable[[Any, Any], "SubjectResult | None"]
 #: accepts), by a margin; numbers at the edge go to the binder, which decides.
 INSIDE_HIGH = Decimal("999999999999999.99")
 INSIDE_LOW = -INSIDE_HIGH
+#: Distinct numbers a kernel's memo keeps per range and type (the rest are parsed each time).
+MEMO_SIZE = 4096
 
 #: Names a pay formula may read that are final only after the group stage or the cross-period
 #: rules (the kernel cannot compute pay that reads them), or that only the pay stage provides.
@@ -119,11 +121,12 @@ class _Generator:
             "Decimal": Decimal, "InvalidOperation": InvalidOperation, "ZERO": ZERO, "HUNDRED": ONE_HUNDRED,
             "CENT": CENT, "HALF_UP": ROUND_HALF_UP, "MAX_MAGNITUDE": MAX_MAGNITUDE, "SubjectResult": SubjectResult,
             "Pay": Pay, "FormulaError": FormulaError, "BASE": dict(c.base_names), "plan": c, "EMPTY": {},
-            "ONE": Decimal(1), "SUBJECT_KEYS": frozenset({"id", "name", "group", "attributes", "scores", "events"}),
+            "ONE": Decimal(1), "MEMO_SIZE": MEMO_SIZE, "NO_METRICS": (ZERO, ZERO), "SUBJECT_KEYS": frozenset({"id", "name", "group", "attributes", "scores", "events"}),
             "EVENT_KEYS": frozenset({"code", "count", "points", "note"}), "ELIGIBILITY": eligibility,
             **{f"_f_{name}": function for name, function in FUNCTIONS.items()},
         }
         self.consts: dict[tuple[str, str], str] = {}
+        self.memos: dict[tuple[str, str, str], str] = {}
         self.lines: list[str] = []
         self.formulas = 0
         #: name → local variable (or constant) holding it, as far as the code has computed
@@ -186,7 +189,8 @@ class _Generator:
         self.total_and_grade()
         early = self.early_pay()
         self.names(needed=bool(s.flag_rules or s.cross_period or (s.pay is not None and not early)))
-        add("result._metrics = (deductions, points)")
+        # no scored event: one shared pair of zeros (what most subjects have) instead of a tuple each
+        add("result._metrics = (deductions, points) if scored_events else NO_METRICS")
         add("return result")
         source = "\n".join(self.lines) + "\n"
         exec(compile(source, f"<kernel {s.id}>", "exec"), self.ns)  # noqa: S102 - generated from the validated plan
@@ -195,20 +199,44 @@ class _Generator:
         return kernel  # type: ignore[no-any-return]
 
     def number(self, target: str, value: str, low: Decimal, high: Decimal, indent: int) -> None:
-        """``target`` = ``value`` (raw) as a Decimal within [low, high] (refused: back to the binder)."""
+        """``target`` = ``value`` (raw) as a Decimal within [low, high] (refused: back to the binder).
+
+        Text and integers already read for this range come from a memo (one per range and type,
+        bounded): scores repeat (92, "95.5"), and a Decimal is immutable, so every subject with the
+        same text shares one checked value instead of parsing its own — faster, and less memory
+        kept.  A memo holds one type of key only, so 1.0, True or Decimal(1) never match int 1."""
         add = self.add
+        lo, hi = self.const(low), self.const(high)
+        text_memo, int_memo = (self.memo(lo, hi, kind) for kind in ("str", "int"))
         add(f"t = type({value})", indent)
         add("try:", indent)
         add("if t is str or t is int:", indent + 1)
-        add(f"{target} = Decimal({value})", indent + 2)
+        add(f"memo = {text_memo} if t is str else {int_memo}", indent + 2)
+        add(f"m = memo.get({value})", indent + 2)
+        add("if m is None:", indent + 2)
+        add(f"m = Decimal({value})", indent + 3)
+        add(f"if not {lo} <= m <= {hi}:", indent + 3)
+        add("return None", indent + 4)
+        add("if len(memo) < MEMO_SIZE:", indent + 3)
+        add(f"memo[{value}] = m", indent + 4)
+        add(f"{target} = m", indent + 2)
         add("elif t is Decimal:", indent + 1)
-        add(f"{target} = {value}", indent + 2)
+        add(f"if not {lo} <= {value} <= {hi}:", indent + 2)
+        add("return None", indent + 3)
+        if target != value:
+            add(f"{target} = {value}", indent + 2)
         add("else:", indent + 1)
         add("return None", indent + 2)
-        add(f"if not {self.const(low)} <= {target} <= {self.const(high)}:", indent + 1)
-        add("return None", indent + 2)
-        add("except InvalidOperation:", indent)
+        add("except InvalidOperation:", indent)  # not a number, or NaN compared
         add("return None", indent + 1)
+
+    def memo(self, low: str, high: str, kind: str) -> str:
+        """The name of the memo of checked numbers in [low, high] read from ``kind`` values."""
+        key = (low, high, kind)
+        if key not in self.memos:
+            self.memos[key] = f"M{len(self.memos)}"
+            self.ns[self.memos[key]] = {}
+        return self.memos[key]
 
     def attributes(self) -> None:
         add = self.add
@@ -481,7 +509,10 @@ class _Generator:
         parts = ", ".join(f"{code!r}: {var}" for var, _e, code in lines)
         # the sum of the rounded components (one component: itself, the same value)
         amount = lines[0][0] if len(lines) == 1 else f"ZERO + {' + '.join(var for var, _e, _c in lines) or 'ZERO'}"
-        add(f"result.pay = Pay({amount}, {{{parts}}})")
+        if len(lines) == 1:  # the one component is the amount: its code stands for {code: amount}
+            add(f"result.pay = Pay({amount}, {lines[0][2]!r})")
+        else:
+            add(f"result.pay = Pay({amount}, {{{parts}}})")
         return True
 
     def names(self, needed: bool) -> None:

@@ -63,14 +63,42 @@ class BreakdownLine:
         return out
 
 
-@dataclass(slots=True)
 class Pay:
-    """The subject's money for the period: ``amount`` is what it receives."""
+    """The subject's money for the period: ``amount`` is what it receives, ``components`` its parts
+    (code → amount, each rounded to the cent)."""
 
-    amount: Decimal
-    components: dict[str, Decimal] = field(default_factory=dict)
-    installments: list[Decimal] | None = None
-    forfeited: Decimal | None = None
+    __slots__ = ("amount", "_components", "installments", "forfeited")
+
+    def __init__(self, amount: Decimal, components: dict[str, Decimal] | str | None = None,
+                 installments: list[Decimal] | None = None, forfeited: Decimal | None = None):
+        self.amount = amount
+        #: the parts, or — kept compact by the kernel — the code of the one part that is the amount
+        self._components: dict[str, Decimal] | str = components if components is not None else {}
+        self.installments = installments
+        self.forfeited = forfeited
+
+    @property
+    def components(self) -> dict[str, Decimal]:
+        parts = self._components
+        if type(parts) is str:  # one component, the whole amount: its dictionary made when first read
+            parts = self._components = {parts: self.amount}
+        return parts  # type: ignore[return-value]
+
+    @components.setter
+    def components(self, value: dict[str, Decimal]) -> None:
+        self._components = value
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Pay):
+            return NotImplemented
+        return (self.amount, self.components, self.installments, self.forfeited) == (
+            other.amount, other.components, other.installments, other.forfeited)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return (f"Pay(amount={self.amount!r}, components={self.components!r}, installments={self.installments!r}, "
+                f"forfeited={self.forfeited!r})")
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"amount": fmt(self.amount, 2),

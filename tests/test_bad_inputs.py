@@ -233,6 +233,31 @@ def test_floats_from_python_are_refused():
     assert "subjects[0].scores.patient" in str(info.value) and "floats are not accepted" in str(info.value)
 
 
+def test_a_number_read_once_is_checked_against_each_scale_and_type():
+    """The kernel's memo of parsed numbers never lets a value through another scale or type: "95" fits
+    head_nurse (0..100) but not an item (0..10), and True / 90.0 never pass as the int 90 read before."""
+    from perfcore import InputError, evaluate, load_preset
+
+    nursing = load_preset("nursing")
+    fine = {"id": "N1", "attributes": NURSE_PAY, "scores": {"head_nurse": "95", "nursing_dept": 90, "patient": "95"}}
+    items = dict.fromkeys(["hn_completion", "hn_ability", "hn_efficiency", "hn_quality", "hn_discipline",
+                           "hn_attitude", "hn_attendance", "hn_teamwork", "hn_incidents"], "9")
+    for bad, where, why in [
+            ({"hn_service": "95", **items}, "scores.hn_service", "out of its scale 0..10"),
+            ({"head_nurse": True}, "scores.head_nurse", ""),
+            ({"head_nurse": 90.0}, "scores.head_nurse", "floats are not accepted"),
+            ({"head_nurse": "NaN"}, "scores.head_nurse", "not a finite number")]:
+        scores = {"nursing_dept": 90, "patient": "95", **bad}
+        with pytest.raises(InputError) as info:
+            evaluate(nursing, {"period": "2024-05", "subjects": [fine, {"id": "N2", "attributes": NURSE_PAY,
+                                                                        "scores": scores}]})
+        assert f"subjects[1].{where}" in str(info.value) and why in str(info.value), str(info.value)
+    # the memo holds the checked values: the same text twice is the same number, scored the same
+    # N1 = 95×30% + 90×30% + 95×40% = 28.5 + 27 + 38 = 93.50
+    twice = evaluate(nursing, {"period": "2024-05", "subjects": [fine, dict(fine, id="N2")]})
+    assert [r.total for r in twice.results] == [__import__("decimal").Decimal("93.50")] * 2
+
+
 def test_scheme_file_over_one_mebibyte_is_refused_unread(cli, tmp_path):
     """A scheme of more than 1 MiB is refused by size (a 50 MB scheme was accepted before)."""
     target = tmp_path / "big.yaml"
