@@ -16,6 +16,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_repr
 
 from .perf_workflow_mixin import batch_defaults, workflow
+from .perf_score import on_demand_items
 
 DONE_STATES = ("published", "closed")
 
@@ -657,7 +658,10 @@ class PerfCycle(models.Model):
 
     def _score_lines(self, scheme, subject, unit, owners, own, peers):
         """The lines raters fill: each given indicator (and checklist item) per rater role, per
-        sub-period when the scheme scores sub-periods, and the inputs its formulas read.
+        sub-period when the scheme scores sub-periods, and the inputs its formulas read.  The
+        checklist of an indicator its rater may score either way is opened on demand
+        (``perf.score.action_rate_by_items``): most raters give the one score, and a cycle of
+        20,000 would otherwise start with 200,000 lines nobody fills.
 
         A line's rater comes from the org chart (self, superior, skip-level), the peers chosen for
         the appraisee or the cycle's role owners; nobody rates their own appraisal except its self
@@ -688,7 +692,7 @@ class PerfCycle(models.Model):
                 source = indicator.resolved_source
                 if source in ("given", "given_or_items", "given_or_formula"):
                     add(indicator, base + depth * 100 + index, subperiod)
-                if source in ("items", "given_or_items"):
+                if source == "items" or (source == "given_or_items" and not on_demand_items(scheme, indicator)):
                     walk(indicator.items, depth + 1, subperiod, base)
 
         def inputs(scopes, subperiod, base):
@@ -1193,13 +1197,19 @@ class PerfCycle(models.Model):
             ["appraisal_id", "code", "name", "rater_role", "subperiod", "value", "value_list", "is_list", "rated",
              "sequence"], order="sequence, code, rater_role, subperiod, id")
         mine = set(lines._writable_by(self.env.user).ids)
+        scheme = cycle.sudo().scheme_id._perfcore_scheme()
+        # checklists opened on demand: a cell says whether its items may still be opened
+        checklists = {code: on_demand_items(scheme, scheme.indicator(code)) for code in set(lines.mapped("code"))
+                      if scheme.indicator(code) is not None}
+        present = {(line.appraisal_id.id, line.code, line.rater_role, line.subperiod) for line in lines}
         columns, rows = {}, {}
         for line in lines:
             key = "|".join([line.code, line.rater_role or "", line.subperiod or ""])
             if key not in columns:
                 columns[key] = {"key": key, "label": line.name or line.code, "role": line.rater_role_label or "",
                                 "subperiod": line.subperiod or "", "scale": line.scale_text or "",
-                                "is_list": line.is_list, "sequence": line.sequence}
+                                "is_list": line.is_list, "sequence": line.sequence,
+                                "checklist": bool(checklists.get(line.code))}
             appraisal = line.appraisal_id
             row = rows.setdefault(appraisal.id, {"id": appraisal.id, "cells": {}})
             if key in row["cells"] and not row["cells"][key]["editable"] and line.id in mine:
@@ -1207,7 +1217,10 @@ class PerfCycle(models.Model):
             elif key in row["cells"]:
                 continue
             row["cells"][key] = {"id": line.id, "value": (line.value_list or "") if line.is_list else line.value,
-                                 "rated": line.rated, "editable": line.id in mine}
+                                 "rated": line.rated, "editable": line.id in mine,
+                                 "items_closed": line.id in mine and any(
+                                     (appraisal.id, item, line.rater_role, line.subperiod) not in present
+                                     for item in checklists.get(line.code, ()))}
         names = {a.id: (a.subject_name, a.group_name or "") for a in self.env["perf.appraisal"].sudo().browse(list(rows))}
         for appraisal_id, row in rows.items():
             row["name"], row["group"] = names[appraisal_id]

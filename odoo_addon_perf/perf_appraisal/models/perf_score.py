@@ -53,6 +53,9 @@ class PerfScore(models.Model):
              "items, a score instead of the count its formula reads), or the scheme has a default for it.")
     scale_text = fields.Char(string="Scale", compute="_compute_scale_text",
                              help="The values the scheme accepts for this line.")
+    items_available = fields.Boolean(
+        string="Checklist Available", compute="_compute_items_available",
+        help="The indicator may be scored by its checklist items instead, and they are not open yet for this rater.")
 
     @api.depends("code", "rater_role", "appraisal_id.scheme_id")
     def _compute_scale_text(self):
@@ -63,6 +66,26 @@ class PerfScore(models.Model):
                 schemes[scheme_record.id] = scheme_record._perfcore_scheme() if scheme_record else None
             line.scale_text = _scale(schemes[scheme_record.id], line.code)
             line.rater_role_label = _role_label(schemes[scheme_record.id], line.code, line.rater_role)
+
+    @api.depends("code", "rater_role", "subperiod", "appraisal_id.score_ids")
+    def _compute_items_available(self):
+        schemes = {}
+        for line in self:
+            scheme_record = line.sudo().appraisal_id.scheme_id
+            if scheme_record.id not in schemes:
+                schemes[scheme_record.id] = scheme_record._perfcore_scheme() if scheme_record else None
+            line.items_available = bool(line._missing_items(schemes[scheme_record.id]))
+
+    def _missing_items(self, scheme):
+        """The checklist items of this line's indicator (scored "given, or from its items", items
+        opened on demand) that this line's rater has no line for yet, in the scheme's order."""
+        indicator = scheme.indicator(self.code) if scheme is not None else None
+        codes = on_demand_items(scheme, indicator) if indicator is not None else []
+        if not codes:
+            return []
+        present = {line.code for line in self.sudo().appraisal_id.score_ids
+                   if line.subperiod == self.subperiod and line.rater_role == self.rater_role}
+        return [item for item in indicator.items if item.code not in present]
 
     @api.depends("value", "rated", "is_list", "value_list")
     def _compute_value_input(self):
@@ -142,6 +165,34 @@ class PerfScore(models.Model):
         lines.appraisal_id.score_ids._settle()
         self._close_done_todos()
         return len(lines)
+
+    def action_rate_by_items(self):
+        """Score these indicators by their checklist: their items are added for the same rater,
+        empty; once all items are in, the indicator's own score is not needed (and not both)."""
+        self._check_state()
+        self._check_may_rate()
+        lines = self.sudo()._open_items()
+        if not lines:
+            raise UserError(self.env._("These lines have no checklist to open (or it is open already)."))
+        return True
+
+    def _open_items(self):
+        """Create the missing checklist lines of these indicator lines (checked by the caller)."""
+        vals_list = []
+        for line in self:
+            scheme = line.appraisal_id.scheme_id._perfcore_scheme()
+            # the eager layout's numbering: items one level (100) below their indicator's level
+            level = line.sequence - line.sequence % 100
+            positions = {item.code: index for index, item in enumerate(scheme.indicator(line.code).items or [])}
+            vals_list += [{"appraisal_id": line.appraisal_id.id, "cycle_id": line.cycle_id.id,
+                           "company_id": line.company_id.id, "code": item.code, "name": item.name or item.code,
+                           "rater_role": line.rater_role, "rater_user_id": line.rater_user_id.id,
+                           "subperiod": line.subperiod, "sequence": level + 100 + positions[item.code]}
+                          for item in line._missing_items(scheme)]
+        with workflow():
+            created = self.create(vals_list)
+        (self | created).appraisal_id.score_ids._settle()
+        return created
 
     def _check_state(self):
         for line in self.sudo():  # a rater may not read the appraisal itself
@@ -375,6 +426,19 @@ def set_appraisal_scope(env, vals_list, names=("cycle_id", "company_id")):
     for vals in missing:
         appraisal = by_id.get(vals.get("appraisal_id"), appraisals.browse())
         vals.update({name: appraisal[name].id for name in names})
+
+
+def on_demand_items(scheme, indicator):
+    """The item codes of ``indicator`` that are opened on demand (``action_rate_by_items``) rather
+    than created with the appraisal: those of an indicator scored "given, or from its items" whose
+    items are plain scores rated by the same roles as the indicator — its rater picks either way."""
+    if indicator.resolved_source != "given_or_items" or not indicator.items:
+        return []
+    roles = [(r.code, tuple(r.pool)) for r in scheme.raters_of(indicator)]
+    if any(item.items or item.resolved_source != "given" or
+           [(r.code, tuple(r.pool)) for r in scheme.raters_of(item)] != roles for item in indicator.items):
+        return []
+    return [item.code for item in indicator.items]
 
 
 def _alternatives(scheme):

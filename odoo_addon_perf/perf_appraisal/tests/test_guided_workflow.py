@@ -32,25 +32,53 @@ class TestGuidedWorkflow(PerfCase):
                     line.with_user(user or self.env.user).write({"value": value})
 
     def test_progress_counts_lines_done(self):
-        """7 nurses × 14 lines (护士长 + its 10 items, 护理部, failing cases, 患者) = 98.  张三's 3 values
-        settle all 14 of hers (护士长 given: items not needed; 护理部 given: failing cases not needed) → 14/98;
-        孙八's failing-cases count settles 护理部 (its formula) and the count itself → 3 + 10 items + 护理部 = 14."""
+        """7 nurses × 4 lines (护士长, 护理部, failing cases, 患者) = 28: the 护士长 checklist opens on
+        demand.  张三's 3 values settle all 4 of hers (护理部 given: failing cases not needed) → 4/28;
+        李四's head nurse opens the checklist (+10 lines = 38): 9 of 10 items settle 9, the tenth also
+        settles 护士长 (+2); 孙八's failing-cases count settles 护理部 (its formula) and itself → 4 more."""
         cycle = self.cycle
-        self.assertEqual((cycle.line_count, cycle.done_count, cycle.rating_progress), (98, 0, 0.0))
+        self.assertEqual((cycle.line_count, cycle.done_count, cycle.rating_progress), (28, 0, 0.0))
         self.rate({"张三"})
         cycle.invalidate_recordset()
-        self.assertEqual((cycle.line_count, cycle.done_count), (98, 14))
-        self.assertAlmostEqual(cycle.rating_progress, 100 * 14 / 98)
+        self.assertEqual((cycle.line_count, cycle.done_count), (28, 4))
+        self.assertAlmostEqual(cycle.rating_progress, 100 * 4 / 28)
+        head = self.by_name["李四"].score_ids.filtered(lambda s: s.code == "head_nurse")
+        self.assertTrue(head.with_user(self.head_users["ward-3"]).items_available)
+        head.with_user(self.head_users["ward-3"]).action_rate_by_items()
+        self.assertFalse(head.with_user(self.head_users["ward-3"]).items_available, "opened once")
         items = self.by_name["李四"].score_ids.filtered(lambda s: s.code.startswith("hn_"))
+        self.assertEqual((len(items), set(items.rater_user_id)), (10, {self.head_users["ward-3"]}))
+        cycle.invalidate_recordset()
+        self.assertEqual((cycle.line_count, cycle.done_count), (38, 4))
         items[:9].with_user(self.head_users["ward-3"]).write({"value": 9})
         cycle.invalidate_recordset()
-        self.assertEqual(cycle.done_count, 14 + 9, "9 of 10 items: the head nurse's score is still needed")
+        self.assertEqual(cycle.done_count, 4 + 9, "9 of 10 items: the head nurse's score is still needed")
         items[9:].with_user(self.head_users["ward-3"]).write({"value": 9})
         cycle.invalidate_recordset()
-        self.assertEqual(cycle.done_count, 14 + 11, "all 10 items: the indicator is settled by them")
+        self.assertEqual(cycle.done_count, 4 + 11, "all 10 items: the indicator is settled by them")
         self.rate({"孙八"})
         cycle.invalidate_recordset()
-        self.assertEqual(cycle.done_count, 14 + 11 + 14)
+        self.assertEqual(cycle.done_count, 4 + 11 + 4)
+
+    def test_grid_opens_a_checklist_for_the_head_nurse_lines_only(self):
+        """The grid offers the ward-3 head nurse her 4 护士长 cells' checklists (not 护理部's, not another ward's);
+        opened, the ten items are columns of hers and the offer is gone; a nurse of her ward is not offered it."""
+        head = self.head_users["ward-3"]
+        grid = self.cycle.with_user(head).get_score_grid()
+        column = next(c for c in grid["columns"] if c["key"] == "head_nurse|superior|")
+        self.assertTrue(column["checklist"])
+        offered = [row["cells"][column["key"]]["id"] for row in grid["rows"]
+                   if row["cells"].get(column["key"], {}).get("items_closed")]
+        self.assertEqual(sorted(self.env["perf.score"].browse(offered).mapped("subject_name")), ["张三", "李四", "王五", "赵六"])
+        self.assertFalse(any(c["checklist"] for c in grid["columns"] if c["key"] != column["key"]))
+        self.env["perf.score"].with_user(head).browse(offered).action_rate_by_items()
+        grid = self.cycle.with_user(head).get_score_grid()
+        items = [c for c in grid["columns"] if c["key"].startswith("hn_")]
+        self.assertEqual(len(items), 10)
+        self.assertEqual(sum(1 for row in grid["rows"] for c in items if row["cells"].get(c["key"], {}).get("editable")), 40)
+        self.assertFalse(any(row["cells"].get(column["key"], {}).get("items_closed") for row in grid["rows"]))
+        nurse = self.cycle.with_user(self.nurse_users["张三"]).get_score_grid()
+        self.assertFalse(any(cell.get("items_closed") for row in nurse["rows"] for cell in row["cells"].values()))
 
     def test_late_raters_are_shown_and_reminded(self):
         """After the deadline: 4 raters with lines (2 head nurses, 护理部, patient survey); Remind notifies each once."""
@@ -58,7 +86,7 @@ class TestGuidedWorkflow(PerfCase):
         self.assertEqual(cycle.late_rater_count, 4)
         html = cycle.with_user(self.officer).progress_html
         self.assertIn("head_ward-3", html)
-        self.assertIn("0 / 44", html)  # the ward-3 head nurse: 4 nurses × (护士长 + 10 items), none rated yet
+        self.assertIn("0 / 4", html)  # the ward-3 head nurse: 4 nurses × 护士长 (checklists not opened), none rated yet
         ward3 = self.head_users["ward-3"]
         self.rate({"张三", "李四", "王五", "赵六"}, user=ward3)
         cycle.invalidate_recordset()
@@ -73,8 +101,8 @@ class TestGuidedWorkflow(PerfCase):
                          before + 2, "one notification to the late raters, one note for HR")
         late = self.head_users["emergency"] | self.quality_officer | self.survey_clerk
         self.assertEqual(set(notices.partner_ids.ids), set(late.partner_id.ids))
-        # lines left: emergency head nurse 3 × 11 + 护理部 7 + patient survey 7 = 47 (failing cases are HR's)
-        self.assertIn("Reminded 3 raters with 47 lines left.", notices[0].body)
+        # lines left: emergency head nurse 3 × 护士长 + 护理部 7 + patient survey 7 = 17 (failing cases are HR's)
+        self.assertIn("Reminded 3 raters with 17 lines left.", notices[0].body)
         due = fields.Date.context_today(cycle) + datetime.timedelta(days=3)
         self.assertEqual(set(cycle.activity_ids.filtered(lambda a: a.user_id in late).mapped("date_deadline")), {due})
 
@@ -115,9 +143,9 @@ class TestGuidedWorkflow(PerfCase):
         """HR sees the cycle's progress and its late raters; a head nurse her team and her lines; a nurse only her own."""
         hr = self.env["perf.cycle"].with_user(self.officer).get_dashboard()
         mine = next(c for c in hr["cycles"] if c["id"] == self.cycle.id)
-        self.assertEqual((mine["done"], mine["lines"], mine["late"], mine["overdue"]), (0, 98, 4, True))
+        self.assertEqual((mine["done"], mine["lines"], mine["late"], mine["overdue"]), (0, 28, 4, True))
         head = self.env["perf.cycle"].with_user(self.head_users["ward-3"]).get_dashboard()
-        self.assertEqual(head["to_rate"], 44)  # 4 nurses × (护士长 + 10 items)
+        self.assertEqual(head["to_rate"], 4)  # 4 nurses × 护士长 (the checklists not opened)
         self.assertEqual(sorted(m["name"] for m in head["team"]), ["张三", "李四", "王五", "赵六"])
         self.assertEqual(head["appeals"], [])
         nurse = self.env["perf.cycle"].with_user(self.nurse_users["张三"]).get_dashboard()

@@ -13,6 +13,8 @@ from .common import PerfCase
 
 SIZE = 1000
 COLUMNS = ("head_nurse|superior|", "nursing_dept|nursing_dept|", "patient|patient|")
+ITEMS = ("hn_completion", "hn_ability", "hn_efficiency", "hn_quality", "hn_discipline", "hn_attitude", "hn_attendance",
+         "hn_teamwork", "hn_incidents", "hn_service")
 
 
 def score(index, column):
@@ -98,6 +100,42 @@ class TestImportExport(PerfCase):
             self.assertEqual((appraisal.total_exact, appraisal.grade, appraisal.rank),
                              (perfcore.decimals.fmt(result.total_exact), result.grade, result.rank))
             self.assertEqual(Decimal(str(appraisal.pay_amount)).quantize(Decimal("0.01")), result.pay.amount)
+
+    def checklist(self, items):
+        """The filled template with row 3's 护士长 score replaced by its ten checklist items."""
+        book = openpyxl.load_workbook(io.BytesIO(self.filled()))
+        sheet = book.active
+        keys = [cell.value for cell in sheet[2]]
+        sheet.cell(row=3, column=keys.index("head_nurse|superior|") + 1).value = None  # (cell(value=None) keeps it)
+        for code, value in zip(ITEMS, items):
+            sheet.cell(row=3, column=keys.index(f"{code}|superior|") + 1, value=value)
+        buffer = io.BytesIO()
+        book.save(buffer)
+        return buffer.getvalue(), self.cycle.appraisal_ids.filtered(
+            lambda a: a.employee_id.id == int(sheet.cell(row=3, column=1).value[1:]))
+
+    def test_checklist_columns_open_the_checklist_of_that_row_only(self):
+        """The checklist items are columns before anyone opened them; values in a row open that nurse's
+        checklist on import, and her 护士长 score is their sum: 9+8+9+9+10+9+10+9+8+9 = 90."""
+        content, appraisal = self.checklist([9, 8, 9, 9, 10, 9, 10, 9, 8, 9])
+        self.upload(content)
+        items = self.cycle.appraisal_ids.score_ids.filtered(lambda s: s.code.startswith("hn_"))
+        self.assertEqual((len(items), items.appraisal_id), (10, appraisal), "opened for her only")
+        self.assertTrue(all(items.mapped("rated")))
+        self.cycle.with_user(self.officer).action_compute()
+        i = self.index[appraisal.employee_id.id]
+        # 90 × 30% + 护理部 × 30% + 患者 × 40%
+        expected = Decimal(90) * Decimal("0.3") + Decimal(score(i, 1)) * Decimal("0.3") + Decimal(score(i, 2)) * Decimal("0.4")
+        self.assertEqual(Decimal(appraisal.total_exact), expected)
+        self.assertIn("hn_completion", appraisal.result_json)
+
+    def test_a_bad_checklist_cell_opens_nothing(self):
+        """An item above its 0–10 scale: nothing written and no checklist opened (all or nothing)."""
+        content, _appraisal = self.checklist([9, 8, 9, 9, 11, 9, 10, 9, 8, 9])
+        with self.assertRaises(UserError) as info:
+            self.upload(content)
+        self.assertIn("out of its scale 0..10", str(info.exception))
+        self.assertFalse(self.cycle.appraisal_ids.score_ids.filtered(lambda s: s.code.startswith("hn_") or s.rated))
 
     def test_three_bad_cells_write_nothing_and_are_all_reported(self):
         """A value above the scale, a text and a negative score: nothing written, the three cells named."""

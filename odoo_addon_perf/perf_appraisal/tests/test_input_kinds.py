@@ -210,6 +210,8 @@ class TestInputKinds(PerfCase):
         for name, subject in by_example.items():
             appraisal = by_name[name]
             head_user = self.head_users[subject["group"]]
+            if any(code.startswith("hn_") for code in subject["scores"]):  # her head nurse opens the checklist
+                self.line(appraisal, "head_nurse", "superior").with_user(head_user).action_rate_by_items()
             for code, value in subject["scores"].items():
                 if code.startswith("hn_") or code == "head_nurse":
                     self.line(appraisal, code, "superior").with_user(head_user).value = value

@@ -136,6 +136,8 @@ class TestPublicMethods(TrustFixture, TransactionCase):
             ("perf.scheme.parameter", "write"): [self.nursing.parameter_ids[:1].ids, {"value": "1"}],
             ("perf.scheme.parameter", "create"): [{"scheme_id": self.nursing.id, "name": "x", "value": "1"}],
             ("perf.score", "write"): [line.ids, {"value": 100}],
+            ("perf.score", "action_rate_by_items"): [
+                li_june.score_ids.filtered(lambda s: s.code == "head_nurse").ids],
             ("perf.cycle", "get_score_grid"): [self.june.ids],
             ("perf.cycle", "action_open_score_grid"): [self.june.ids],
             ("perf.import.wizard", "action_export_template"): [self.nurse_wizard.ids],

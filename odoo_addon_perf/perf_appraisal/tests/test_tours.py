@@ -56,7 +56,7 @@ class TestToursChinese(PerfFixture, HttpCase):
             cls.rounds |= nurse
 
     def test_officer_runs_a_cycle_from_new_to_publish(self):
-        """New → Start (0 / 28) → Open Rating → the grid → 28 / 28 → Calibrate → Approval → bulk confirm and
+        """New → Start (0 / 8) → Open Rating → the grid, where the 护士长 checklist is opened (+20 lines) → 28 / 28 → Calibrate → Approval → bulk confirm and
         approve → Publish.  The grid lists 巡回乙 first (乙 sorts before 甲): 乙 90×.3 + 95×.3 + 92×.4 = 27 + 28.5 +
         36.8 = 92.30, 优秀 (Hamilton over a ward of 2: 0.6 / 1.0 / 0.4 → 1 / 1 / 0 seats, the 优秀 seat is hers);
         甲 80×.3 + 85×.3 + 70×.4 = 24 + 25.5 + 28 = 77.50, 合格 by band (the last quota grade has no cap)."""

@@ -7,6 +7,8 @@ import openpyxl
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from perfcore.decimals import fmt
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
@@ -49,6 +51,17 @@ class PerfImportWizard(models.TransientModel):
                 scale = line.scale_text
                 columns[key] = [f"{label} [{scale}]" if scale else label, {}]
             columns[key][1].setdefault(line.appraisal_id.id, line)
+        # checklists not opened yet: a column per item, standing on the indicator's line (a value
+        # in it opens the checklist on import)
+        scheme = self.cycle_id.scheme_id._perfcore_scheme()
+        for line in writable.sorted(lambda s: (s.sequence, s.code, s.rater_role or "", s.id)):
+            for item in line._missing_items(scheme):
+                key = "|".join([item.code, line.rater_role or "", line.subperiod or ""])
+                if key not in columns:
+                    label = " · ".join(filter(None, [item.name or item.code, line.rater_role, line.subperiod]))
+                    low, high = item.resolved_scale
+                    columns[key] = [f"{label} [{fmt(low)}–{fmt(high)}]", {}]
+                columns[key][1].setdefault(line.appraisal_id.id, line)
         return [(key, label, by_appraisal) for key, (label, by_appraisal) in columns.items()]
 
     def _attribute_columns(self):
@@ -78,7 +91,7 @@ class PerfImportWizard(models.TransientModel):
             keys = [KEY, BADGE, NAME] + [c[0] for c in columns]
             body = []
             for key, badge, name, appraisal in self._rows():
-                cells = [_shown(by_appraisal.get(appraisal.id)) for _k, _l, by_appraisal in columns]
+                cells = [_shown(by_appraisal.get(appraisal.id), key.split("|")[0]) for key, _l, by_appraisal in columns]
                 if any(by_appraisal.get(appraisal.id) for _k, _l, by_appraisal in columns):
                     body.append([key, badge, name] + cells)
         elif self.kind == "attributes":
@@ -187,7 +200,8 @@ class PerfImportWizard(models.TransientModel):
         for index, key in enumerate(keys[3:], 3):
             if key and key not in columns:
                 self._problem(problems, 2, index, key, key, self.env._("not a column you enter in this cycle"))
-        values = {}  # perf.score id → value
+        values = {}  # perf.score → (row, column, key, cell)
+        unopened = {}  # indicator line → {item code: (row, column, key, cell)}
         for number, row in rows:
             subject = str(row[0]).strip() if row and row[0] is not None else ""
             appraisal = appraisals.get(subject)
@@ -203,7 +217,18 @@ class PerfImportWizard(models.TransientModel):
                     self._problem(problems, number, index, key, cell, self.env._("you do not enter this line for %s",
                                                                               appraisal.subject_name))
                     continue
+                if line.code != key.split("|")[0]:  # an item of a checklist not opened yet
+                    unopened.setdefault(line, {})[key.split("|")[0]] = (number, index, key, cell)
+                    continue
                 values[line] = (number, index, key, cell)
+        if unopened:  # opened now; a problem below rolls them back with the rest (all or nothing)
+            indicators = self.env["perf.score"].browse([line.id for line in unopened])
+            indicators.action_rate_by_items()
+            opened = indicators.appraisal_id.score_ids
+            for line, cells in unopened.items():
+                for item in opened.filtered(lambda s, p=line: s.appraisal_id == p.appraisal_id and s.code in cells
+                                            and s.rater_role == p.rater_role and s.subperiod == p.subperiod):
+                    values[item] = cells[item.code]
         lines = self.env["perf.score"].browse([line.id for line in values])
         checked = lines._check_import({line: v[3] for line, v in values.items()})
         for line, reason in checked.items():
@@ -296,8 +321,8 @@ def _key(appraisal):
     return ("D%d" % appraisal.department_id.id) if not appraisal.employee_id else ("E%d" % appraisal.employee_id.id)
 
 
-def _shown(line):
-    if not line or not line.rated:
+def _shown(line, code):
+    if not line or not line.rated or line.code != code:  # (an item not opened yet: its indicator's line)
         return None
     return line.value_list if line.is_list else line.value
 

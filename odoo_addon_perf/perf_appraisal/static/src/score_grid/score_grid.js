@@ -103,6 +103,18 @@ export class ScoreGrid extends Component {
         }
     }
 
+    closedItems(column) {
+        // the rows shown whose checklist of this indicator the caller may still open
+        return this.rows.map((row) => row.cells[column.key]).filter((cell) => cell?.items_closed);
+    }
+
+    async openItems(column) {
+        // the items become columns of their own (perf.score.action_rate_by_items checks each line)
+        const ids = this.closedItems(column).map((cell) => cell.id);
+        await this.orm.call("perf.score", "action_rate_by_items", [ids]);
+        await this.load();
+    }
+
     toggleColumn(column) {
         this.state.hidden[column.key] = !this.state.hidden[column.key];
     }

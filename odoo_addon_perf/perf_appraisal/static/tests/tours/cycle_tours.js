@@ -33,12 +33,16 @@ registry.category("web_tour.tours").add("perf_cycle_zh_tour", {
         { trigger: ".o_form_saved" },
         button("action_start"),
         { trigger: ".o_notification:contains('已启动：2 份考核')" },
-        // progress: 2 nurses × 14 lines (护士长 + 10 items, 护理部, failing cases, 患者), none done
-        { trigger: ".o_form_view .o_row:contains('0 / 28')" },
+        // progress: 2 nurses × 4 lines (护士长, 护理部, failing cases, 患者; the checklist opens on demand)
+        { trigger: ".o_form_view .o_row:contains('0 / 8')" },
         button("action_open_rating"),
         { trigger: ".o_statusbar_status button.o_arrow_button_current:contains('评分中')" },
         button("action_open_score_grid"),
         { trigger: ".o_perf_score_grid" },
+        // HR opens the 护士长 checklist for both: its ten items become columns (2 × 10 more lines)
+        { trigger: "th[data-column='head_nurse|superior|'] .o_perf_grid_open_items", run: "click" },
+        { trigger: "th[data-column='hn_completion|superior|']" },
+        { trigger: "th[data-column='hn_service|superior|']" },
         ...enter(1, "head_nurse|superior|", "90"),
         ...enter(2, "head_nurse|superior|", "80"),
         ...enter(1, "nursing_dept|nursing_dept|", "95"),
@@ -46,7 +50,7 @@ registry.category("web_tour.tours").add("perf_cycle_zh_tour", {
         ...enter(1, "patient|patient|", "92"),
         ...enter(2, "patient|patient|", "70"),
         { trigger: ".o_breadcrumb .breadcrumb-item a:contains('2024-07 护理绩效')", run: "click" },
-        // every line done: the given scores settle the items and the failing-case counts
+        // every line done: the given scores settle the opened items and the failing-case counts
         { trigger: ".o_form_view .o_row:contains('28 / 28')" },
         button("action_calibrate"),
         { trigger: ".o_statusbar_status button.o_arrow_button_current:contains('校准')" },
