@@ -116,9 +116,12 @@ class PerfAppraisal(models.Model):
 
     @api.depends("grade", "band_grade", "grade_override_id", "scheme_id.grade_ids")
     def _compute_final_grade(self):
+        by_scheme = {}  # the scheme's grades by code, once per scheme (a cycle has thousands of appraisals)
         for appraisal in self:
             appraisal.final_grade = appraisal.grade_override_id.code or appraisal.grade
-            grades = {g.code: g for g in appraisal.scheme_id.grade_ids}
+            grades = by_scheme.get(appraisal.scheme_id.id)
+            if grades is None:
+                grades = by_scheme[appraisal.scheme_id.id] = {g.code: g for g in appraisal.scheme_id.grade_ids}
             appraisal.final_grade_id = grades.get(appraisal.final_grade or "", False)
             band = grades.get(appraisal.band_grade or "")
             appraisal.band_grade_label = band.label if band else appraisal.band_grade

@@ -6,6 +6,7 @@ import io
 import json
 import random
 import re
+from collections import defaultdict
 from decimal import Decimal
 
 import perfcore
@@ -15,8 +16,12 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_repr
 
-from .perf_workflow_mixin import batch_defaults, workflow
 from .perf_score import on_demand_items
+from .perf_workflow_mixin import batch_defaults, workflow
+
+# An appraisal's results that are its own (few appraisals share them): written one appraisal at a
+# time; the others (status, grade, rank, flags …) once per set of appraisals that share them.
+OWN_RESULTS = frozenset({"total", "total_exact", "pay_amount", "result_json"})
 
 DONE_STATES = ("published", "closed")
 
@@ -595,6 +600,11 @@ class PerfCycle(models.Model):
         peers = self._peer_users(scheme, subjects)
         # the lines' cycle and company, given: no look-up per line
         owned = {"cycle_id": self.id, "company_id": self.sudo().company_id.id}
+        # what the appraisal's stored related and computed fields would read, given: columns of the
+        # INSERT, not one recompute per field and an UPDATE of every new appraisal after it
+        derived = dict(scheme_id=self.scheme_id.id, company_id=owned["company_id"], period=self.period,
+                       period_start=self.date_from, grade_override=False, final_grade=False, final_grade_id=False,
+                       band_grade_label=False, interview_done=False)
         vals_list = []
         for subject in subjects:
             key = self._subject_key(subject)
@@ -602,8 +612,11 @@ class PerfCycle(models.Model):
             skip = self.env["res.users"] if unit else subject.parent_id.parent_id.user_id
             own = self.env["res.users"] if unit else subject.user_id
             vals_list.append(dict(
+                derived,
                 cycle_id=self.id,
                 employee_id=False if unit else subject.id,
+                subject_name=subject.name,
+                user_id=False if unit else subject.user_id.id,
                 department_id=subject.id if unit else subject.department_id.id,
                 group_name=False if unit else subject.department_id.name,
                 # who confirms and approves, as the org chart says today; HR may reassign
@@ -753,7 +766,7 @@ class PerfCycle(models.Model):
     def _period_input(self, scheme, appraisals):
         """ONE perfcore period input for the whole cycle, read with a fixed number of queries."""
         appraisals = appraisals.sudo()
-        rows = appraisals.read(["employee_id", "department_id", "group_name"], load=None)
+        rows = appraisals.read(["employee_id", "department_id", "group_name", "subject_name"], load=None)
         keys = {}
         unit = scheme.subject == "unit"
         subjects_by_id = {}
@@ -761,7 +774,7 @@ class PerfCycle(models.Model):
             subject_id = row["department_id"] if unit else row["employee_id"]
             keys[row["id"]] = ("D%d" if unit else "E%d") % subject_id
             subjects_by_id[row["id"]] = subject_id
-        names = {a.id: a.subject_name for a in appraisals}
+        names = {row["id"]: row["subject_name"] for row in rows}
         # {appraisal: {sub-period or False: {code: value or {role: [values]}}}}
         scores = {a: {} for a in appraisals.ids}
         rated_roles = {i.code: bool(scheme.raters_of(i)) for i in scheme.all_indicators()}
@@ -799,8 +812,10 @@ class PerfCycle(models.Model):
                  (field, "in", list(subjects_by_id.values())),
                  ("date", ">=", self.date_from), ("date", "<=", self.date_to)],
                 [field, "code", "count", "points", "note", "date"], load=None):
-            entry = {"code": event["code"], "count": event["count"] or 1, "note": event["note"] or None,
-                     "date": event["date"].isoformat()}
+            # (the date placed the event in its sub-period here: perfcore does not need it)
+            entry = {"code": event["code"], "count": event["count"] or 1}
+            if event["note"]:
+                entry["note"] = event["note"]
             if event["points"]:
                 entry["points"] = float_repr(event["points"], 4)
             etype = scheme.event(event["code"])
@@ -821,8 +836,9 @@ class PerfCycle(models.Model):
                 "attributes": self._typed_attributes(scheme, {**attributes[row["id"]],
                                                               **departures.get(subjects_by_id[row["id"]], {})}),
                 "scores": _scores(by_subperiod.get(False, {})), "events": subject_events.get(False, []),
-                "history": history.get(key, []),
             }
+            if history.get(key):  # (only when there is one: a subject of the plain shape takes perfcore's fast path)
+                subject["history"] = history[key]
             sub = [{"period": text, "scores": _scores(by_subperiod.get(text, {})), "events": subject_events.get(text, [])}
                    for text, _p in subperiods if by_subperiod.get(text) or subject_events.get(text)]
             if sub:
@@ -845,8 +861,11 @@ class PerfCycle(models.Model):
             data, keys = self._period_input(scheme, scored)
             evaluation, refused = self._evaluate(scheme, data, scored)
             by_key = {r.id: r for r in evaluation.results}
-            # Through the ORM, one write per appraisal: the flush batches them into UPDATE … FROM (VALUES …)
-            # statements, and computed fields (final grade) and caches follow.
+            # Through the ORM: the values most appraisals share (status, grade, rank …) in one write per
+            # distinct set of them, each appraisal's own numbers and breakdown in one write each; the
+            # flush batches them into UPDATE … FROM (VALUES …) statements, and computed fields (final
+            # grade) and caches follow.
+            shared_writes, own_writes = defaultdict(list), []
             with workflow():
                 for appraisal in scored.with_context(tracking_disable=True):
                     if appraisal.id in refused:
@@ -872,8 +891,16 @@ class PerfCycle(models.Model):
                         }
                     # only what changed: a calibration after a compute rewrites the few it moves
                     changed = {name: value for name, value in values.items() if appraisal[name] != value}
-                    if changed:
-                        appraisal.write(changed)
+                    shared = tuple((name, value) for name, value in changed.items() if name not in OWN_RESULTS)
+                    if shared:
+                        shared_writes[shared].append(appraisal.id)
+                    own = {name: value for name, value in changed.items() if name in OWN_RESULTS}
+                    if own:
+                        own_writes.append((appraisal, own))
+                for shared, ids in shared_writes.items():
+                    scored.browse(ids).with_context(tracking_disable=True).write(dict(shared))
+                for appraisal, own in own_writes:
+                    appraisal.write(own)
             self.env["perf.pay"]._sync_from_evaluation(
                 self, evaluation, {a: k for a, k in keys.items() if a not in refused})
         self.env["perf.pay"]._drop_unpaid(appraisals - scored | appraisals.browse(list(refused)))
