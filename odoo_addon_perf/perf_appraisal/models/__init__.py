@@ -38,6 +38,8 @@ from . import perf_appeal
 from . import perf_improvement_plan
 from . import perf_improvement_plan_item
 from . import perf_pay
+from . import mail_mail
+from . import mail_notification
 from . import mail_message
 from . import ir_attachment
 from . import ir_http

@@ -3,6 +3,8 @@ from collections import defaultdict
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
+from .perf_workflow_mixin import memoized_defaults
+
 # Records whose chatter the subject reads: HR's discussion there is not for them.
 PRIVATE_CHATTER_MODELS = ("perf.appraisal", "perf.appeal", "perf.event", "perf.improvement.plan")
 # Records whose chatter is HR's: everybody appraised in a cycle may open it, its discussion is HR's.
@@ -38,6 +40,11 @@ class MailMessage(models.Model):
             if vals.get("model") in HR_CHATTER_MODELS:
                 vals["perf_hr_only"] = True
         return super().create(vals_list)
+
+    @api.model
+    def _add_missing_default_values(self, values):
+        # a publication's 20,000 notices: their defaults (type, date …) looked up once
+        return memoized_defaults(self, values, super()._add_missing_default_values)
 
     def write(self, vals):
         if {"perf_private_user_id", "perf_hr_only"} & set(vals) and not self.env.su:

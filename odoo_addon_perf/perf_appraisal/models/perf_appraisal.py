@@ -11,7 +11,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 
 from .perf_appeal import APPEAL_DAYS
 from .perf_cycle import CYCLE_STATES
-from .perf_workflow_mixin import in_workflow, workflow
+from .perf_workflow_mixin import batch_defaults, in_workflow, workflow
 
 DONE_STATES = ("published", "closed")
 
@@ -87,8 +87,12 @@ class PerfAppraisal(models.Model):
     appeal_hint = fields.Char(compute="_compute_appeal_deadline", string="Appeal")
     rank = fields.Integer(readonly=True, aggregator=False)
     flags = fields.Char(readonly=True)
-    pay_amount = fields.Monetary(readonly=True, currency_field="currency_id")
-    result_json = fields.Text(readonly=True, groups="perf_appraisal.group_perf_manager")
+    # perfcore's exact cents (numeric(16, 2)), shown in the currency: a Monetary field would look the
+    # currency up for every appraisal a computation writes, to round the cents again
+    pay_amount = fields.Float(digits=(16, 2), readonly=True)
+    # not fetched with the other fields (a few KiB each: a step reading the state of 20,000 appraisals
+    # would fetch 100 MB of breakdowns), only when read
+    result_json = fields.Text(readonly=True, groups="perf_appraisal.group_perf_manager", prefetch=False)
     breakdown_html = fields.Html(compute="_compute_breakdown_html", sanitize=False, string="Breakdown")
     confirmed = fields.Boolean(readonly=True, tracking=True, copy=False)
     approved = fields.Boolean(readonly=True, tracking=True, copy=False)
@@ -506,46 +510,60 @@ class PerfAppraisal(models.Model):
     def _notify_published(self):
         """Tell each appraisee, in their language, with the deadline of an appeal: one message each,
         created in batches (messages, inbox notifications, e-mails queued for the mail queue) rather
-        than one post per appraisal.  Returns how many were told."""
-        told = self.filtered(lambda a: a.employee_id.work_contact_id)
-        if not told:
+        than one post per appraisal, from data read in a few queries.  Returns how many were told."""
+        rows = self.sudo().read(["employee_id", "user_id", "period", "final_grade_id", "final_grade", "published_date",
+                                 "display_name"], load=None)
+        contacts = {row["id"]: row["work_contact_id"] for row in self.env["hr.employee"].sudo().browse(
+            {row["employee_id"] for row in rows if row["employee_id"]}).read(["work_contact_id"], load=None)}
+        rows = [row for row in rows if contacts.get(row["employee_id"])]
+        if not rows:
             return 0
+        partners = {row["id"]: row for row in self.env["res.partner"].sudo().browse(
+            {contacts[row["employee_id"]] for row in rows}).read(["lang"], load=None)}
+        users = {row["id"]: row for row in self.env["res.users"].sudo().browse(
+            {row["user_id"] for row in rows if row["user_id"]}).read(["lang", "notification_type"], load=None)}
+        labels = {row["id"]: row["label"] for row in self.env["perf.scheme.grade"].sudo().browse(
+            {row["final_grade_id"] for row in rows if row["final_grade_id"]}).read(["label"], load=None)}
         comment = self.env.ref("mail.mt_comment")
         author = self.env.user.partner_id
         # the reply-to of every notice, found once (mail would look it up for each message)
-        reply_to = told[:1].sudo()._notify_get_reply_to(default=author.email_formatted)[told[:1].id] or False
+        first = self.browse(rows[0]["id"]).sudo()
+        reply_to = first._notify_get_reply_to(default=author.email_formatted)[first.id] or False
+        envs = {}  # one environment per language
         messages_vals, recipients = [], []
-        for appraisal in told:
-            partner = appraisal.employee_id.work_contact_id
-            user = appraisal.user_id
-            env = self.with_context(lang=user.lang or partner.lang or self.env.lang).env
-            deadline = appraisal.published_date and appraisal.published_date + datetime.timedelta(days=APPEAL_DAYS)
-            text = env._("Your appraisal for %(period)s is published: %(grade)s.", period=appraisal.period,
-                         grade=appraisal.final_grade_id.label or appraisal.final_grade or "-")
+        for row in rows:
+            partner_id = contacts[row["employee_id"]]
+            user = users.get(row["user_id"])
+            lang = (user and user["lang"]) or partners[partner_id]["lang"] or self.env.lang
+            env = envs.get(lang) or envs.setdefault(lang, self.with_context(lang=lang).env)
+            deadline = row["published_date"] and row["published_date"] + datetime.timedelta(days=APPEAL_DAYS)
+            text = env._("Your appraisal for %(period)s is published: %(grade)s.", period=row["period"],
+                         grade=labels.get(row["final_grade_id"]) or row["final_grade"] or "-")
             if deadline:
                 text += " " + env._("You may appeal until %(day)s.", day=fields.Date.to_string(deadline))
-            subject = env._("Appraisal result: %s", appraisal.display_name)
             messages_vals.append({
-                "model": self._name, "res_id": appraisal.id, "body": Markup("<p>%s</p>") % text, "subject": subject,
+                "model": self._name, "res_id": row["id"], "body": Markup("<p>%s</p>") % text,
+                "subject": env._("Appraisal result: %s", row["display_name"]),
                 "message_type": "comment", "subtype_id": comment.id, "author_id": author.id,
-                "email_from": author.email_formatted or False, "partner_ids": [fields.Command.link(partner.id)],
-                "record_name": appraisal.display_name, "reply_to": reply_to,
+                "email_from": author.email_formatted or False, "partner_ids": [fields.Command.link(partner_id)],
+                "record_name": row["display_name"], "reply_to": reply_to,
             })
-            recipients.append((partner, user))
-        messages = self.env["mail.message"].sudo().create(messages_vals)
-        by_email = [(message, partner) for message, (partner, user) in zip(messages, recipients)
-                    if not user or user.notification_type == "email"]
-        mails = self.env["mail.mail"].sudo().create([{
-            "mail_message_id": message.id, "body_html": message.body, "recipient_ids": [fields.Command.link(partner.id)],
-            "auto_delete": True, "is_notification": True, "state": "outgoing"} for message, partner in by_email])
-        mail_of = {mail.mail_message_id.id: mail.id for mail in mails}
-        self.env["mail.notification"].sudo().create([{
-            "mail_message_id": message.id, "res_partner_id": partner.id, "author_id": author.id, "is_read": False,
-            "notification_type": "email" if message.id in mail_of else "inbox",
-            "notification_status": "ready" if message.id in mail_of else "sent",
-            "mail_mail_id": mail_of.get(message.id, False),
-        } for message, (partner, _user) in zip(messages, recipients)])
-        return len(told)
+            recipients.append((partner_id, not user or user["notification_type"] == "email"))
+        with batch_defaults():
+            messages = self.env["mail.message"].sudo().create(messages_vals)
+            by_email = [(message, partner_id, vals["body"]) for message, (partner_id, email), vals
+                        in zip(messages, recipients, messages_vals) if email]
+            mails = self.env["mail.mail"].sudo().create([{
+                "mail_message_id": message.id, "body_html": body, "recipient_ids": [fields.Command.link(partner_id)],
+                "auto_delete": True, "is_notification": True, "state": "outgoing"} for message, partner_id, body in by_email])
+            mail_of = {message.id: mail.id for (message, _partner, _body), mail in zip(by_email, mails)}
+            self.env["mail.notification"].sudo().create([{
+                "mail_message_id": message.id, "res_partner_id": partner_id, "author_id": author.id, "is_read": False,
+                "notification_type": "email" if message.id in mail_of else "inbox",
+                "notification_status": "ready" if message.id in mail_of else "sent",
+                "mail_mail_id": mail_of.get(message.id, False),
+            } for message, (partner_id, _email) in zip(messages, recipients)])
+        return len(rows)
 
     @api.model
     def _follow_up_flags(self):

@@ -886,7 +886,7 @@ class PerfCycle(models.Model):
                             "grade_label": r.grade_label or False, "band_grade": r.band_grade or False,
                             "rank": r.rank or 0, "flags": ",".join(r.flags) or False,
                             "pay_amount": float(r.pay.amount) if r.pay and not confidential else 0.0,
-                            "result_json": json.dumps(result, ensure_ascii=False),
+                            "result_json": json.dumps(result, ensure_ascii=False, separators=(",", ":")),
                             "status": r.status, "status_reason": r.excluded_reason or False, "results_stale": False,
                         }
                     # only what changed: a calibration after a compute rewrites the few it moves

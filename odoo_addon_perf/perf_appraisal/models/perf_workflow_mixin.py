@@ -40,8 +40,23 @@ _BATCH_DEFAULTS = contextvars.ContextVar("perf_batch_defaults", default=None)
 def batch_defaults():
     """Inside this block (and the workflow), a model's defaults for the same missing fields are
     looked up once: creating 300,000 score lines asks ``default_get`` a few times, not 300,000.
-    Only for records whose defaults are constants (states, flags), as the workflow's are."""
+    Only for records whose defaults are constants (states, flags, the time), as the workflow's and
+    the publication notices' are."""
     return context_flag(_BATCH_DEFAULTS, {})
+
+
+def memoized_defaults(records, values, complete):
+    """``complete(values)`` (a model's ``_add_missing_default_values``), looked up once per model,
+    user and set of given fields inside ``batch_defaults()``; else as usual."""
+    memo = _BATCH_DEFAULTS.get()
+    if memo is None:
+        return complete(values)
+    key = (records._name, records.env.uid, records.env.su, frozenset(values),
+           repr(sorted((k, v) for k, v in records.env.context.items() if k.startswith("default_"))))
+    added = memo.get(key)
+    if added is None:
+        added = memo[key] = {name: value for name, value in complete(values).items() if name not in values}
+    return {**added, **values}
 
 
 def real_user_is_hr(env):
@@ -102,16 +117,9 @@ class PerfWorkflowMixin(models.AbstractModel):
 
     @api.model
     def _add_missing_default_values(self, values):
-        memo = _BATCH_DEFAULTS.get()
-        if memo is None or not in_workflow():
+        if not in_workflow():
             return super()._add_missing_default_values(values)
-        key = (self._name, self.env.uid, self.env.su, frozenset(values),
-               repr(sorted((k, v) for k, v in self.env.context.items() if k.startswith("default_"))))
-        added = memo.get(key)
-        if added is None:
-            complete = super()._add_missing_default_values(values)
-            added = memo[key] = {name: value for name, value in complete.items() if name not in values}
-        return {**added, **values}
+        return memoized_defaults(self, values, super()._add_missing_default_values)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_mirror_only_with_its_document(self):

@@ -1,0 +1,12 @@
+from odoo import api, models
+
+from .perf_workflow_mixin import memoized_defaults
+
+
+class MailMail(models.Model):
+    _inherit = "mail.mail"
+
+    @api.model
+    def _add_missing_default_values(self, values):
+        # the e-mails of a publication's notices: their defaults looked up once (see batch_defaults)
+        return memoized_defaults(self, values, super()._add_missing_default_values)
