@@ -81,7 +81,7 @@ class PerfCycle(models.Model):
         """One part of a step (a job): skipped when the step was cancelled meanwhile."""
         if self.sudo().step_running != step:
             return self.env._("Skipped: %s is not running any more.", self._step_label(step))
-        getattr(self, f"_{step}_chunk")(ids)
+        self._run_chunk(step, ids)
         return self.env._("%s appraisals or subjects done.", len(ids))
 
     def _perf_done_job(self, step):
