@@ -34,7 +34,7 @@ from .scheme import Scheme
 from .score import base_names, eligibility, history_eligibility, score_subject
 from .yamlio import Document
 
-__all__ = ["check_attribute", "check_event", "check_score", "evaluate", "screen"]
+__all__ = ["check_attribute", "check_event", "check_score", "collector_paused", "evaluate", "screen"]
 
 
 def evaluate(scheme: Scheme, period_input: PeriodInput | Document | Mapping[str, Any], *,
@@ -46,7 +46,7 @@ def evaluate(scheme: Scheme, period_input: PeriodInput | Document | Mapping[str,
     without, the breakdown is traced when first read (the same evaluation, run again).
     """
     explain = _Explain()
-    with _no_collection():
+    with collector_paused():
         data, document = read_period_input(period_input)
         c = plan_for(scheme)
         try:
@@ -82,7 +82,7 @@ class _Explain:
         if self.args is None:
             return
         c, data, period, bound, document = self.args
-        with _no_collection():
+        with collector_paused():
             traced = _run(c, data, period, _bound_all(c, data, period, bound, document), document, True)
         for result, steps in zip(self.results, traced.results):
             result._breakdown = steps._breakdown
@@ -92,9 +92,10 @@ class _Explain:
 
 
 @contextmanager
-def _no_collection() -> Iterator[None]:
-    """The cyclic garbage collector paused while an evaluation builds its (acyclic) objects: with
-    it on, collections triggered by the millions of new objects cost more than the evaluation."""
+def collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector paused while a block builds many (acyclic) objects — an
+    evaluation, or a caller's batch around one: with it on, the collections their allocations
+    trigger walk every live object again and again, and cost more than the work."""
     enabled = gc.isenabled()
     gc.disable()
     try:

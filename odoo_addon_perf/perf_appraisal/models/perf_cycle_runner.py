@@ -1,5 +1,4 @@
-import contextlib
-import gc
+from perfcore.engine import collector_paused
 
 from odoo import fields, models
 from odoo.exceptions import UserError
@@ -77,7 +76,7 @@ class PerfCycleRunner(models.AbstractModel):
         millions of short-lived, acyclic objects (records, perfcore's steps, JSON), and each
         collection they trigger walks every live object of the worker again — seconds of a
         20,000-appraisal compute.  Reference counting frees them as usual; one collection after."""
-        with _collector_paused():
+        with collector_paused():
             getattr(self, f"_{step}_chunk")(ids)
 
     def _check_not_running(self):
@@ -97,13 +96,3 @@ class PerfCycleRunner(models.AbstractModel):
         self.sudo().message_post(body=self.env._("%(step)s stopped: %(error)s", step=self._step_label(step),
                                                  error=message))
 
-
-@contextlib.contextmanager
-def _collector_paused():
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()

@@ -54,11 +54,12 @@ class PerfScore(models.Model):
     scale_text = fields.Char(string="Scale", compute="_compute_scale_text",
                              help="The values the scheme accepts for this line.")
     items_available = fields.Boolean(
-        string="Checklist Available", compute="_compute_items_available",
+        string="Checklist Available", compute="_compute_scale_text",
         help="The indicator may be scored by its checklist items instead, and they are not open yet for this rater.")
 
-    @api.depends("code", "rater_role", "appraisal_id.scheme_id")
+    @api.depends("code", "rater_role", "subperiod", "appraisal_id.scheme_id", "appraisal_id.score_ids")
     def _compute_scale_text(self):
+        """What the scheme says of the line: its scale, its rater role's name, whether its checklist may be opened."""
         schemes = {}
         for line in self:
             scheme_record = line.sudo().appraisal_id.scheme_id
@@ -66,14 +67,6 @@ class PerfScore(models.Model):
                 schemes[scheme_record.id] = scheme_record._perfcore_scheme() if scheme_record else None
             line.scale_text = _scale(schemes[scheme_record.id], line.code)
             line.rater_role_label = _role_label(schemes[scheme_record.id], line.code, line.rater_role)
-
-    @api.depends("code", "rater_role", "subperiod", "appraisal_id.score_ids")
-    def _compute_items_available(self):
-        schemes = {}
-        for line in self:
-            scheme_record = line.sudo().appraisal_id.scheme_id
-            if scheme_record.id not in schemes:
-                schemes[scheme_record.id] = scheme_record._perfcore_scheme() if scheme_record else None
             line.items_available = bool(line._missing_items(schemes[scheme_record.id]))
 
     def _missing_items(self, scheme):
