@@ -16,7 +16,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_repr
 
-from .perf_score import on_demand_items
+from .perf_score import ANONYMOUS_ROLES, on_demand_items
 from .perf_workflow_mixin import batch_defaults, workflow
 
 # An appraisal's results that are its own (few appraisals share them): written one appraisal at a
@@ -35,8 +35,7 @@ CYCLE_STATES = [
     ("closed", "Closed"),
 ]
 
-# Peer ratings are anonymous (SCHEMES.md): the appraisee never learns who gave them.
-ANONYMOUS_ROLES = frozenset({"peer"})
+# Peer ratings are anonymous (SCHEMES.md): the appraisee never learns who gave them (ANONYMOUS_ROLES).
 
 # Who rates for a role, from the appraisee's place in the org chart.  Other roles (peers,
 # functional departments, patients …) are assigned by HR on the score lines.

@@ -10,6 +10,8 @@ from odoo.tools import float_repr
 
 from .perf_workflow_mixin import OFFICER, in_workflow, workflow
 
+#: Rater roles several people hold on one appraisal, anonymously (its peers).
+ANONYMOUS_ROLES = frozenset({"peer"})
 # States in which scores are entered; calibration may still correct them (the results then
 # have to be computed again before they are sent for approval).
 RATING_STATES = ("running", "rating", "calibration")
@@ -74,7 +76,7 @@ class PerfScore(models.Model):
         opened on demand) that this line's rater has no line for yet, in the scheme's order."""
         indicator = scheme.indicator(self.code) if scheme is not None else None
         codes = on_demand_items(scheme, indicator) if indicator is not None else []
-        if not codes:
+        if not codes or self.rated:  # a given score counts, not items beside it
             return []
         present = {line.code for line in self.sudo().appraisal_id.score_ids
                    if line.subperiod == self.subperiod and line.rater_role == self.rater_role}
@@ -108,9 +110,11 @@ class PerfScore(models.Model):
                 continue
             if not line.rater_user_id and officer:
                 continue
-            raise AccessError(self.env._("%(line)s of %(name)s is rated by %(rater)s, not by you.",
-                                         line=line.name or line.code, name=line.subject_name,
-                                         rater=line.rater_user_id.sudo().name or self.env._("HR")))
+            if officer:  # HR may know who rates whom; anybody else learns nothing from a refusal
+                raise AccessError(self.env._("%(line)s of %(name)s is rated by %(rater)s, not by you.",
+                                             line=line.name or line.code, name=line.subject_name,
+                                             rater=line.rater_user_id.sudo().name))
+            raise AccessError(self.env._("Score line %s is not yours to rate.", line.id))
 
     def _writable_by(self, user):
         """The lines ``user`` enters (as ``_check_may_rate`` decides, without raising)."""
@@ -162,35 +166,65 @@ class PerfScore(models.Model):
     def action_rate_by_items(self):
         """Score these indicators by their checklist: their items are added for the same rater,
         empty; once all items are in, the indicator's own score is not needed (and not both)."""
-        self._check_state()
+        self.check_access("write")  # the record rules (company, the lines one rates) before any sudo
         self._check_may_rate()
+        self._check_state()
         lines = self.sudo()._open_items()
         if not lines:
-            raise UserError(self.env._("These lines have no checklist to open (or it is open already)."))
+            raise UserError(self.env._("These lines have no checklist to open (it is open already, or the "
+                                       "indicator is rated: its score counts, not the items)."))
         return True
 
     def _open_items(self):
         """Create the missing checklist lines of these indicator lines (checked by the caller)."""
-        vals_list = []
+        vals_list, planned = [], set()
         for line in self:
             scheme = line.appraisal_id.scheme_id._perfcore_scheme()
+            items = [item for item in line._missing_items(scheme)
+                     if (line.appraisal_id.id, item.code, line.rater_role, line.subperiod) not in planned]
+            if not items:
+                continue
             # the eager layout's numbering: items one level (100) below their indicator's level
             level = line.sequence - line.sequence % 100
-            positions = {item.code: index for index, item in enumerate(scheme.indicator(line.code).items or [])}
-            vals_list += [{"appraisal_id": line.appraisal_id.id, "cycle_id": line.cycle_id.id,
-                           "company_id": line.company_id.id, "code": item.code, "name": item.name or item.code,
-                           "rater_role": line.rater_role, "rater_user_id": line.rater_user_id.id,
-                           "subperiod": line.subperiod, "sequence": level + 100 + positions[item.code]}
-                          for item in line._missing_items(scheme)]
+            positions = {item.code: index for index, item in enumerate(scheme.indicator(line.code).items)}
+            for item in items:
+                planned.add((line.appraisal_id.id, item.code, line.rater_role, line.subperiod))
+                vals_list.append({"appraisal_id": line.appraisal_id.id, "cycle_id": line.cycle_id.id,
+                                  "company_id": line.company_id.id, "code": item.code, "name": item.name or item.code,
+                                  "rater_role": line.rater_role, "rater_user_id": line.rater_user_id.id,
+                                  "subperiod": line.subperiod, "sequence": level + 100 + positions[item.code]})
         with workflow():
             created = self.create(vals_list)
         (self | created).appraisal_id.score_ids._settle()
         return created
 
+    def _opened_items(self):
+        """The checklist lines opened on demand for these indicator lines (same rater role and sub-period)."""
+        found = self.browse()
+        for line in self.sudo():
+            scheme = line.appraisal_id.scheme_id._perfcore_scheme()
+            indicator = scheme.indicator(line.code)
+            codes = set(on_demand_items(scheme, indicator)) if indicator is not None else set()
+            if codes:
+                found |= line.appraisal_id.score_ids.filtered(
+                    lambda s, p=line, c=codes: s.code in c and s.rater_role == p.rater_role
+                    and s.subperiod == p.subperiod).with_env(self.env)
+        return found - self
+
     def _check_state(self):
         for line in self.sudo():  # a rater may not read the appraisal itself
             if line.appraisal_id.state not in RATING_STATES:
-                raise UserError(self.env._("Scores of %s are frozen: the appraisal went to approval.", line.subject_name))
+                raise UserError(self.env._("Scores of %s are frozen: the appraisal went to approval.",
+                                           line.with_env(self.env)._subject_for_caller()))
+
+    def _subject_for_caller(self):
+        """The appraisee's name for those who may know it (HR, the line's rater, the appraisee),
+        else the line's number: a refusal names nobody to a caller probing ids."""
+        user = self.env.user
+        line = self.sudo()
+        if self.env.su or self._perf_is_officer() or user in (line.rater_user_id | line.appraisal_id.user_id):
+            return line.subject_name
+        return self.env._("score line %s", line.id)
 
     def _check_values(self, value):
         """The scale is checked at entry, by perfcore, naming the indicator and its scale."""
@@ -292,6 +326,10 @@ class PerfScore(models.Model):
             if not self.env.su and self.sudo().appraisal_id.user_id & self.env.user:
                 raise AccessError(self.env._("Nobody chooses who rates their own appraisal."))
             self._check_rater(vals["rater_user_id"])
+            # an opened checklist goes with its indicator: one rater either way
+            items = self._opened_items()
+            if items:
+                items.write({"rater_user_id": vals["rater_user_id"]})
             self.env["perf.score.log"].sudo().create([
                 {"score_id": line.id, "user_id": self.env.uid, "old_rater_id": line.rater_user_id.id,
                  "new_rater_id": vals["rater_user_id"] or False, "old_value": False, "new_value": False}
@@ -428,6 +466,10 @@ def on_demand_items(scheme, indicator):
     if indicator.resolved_source != "given_or_items" or not indicator.items:
         return []
     roles = [(r.code, tuple(r.pool)) for r in scheme.raters_of(indicator)]
+    # one rater per appraisal: with several roles, pool members or peers, one rater's checklist
+    # would stand for (or be dropped beside) another's score — those items are created at start
+    if len(roles) > 1 or any(pool or code in ANONYMOUS_ROLES for code, pool in roles):
+        return []
     if any(item.items or item.resolved_source != "given" or
            [(r.code, tuple(r.pool)) for r in scheme.raters_of(item)] != roles for item in indicator.items):
         return []

@@ -1,9 +1,14 @@
 import datetime
 
+import perfcore
+from perfcore.presets import preset_path
+from perfcore.yamlio import load_document
+
 from odoo import fields
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
+from ..models.perf_score import on_demand_items
 from .common import NURSES, PerfCase, _rater
 
 
@@ -79,6 +84,44 @@ class TestGuidedWorkflow(PerfCase):
         self.assertFalse(any(row["cells"].get(column["key"], {}).get("items_closed") for row in grid["rows"]))
         nurse = self.cycle.with_user(self.nurse_users["张三"]).get_score_grid()
         self.assertFalse(any(cell.get("items_closed") for row in nurse["rows"] for cell in row["cells"].values()))
+
+    def test_checklist_opens_once_for_one_rater_and_follows_the_rater(self):
+        """The same line twice opens ten items, not twenty; a rated indicator opens none (its score counts);
+        an input line is refused cleanly; HR reassigning the indicator moves its open checklist; a nurse
+        probing a colleague's line learns neither the appraisee nor the rater."""
+        head = self.head_users["ward-3"]
+        li = self.by_name["李四"].score_ids
+        line = li.filtered(lambda s: s.code == "head_nurse")
+        line.with_user(head).browse(line.ids * 2).action_rate_by_items()
+        self.assertEqual(len(self.by_name["李四"].score_ids.filtered(lambda s: s.code.startswith("hn_"))), 10)
+        zhang = self.by_name["张三"].score_ids.filtered(lambda s: s.code == "head_nurse")
+        zhang.with_user(head).value = 90
+        with self.assertRaises(UserError):
+            zhang.with_user(head).action_rate_by_items()
+        self.assertFalse(zhang.with_user(head).items_available)
+        with self.assertRaises(UserError):
+            li.filtered(lambda s: s.code == "nd_failing_cases").with_user(self.officer).action_rate_by_items()
+        line.with_user(self.officer).rater_user_id = self.director_user
+        items = self.by_name["李四"].score_ids.filtered(lambda s: s.code.startswith("hn_"))
+        self.assertEqual(set(items.rater_user_id), {self.director_user}, "the checklist goes with its indicator")
+        wang = self.by_name["王五"].score_ids.filtered(lambda s: s.code == "head_nurse")
+        with self.assertRaises(AccessError) as info:
+            wang.with_user(self.nurse_users["张三"]).action_rate_by_items()
+        self.assertNotIn("王五", str(info.exception))
+        self.assertNotIn(head.name, str(info.exception))
+
+    def test_checklists_of_several_raters_are_created_at_start(self):
+        """On demand only where one person rates the indicator: with a second role, pool members or peers,
+        one rater's checklist would stand for another's score, so the items are created at start."""
+        scheme = self.nursing._perfcore_scheme()
+        self.assertEqual(len(on_demand_items(scheme, scheme.indicator("head_nurse"))), 10)
+        for raters in ([{"code": "superior", "weight": 60}, {"code": "skip", "weight": 40}], [{"code": "peer"}],
+                       [{"code": "ward", "pool": ["superior", "skip"]}]):
+            with self.subTest(raters=raters):
+                data = load_document(preset_path("nursing")).data
+                data["raters"] = raters
+                other = perfcore.parse_scheme(data)
+                self.assertEqual(on_demand_items(other, other.indicator("head_nurse")), [])
 
     def test_late_raters_are_shown_and_reminded(self):
         """After the deadline: 4 raters with lines (2 head nurses, 护理部, patient survey); Remind notifies each once."""
