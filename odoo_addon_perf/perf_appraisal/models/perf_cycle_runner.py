@@ -95,4 +95,3 @@ class PerfCycleRunner(models.AbstractModel):
             self.sudo().write({"step_running": False, "step_error": message})
         self.sudo().message_post(body=self.env._("%(step)s stopped: %(error)s", step=self._step_label(step),
                                                  error=message))
-

@@ -10,7 +10,8 @@ from odoo.tools import float_repr
 
 from .perf_workflow_mixin import OFFICER, in_workflow, workflow
 
-#: Rater roles several people hold on one appraisal, anonymously (its peers).
+#: Rater roles several people hold on one appraisal, anonymously (its peers): the appraisee
+#: never learns who gave them (SCHEMES.md).
 ANONYMOUS_ROLES = frozenset({"peer"})
 # States in which scores are entered; calibration may still correct them (the results then
 # have to be computed again before they are sent for approval).
@@ -71,16 +72,25 @@ class PerfScore(models.Model):
             line.rater_role_label = _role_label(schemes[scheme_record.id], line.code, line.rater_role)
             line.items_available = bool(line._missing_items(schemes[scheme_record.id]))
 
+    def _checklist(self, scheme):
+        """(the items of this line's indicator when they are opened on demand, the item lines that
+        exist for its rater: same appraisal, rater role and sub-period)."""
+        indicator = scheme.indicator(self.code) if scheme is not None else None
+        codes = set(on_demand_items(scheme, indicator)) if indicator is not None else set()
+        if not codes:
+            return [], self.browse()
+        lines = self.sudo().appraisal_id.score_ids.filtered(
+            lambda s: s.code in codes and s.rater_role == self.rater_role and s.subperiod == self.subperiod)
+        return indicator.items, lines.with_env(self.env)
+
     def _missing_items(self, scheme):
         """The checklist items of this line's indicator (scored "given, or from its items", items
         opened on demand) that this line's rater has no line for yet, in the scheme's order."""
-        indicator = scheme.indicator(self.code) if scheme is not None else None
-        codes = on_demand_items(scheme, indicator) if indicator is not None else []
-        if not codes or self.rated:  # a given score counts, not items beside it
+        if self.rated:  # a given score counts, not items beside it
             return []
-        present = {line.code for line in self.sudo().appraisal_id.score_ids
-                   if line.subperiod == self.subperiod and line.rater_role == self.rater_role}
-        return [item for item in indicator.items if item.code not in present]
+        items, lines = self._checklist(scheme)
+        present = set(lines.mapped("code"))
+        return [item for item in items if item.code not in present]
 
     @api.depends("value", "rated", "is_list", "value_list")
     def _compute_value_input(self):
@@ -201,14 +211,8 @@ class PerfScore(models.Model):
     def _opened_items(self):
         """The checklist lines opened on demand for these indicator lines (same rater role and sub-period)."""
         found = self.browse()
-        for line in self.sudo():
-            scheme = line.appraisal_id.scheme_id._perfcore_scheme()
-            indicator = scheme.indicator(line.code)
-            codes = set(on_demand_items(scheme, indicator)) if indicator is not None else set()
-            if codes:
-                found |= line.appraisal_id.score_ids.filtered(
-                    lambda s, p=line, c=codes: s.code in c and s.rater_role == p.rater_role
-                    and s.subperiod == p.subperiod).with_env(self.env)
+        for line in self:
+            found |= line._checklist(line.sudo().appraisal_id.scheme_id._perfcore_scheme())[1]
         return found - self
 
     def _check_state(self):
