@@ -1,7 +1,7 @@
 {
     "name": "Performance Appraisal - Payroll",
     "summary": "Performance pay from perf_appraisal flows into OCA payroll payslips (input PERF), never twice",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Human Resources/Payroll",
     "website": "https://github.com/perfcore/perfcore",
     "author": "perfcore",
@@ -14,5 +14,6 @@
         "views/hr_payslip_views.xml",
         "views/perf_pay_views.xml",
     ],
+    "post_init_hook": "post_init_hook",
     "auto_install": True,
 }

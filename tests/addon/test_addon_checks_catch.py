@@ -107,7 +107,7 @@ BREAKAGES = [
     Breakage("access-csv-group", ACCESS, r"model_perf_pay,group_perf_user", "model_perf_pay,group_perf_boss",
              "xml-ids", "group_id 'group_perf_boss' is not defined"),
     # -- manifest
-    Breakage("manifest-version", f"{BRIDGE}/__manifest__.py", r'"version": "18\.0\.1\.0\.0"', '"version": "17.0.1.0"',
+    Breakage("manifest-version", f"{BRIDGE}/__manifest__.py", r'"version": "18\.0\.\d+\.\d+\.\d+"', '"version": "17.0.1.0"',
              "manifest", "version '17.0.1.0' is not 18.0.x.y.z"),
     Breakage("manifest-license", MANIFEST, r'    "license": "LGPL-3",\n', "", "manifest", "missing key 'license'"),
     Breakage("manifest-data-missing", MANIFEST, r'"views/perf_pay_views.xml"', '"views/perf_pay_view.xml"',

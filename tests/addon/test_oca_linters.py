@@ -64,7 +64,7 @@ def test_pylint_odoo_catches_a_print_and_a_bad_version(broken_copy) -> None:
     root = broken_copy("perf_appraisal/models/perf_pay.py", r"(    def action_cancel\(self\):\n)",
                        r'\1        print("cancel")\n')
     (root / "perf_appraisal_payroll/__manifest__.py").write_text(
-        (root / "perf_appraisal_payroll/__manifest__.py").read_text().replace('"18.0.1.0.0"', '"17.0.1.0.0"'))
+        re.sub(r'"18\.0\.\d+\.\d+\.\d+"', '"17.0.1.0.0"', (root / "perf_appraisal_payroll/__manifest__.py").read_text()))
     result = pylint(root)
     assert result.returncode != 0, output(result)
     assert re.search(r"perf_appraisal/models/perf_pay\.py:\d+: \[W8116\(print-used\)", result.stdout), output(result)

@@ -3,7 +3,7 @@ from odoo.exceptions import AccessError, UserError
 
 from odoo.addons.perf_appraisal.models.perf_workflow_mixin import workflow
 
-PERF = "PERF"
+from .hr_salary_rule_category import NET, PERF, net_terms
 
 
 class HrPayslip(models.Model):
@@ -95,6 +95,9 @@ class HrPayslip(models.Model):
             if pays:
                 self.message_post(body=self.env._("Performance pay was not paid: the salary structure has no PERF rule."))
             return
+        problem = self._perf_net_problem(paid_lines)
+        if problem:
+            raise UserError(problem)
         paid = sum(paid_lines.mapped("total"))
         if self.company_id.currency_id.compare_amounts(paid, sum(pays.mapped("amount"))):
             raise UserError(self.env._("%(slip)s pays %(paid)s of performance pay, but %(due)s is payable now (results paid, "
@@ -102,6 +105,43 @@ class HrPayslip(models.Model):
                                        slip=self.display_name, paid=paid, due=sum(pays.mapped("amount"))))
         with workflow():
             pays.write({"state": "paid", "payslip_id": self.id})
+
+    def _perf_net_counts(self, perf_lines):
+        """How often this payslip's NET rule adds up its PERF lines: through a term naming their
+        category, a parent of it or the PERF rule (categories.ALW, rules.PERF), or else through a
+        positive line that does (GROSS = BASIC + ALW; a deduction computed on the allowances, such
+        as a tax, is not the pay counted again)."""
+        net = self.line_ids.filtered(lambda line: line.code == NET)[:1]
+        counted = set(perf_lines.category_id._perf_counted_codes()) | {PERF}
+        terms = net_terms(net.salary_rule_id)
+        direct = sum(1 for term in terms if term in counted)
+        if direct:
+            return direct
+        return sum(1 for term in terms for line in self.line_ids
+                   if (line.code == term or line.category_id.code == term) and line != net and line.total > 0
+                   and counted & set(net_terms(line.salary_rule_id)))
+
+    def _perf_net_problem(self, perf_lines):
+        """Why NET does not hold the performance pay exactly once (nothing is paid that NET does not pay)."""
+        net = self.line_ids.filtered(lambda line: line.code == NET)
+        if not net:
+            return self.env._("%(slip)s pays performance pay but has no net salary line (code NET): nothing is marked "
+                              "paid. Add the NET rule to salary structure %(structure)s.",
+                              slip=self.display_name, structure=self.struct_id.display_name)
+        counts = self._perf_net_counts(perf_lines)
+        if counts == 1:
+            return None
+        category = perf_lines.category_id[:1]
+        if not counts:
+            return self.env._("The net salary of %(slip)s does not include its performance pay (rule %(rule)s, "
+                              "category %(category)s): nothing is marked paid. Set the parent of salary rule category "
+                              "%(category)s to the allowances (ALW), or add categories.PERF to the NET rule's formula "
+                              "(%(formula)s).", slip=self.display_name, rule=perf_lines.salary_rule_id[:1].display_name,
+                              category=category.display_name, formula=net[:1].salary_rule_id.amount_python_compute or "")
+        return self.env._("The net salary of %(slip)s counts its performance pay %(n)s times (category %(category)s "
+                          "and its parents in the NET rule: %(formula)s): nothing is marked paid until it counts once.",
+                          slip=self.display_name, n=counts, category=category.display_name,
+                          formula=net[:1].salary_rule_id.amount_python_compute or "")
 
     def action_payslip_cancel(self):
         result = super().action_payslip_cancel()

@@ -9,19 +9,32 @@ D = Decimal
 
 
 class PayrollFixture(PerfFixture):
-    """The nursing example with contracts on a structure that pays the PERF rule."""
+    """The nursing example with contracts on OCA payroll's standard structure (its demo data, as a
+    payroll officer sets it up: BASIC, ALW, DED, GROSS = BASIC + ALW, NET = BASIC + ALW + DED) — set
+    up before the bridge places performance pay in it, as in a database that already pays salaries."""
+
+    @classmethod
+    def oca_standard_structure(cls):
+        category = cls.env["hr.salary.rule.category"]
+        cats = {code: category.create({"name": name, "code": code}) for code, name in (
+            ("BASIC", "Basic"), ("ALW", "Allowance"), ("GROSS", "Gross"), ("DED", "Deduction"), ("NET", "Net"))}
+        rules = cls.env["hr.salary.rule"].create([{
+            "name": name, "code": code, "sequence": sequence, "category_id": cats[code].id, "condition_select": "none",
+            "amount_select": "code", "amount_python_compute": formula} for code, name, sequence, formula in (
+            ("BASIC", "Basic Salary", 1, "result = contract.wage"),
+            ("GROSS", "Gross", 100, "result = categories.BASIC + categories.ALW"),
+            ("NET", "Net Salary", 200, "result = categories.BASIC + categories.ALW + categories.DED"))])
+        return cls.env["hr.payroll.structure"].create({
+            "name": "Base for new structures", "code": "BASE", "rule_ids": [(6, 0, rules.ids)]})
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.env["ir.config_parameter"].sudo().set_param("payroll.allow_cancel_payslips", True)
-        basic_category = cls.env["hr.salary.rule.category"].create({"name": "Basic", "code": "BASIC"})
-        basic = cls.env["hr.salary.rule"].create({
-            "name": "Basic", "code": "BASIC", "sequence": 1, "category_id": basic_category.id,
-            "condition_select": "none", "amount_select": "code", "amount_python_compute": "result = contract.wage"})
+        cls.base_structure = cls.oca_standard_structure()
+        cls.env["hr.salary.rule.category"]._perf_setup_payroll()  # what the install does
         cls.structure = cls.env["hr.payroll.structure"].create({
-            "name": "护理人员", "code": "NURSE",
-            "rule_ids": [(6, 0, (basic | cls.env.ref("perf_appraisal_payroll.hr_salary_rule_perf")).ids)]})
+            "name": "护理人员", "code": "NURSE", "parent_id": cls.base_structure.id})
         cls.contracts = cls.env["hr.contract"].create([{
             "name": f"合同 {nurse.name}", "employee_id": nurse.id, "wage": 5000, "struct_id": cls.structure.id,
             "date_start": "2024-01-01", "state": "open"} for nurse in cls.nurses])
@@ -58,6 +71,58 @@ class TestPerfPayroll(PayrollFixture, TransactionCase):
         pay = self.env["perf.pay"].search([("employee_id", "=", nurse.id)])
         self.assertEqual((pay.state, pay.payslip_id), ("paid", payslip))
         self.assertEqual(payslip.perf_pay_count, 1)
+
+    @staticmethod
+    def line_total(payslip, code):
+        return D(str(sum(payslip.line_ids.filtered(lambda line: line.code == code).mapped("total")))).quantize(D("0.01"))
+
+    def test_net_pays_it_exactly_once_and_a_refund_takes_it_back(self):
+        """On OCA's standard structure the install put PERF under ALW and into the base structure:
+        NET = BASIC 5,000.00 + ALW (PERF 1,837.80) + DED 0 = 6,837.80, GROSS the same — and the
+        refund, a credit note of the same lines (OCA counts a credit note's lines negative), nets
+        6,837.80 − 6,837.80 = 0."""
+        perf = self.env.ref("perf_appraisal_payroll.hr_salary_rule_perf")
+        self.assertIn(perf, self.base_structure.rule_ids)
+        self.assertEqual(self.env.ref("perf_appraisal_payroll.hr_salary_rule_category_perf").parent_id.code, "ALW")
+        self.publish(self.cycle)
+        nurse = self.nurses[0]  # 张三: 102.10 / 100 × 1.2 × 1.5 × 1000 = 1837.80
+        payslip = self.payslip(nurse)
+        self.assertEqual((self.line_total(payslip, "PERF"), self.line_total(payslip, "GROSS"),
+                          self.line_total(payslip, "NET")), (D("1837.80"), D("6837.80"), D("6837.80")))
+        payslip.action_payslip_done()
+        self.assertEqual(self.env["perf.pay"].search([("employee_id", "=", nurse.id)]).state, "paid")
+        payslip.refund_sheet()
+        refund = payslip.refunded_id
+        self.assertEqual((refund.credit_note, refund.state, self.line_total(refund, "NET")), (True, "done", D("6837.80")))
+        signed = sum((-1 if slip.credit_note else 1) * self.line_total(slip, "NET") for slip in payslip | refund)
+        self.assertEqual(signed, D("0.00"))
+
+    def test_not_marked_paid_when_net_leaves_it_out(self):
+        """A structure whose NET does not count the PERF category: confirming is refused, saying
+        what to add, and the result stays to pay (5,000.00 net would not hold the 1,837.80)."""
+        from odoo.exceptions import UserError
+
+        self.env.ref("perf_appraisal_payroll.hr_salary_rule_category_perf").parent_id = False
+        self.publish(self.cycle)
+        nurse = self.nurses[0]
+        payslip = self.payslip(nurse)
+        self.assertEqual((self.line_total(payslip, "PERF"), self.line_total(payslip, "NET")),
+                         (D("1837.80"), D("5000.00")))
+        with self.assertRaisesRegex(UserError, "categories.PERF"):
+            payslip.action_payslip_done()
+        self.assertEqual(self.env["perf.pay"].search([("employee_id", "=", nurse.id)]).state, "to_pay")
+
+    def test_counted_twice_is_refused(self):
+        """NET = BASIC + ALW + DED + PERF counts the pay twice (8,675.60): refused."""
+        from odoo.exceptions import UserError
+
+        net = self.base_structure.rule_ids.filtered(lambda r: r.code == "NET")
+        net.amount_python_compute = "result = categories.BASIC + categories.ALW + categories.DED + categories.PERF"
+        self.publish(self.cycle)
+        payslip = self.payslip(self.nurses[0])
+        self.assertEqual(self.line_total(payslip, "NET"), D("8675.60"))  # 5000 + 1837.80 × 2
+        with self.assertRaisesRegex(UserError, "2 times"):
+            payslip.action_payslip_done()
 
     def test_unpublished_results_are_not_paid(self):
         """Before publication the results are drafts: the payslip gets no PERF input."""
