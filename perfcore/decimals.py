@@ -116,6 +116,7 @@ def show(value: Decimal | None, places: int | None = None) -> str:
     text = format(value, "f")
     dot = text.find(".")
     if dot >= 0:
+        text = text.rstrip("0")  # 1317.4000 (a product's scale) is exact, not ≈
         if len(text) - dot - 1 > 4:
             return "≈" + (fmt(value, 4) or "").rstrip("0").rstrip(".")
         text = text.rstrip("0").rstrip(".")

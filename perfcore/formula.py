@@ -10,15 +10,19 @@ from their written text, so ``0.8`` is exactly four fifths.
 from __future__ import annotations
 
 import ast
+import copy
 import operator
+import re
 from collections.abc import Iterable, Mapping
 from decimal import ROUND_HALF_UP, Decimal, DivisionByZero, InvalidOperation
 from typing import Any
 
 from .decimals import D, engine_context
-from .i18n import Message, _
+from .decimals import show as _show
+from .i18n import Message, Seq, _, named, p_
 
-__all__ = ["FUNCTIONS", "MAX_FORMULA_DEPTH", "MAX_FORMULA_LENGTH", "Formula", "FormulaError", "compile_formula"]
+__all__ = ["BUILTIN_TERMS", "FUNCTIONS", "MAX_FORMULA_DEPTH", "MAX_FORMULA_LENGTH", "Formula", "FormulaError",
+           "compile_formula"]
 
 #: The longest formula of the presets has about 120 characters; 2,000 leave room and keep
 #: evaluation cheap.
@@ -205,6 +209,64 @@ class _Codegen:
         raise TypeError(type(node).__name__)  # compile_formula let only the above through
 
 
+#: What a reader calls the names every formula may read (English shows the name itself).
+BUILTIN_TERMS: dict[str, Message] = {
+    "total": p_("term", "total"), "total_exact": p_("term", "total_exact"), "grade": p_("term", "grade"),
+    "rank": p_("term", "rank"), "group_size": p_("term", "group_size"), "group_mean": p_("term", "group_mean"),
+    "group_total": p_("term", "group_total"), "pay_score": p_("term", "pay_score"), "fines": p_("term", "fines"),
+    "pay_percent": p_("term", "pay_percent"), "subperiod_mean": p_("term", "subperiod_mean"),
+    "subperiod_count": p_("term", "subperiod_count"), "deductions_raw": p_("term", "deductions_raw"),
+    "event_points": p_("term", "event_points"), "kpi_count": p_("term", "kpi_count"),
+    "kpi_met": p_("term", "kpi_met"), "kpi_missed": p_("term", "kpi_missed"),
+    "kpi_exceeded": p_("term", "kpi_exceeded"),
+}
+
+# Python's operators as a reader writes them; the syntax tree's own unparsing places the parentheses.
+_SHOWN = ((" / ", " ÷ "), (" * ", " × "), (" - ", " − "), (" == ", " = "), (" != ", " ≠ "), (" <= ", " ≤ "),
+          (" >= ", " ≥ "), (" not in ", " ∉ "), (" in ", " ∈ "))
+_SLOT = re.compile("\x00(\\d+)\x00")
+
+
+class _Explainer(ast.NodeTransformer):
+    """A formula as its reader checks it: each name as its label and the number put in."""
+
+    def __init__(self, names: Mapping[str, Any], labels: Mapping[str, str]):
+        self.names, self.labels = names, labels
+        self.slots: list[list[Any]] = []
+
+    def term(self, code: str) -> Any:
+        label = self.labels.get(code)
+        return named(code, label) if label else BUILTIN_TERMS.get(code, code)
+
+    def slot(self, code: str, value: Any) -> ast.Name:
+        shown = _number(value)
+        self.slots.append([self.term(code)] + ([" " + shown] if shown is not None else []))
+        return ast.Name(id=f"\x00{len(self.slots) - 1}\x00")
+
+    def visit_Name(self, node: ast.Name) -> ast.AST:  # noqa: N802 - ast.NodeTransformer's names
+        return node if node.id in ("True", "False", "None") else self.slot(node.id, self.names.get(node.id))
+
+    def visit_Subscript(self, node: ast.Subscript) -> ast.AST:  # noqa: N802
+        if not (isinstance(node.value, ast.Name) and isinstance(node.slice, ast.Name)):
+            return self.generic_visit(node)
+        table, key = self.names.get(node.value.id), self.names.get(node.slice.id)
+        return self.slot(node.value.id, table.get(key) if isinstance(table, Mapping) and isinstance(key, str) else None)
+
+    def visit_Constant(self, node: ast.Constant) -> ast.AST:  # noqa: N802
+        shown = _number(node.value)
+        return ast.Name(id=shown) if shown is not None else node
+
+    def visit_Call(self, node: ast.Call) -> ast.AST:  # noqa: N802 - the function's name stays as it is
+        node.args = [self.visit(arg) for arg in node.args]
+        return node
+
+
+def _number(value: Any) -> str | None:
+    if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
+        return None
+    return _show(D(value))
+
+
 class Formula:
     """A compiled formula; call it with a mapping of names."""
 
@@ -238,6 +300,23 @@ class Formula:
         (the kernel's local variables and constants), and the constants it needs."""
         generator = _Codegen(resolve, prefix)
         return generator.expr(self.node), generator.constants
+
+    def explain(self, names: Mapping[str, Any], labels: Mapping[str, str] | None = None) -> Seq:
+        """The formula with its terms' names and the numbers put in, × and ÷ for * and /:
+        ``pay_score / 100 * title_coef[title]`` → 绩效得分 94.1 ÷ 100 × 职称系数 1.2 (in English the
+        names themselves).  ``labels``: what the scheme calls its codes (职称系数 for title_coef)."""
+        explainer = _Explainer(names, labels or {})
+        text = ast.unparse(explainer.visit(copy.deepcopy(self.node)))
+        for python, shown in _SHOWN:
+            text = text.replace(python, shown)
+        parts: list[Any] = []
+        for index, piece in enumerate(_SLOT.split(text)):
+            for part in ([piece] if index % 2 == 0 else explainer.slots[int(piece)]):
+                if type(part) is str and parts and type(parts[-1]) is str:
+                    parts[-1] += part  # adjacent texts joined: fewer parts to store and render
+                elif part != "":
+                    parts.append(part)
+        return Seq(parts, "")
 
     def run(self, names: Mapping[str, Any]) -> Any:
         """Evaluate in the current decimal context (the engine's, when the engine calls it)."""

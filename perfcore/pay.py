@@ -78,6 +78,7 @@ def pay_stage(scheme: Scheme, period_kind: str, subjects: Sequence[PayContext],
     components = [c for c in spec.components if c.periods is None or period_kind in c.periods]
     splits = _splits(components, scored, formula, problems)
     tables = spec.tables
+    labels = scheme.term_names() if any(s.result._breakdown is not None for s in scored) else {}
     empty: Counter[str] = Counter()
     for subject in scored:
         names = subject.names
@@ -88,7 +89,7 @@ def pay_stage(scheme: Scheme, period_kind: str, subjects: Sequence[PayContext],
         names["pay_percent"] = subject.pay_percent
         names["subperiod_grades"] = Counter(s.grade for s in subperiods if s.grade) if subperiods else empty
         try:
-            _subject_pay(scheme, subject, components, splits, formula)
+            _subject_pay(scheme, subject, components, splits, formula, labels)
         except PayError as exc:
             problems.append((subject.path, _("subject {subject}: {error}", subject=repr(subject.result.id),
                                              error=exc.args[0])))
@@ -160,7 +161,8 @@ def _splits(components: Sequence[PayComponent], scored: Sequence[PayContext], fo
 
 
 def _subject_pay(scheme: Scheme, subject: PayContext, components: Sequence[PayComponent],
-                 splits: dict[tuple[str, str], tuple[Decimal, Any]], formula: Callable[[str], Any]) -> None:
+                 splits: dict[tuple[str, str], tuple[Decimal, Any]], formula: Callable[[str], Any],
+                 labels: dict[str, str]) -> None:
     spec = scheme.pay
     assert spec is not None
     result, names = subject.result, subject.names
@@ -168,10 +170,12 @@ def _subject_pay(scheme: Scheme, subject: PayContext, components: Sequence[PayCo
         return
     tr = result._breakdown is not None
     for name, source in spec.variables.items():
+        if tr:  # the terms' numbers as they were before this variable got its own
+            shown = formula(source).explain(names, labels)
         names[name] = _evaluate(formula, source, names, _("pay variable {name}", name=name), number=True)
         if tr:
-            result.add("pay", name, names[name], _("{name} = {source} = {value}", name=name, source=source,
-                                                   value=fmt(names[name])))
+            result.add("pay", name, names[name], _("{name} = {source} = {value}", name=named(name, labels.get(name)),
+                                                   source=shown, value=fmt(names[name])))
     values: dict[str, Decimal] = {}
     for component in components:
         if not tr and component.plain:  # a formula, no condition: its value rounded once
@@ -205,7 +209,8 @@ def _subject_pay(scheme: Scheme, subject: PayContext, components: Sequence[PayCo
             if tr:
                 result.add("pay", component.code, value,
                            _("{name} = {formula} = {exact} → {value} (half-up to 0.01)", name=label,
-                             formula=component.formula, exact=fmt(exact), value=fmt(value, 2)))
+                             formula=formula(component.formula).explain(names, labels), exact=fmt(exact),
+                             value=fmt(value, 2)))
         values[component.code] = value
         names[component.code] = value
     amount = sum(values.values(), ZERO)

@@ -53,6 +53,7 @@ class Plan:
     def __init__(self, scheme: Scheme):
         self.scheme = scheme
         self.known_names = scheme.known_names()
+        self.term_names = scheme.term_names()
         self.formulas: dict[str, Formula] = {}
         self.indicators: dict[str, Indicator] = {i.code: i for i in scheme.all_indicators()}
         self.sub_codes = {i.code for s in (scheme.subperiods.indicators if scheme.subperiods else []) for i in s.walk()}

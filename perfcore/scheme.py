@@ -81,6 +81,8 @@ class Parameter(_Model):
     """A named value of a preset; ``assumption`` marks SCHEMES.md's (A) defaults."""
 
     value: Any
+    #: What a reader calls it where a formula shows it (护理部每例不合格扣分).
+    name: str = ""
     assumption: bool = False
     source: str = ""
     description: str = ""
@@ -352,6 +354,8 @@ class PaySpec(_Model):
     basis: Literal["absolute", "relative"] = "absolute"
     tables: dict[Code, dict[str, Num]] = {}
     variables: dict[Code, str] = {}
+    #: What a reader calls the tables and variables where a formula shows them (title_coef: 职称系数).
+    names: dict[Code, str] = {}
     components: list[PayComponent] = []
     year_end_pools: YearEndPools | None = None
 
@@ -462,6 +466,20 @@ class Scheme(_Model):
             for role in self.raters_of(indicator):
                 names.add(role.code)
                 names.update(role.pool)
+        return names
+
+    def term_names(self) -> dict[str, str]:
+        """What the scheme calls its codes, where a formula shows them (bonus_base: 奖金基数)."""
+        names = {code: p.name for code, p in self.parameters.items() if p.name}
+        names.update((a.code, a.name) for a in self.attributes if a.name)
+        names.update((i.code, i.name) for i in self.inputs if i.name)
+        for indicator in self.all_indicators():
+            if indicator.name:
+                names[indicator.code] = indicator.name
+            names.update((role.code, role.name) for role in self.raters_of(indicator) if role.name)
+        if self.pay:
+            names.update((code, name) for code, name in self.pay.names.items() if name)
+            names.update((c.code, c.name) for c in self.pay.components if c.name)
         return names
 
     def raters_of(self, indicator: Indicator) -> list[RaterRole]:
@@ -723,6 +741,9 @@ def check_scheme(scheme: Scheme) -> list[Issue]:
     if scheme.pay:
         for name, source in scheme.pay.variables.items():
             formula(("pay", "variables", name), source)
+        unnamed = sorted(set(scheme.pay.names) - set(scheme.pay.tables) - set(scheme.pay.variables))
+        if unnamed:
+            out.append((("pay", "names"), _('names name no table or variable of the pay'), unnamed))
         seen_components: set[str] = set()
         for index, component in enumerate(scheme.pay.components):
             path = ("pay", "components", index)

@@ -132,7 +132,7 @@ class Scorer:
             self.where = lambda: _("indicator {prefix}{code}", prefix=prefix, code=repr(code))
             value = self.number(p.formula.source, children)
             if tr:
-                how = _("= {formula}", formula=p.formula.source)
+                how = _("= {formula}", formula=p.formula.explain({**self.names, **children}, self.c.term_names))
         elif source == "subperiod_mean":
             if "subperiod_mean" not in self.names:
                 raise Incomplete(_("no sub-periods for indicator {code}", code=repr(code)))
@@ -489,8 +489,9 @@ def score_subject(c: Plan, b: Bound, period: Period, trace: bool) -> SubjectResu
     try:
         for name, source in scheme.variables.items():
             scorer.where = _("variable {name}", name=repr(name))
+            shown = c.formula(source).explain(names, c.term_names) if scorer.tr else source
             names[name] = scorer.number(source)
-            result.add("input", name, names[name], _("{name} = {source} = {value}", name=name, source=source,
+            result.add("input", name, names[name], _("{name} = {source} = {value}", name=name, source=shown,
                                                      value=fmt(names[name])))
         if b.subperiods:
             _score_subperiods(c, b, scorer)

@@ -215,3 +215,38 @@ def test_pay_needs_its_attributes():
         evaluate(load_preset("acquisition-bonus"), {"period": "2024-05", "subjects": [
             {"id": "A", "attributes": {"role": "market"}, "scores": {"score": 80}}]})
     assert "pay component base_wage" in str(info.value) and "no value for 'current_wage'" in str(info.value)
+
+
+def test_a_formula_is_shown_with_its_terms_names_and_numbers():
+    """The breakdown shows each formula with what the scheme calls its terms and the numbers put in,
+    not the formula's code: 李四 (N002) 94.10 / 100 × 1.0 (nurse) × 1.4 (ward_day) × 1000 = 1317.40;
+    孙八 (N006) 护理部专项 = max(0, 100 − 2 × 1 failing case) = 98 (001 篇2: 每例不合格扣2分)."""
+    from perfcore.i18n import use_locale
+
+    e = run_example("nursing")
+
+    def reason(subject_id, kind, code):
+        line = next(b for b in e.result(subject_id).breakdown if b.kind == kind and b.code == code)
+        with use_locale("zh_CN"):
+            return str(line.reason)
+
+    assert reason("N002", "pay", "bonus") == (
+        "绩效奖金 = 绩效得分 94.1 ÷ 100 × 职称系数 1 × 岗位系数 1.4 × 奖金基数 1000 = 1317.4 → 1317.40（四舍五入到 0.01）")
+    assert "= max(0, 100 − 每例不合格扣分 2 × 护理部专项检查不合格例数 1)" in reason("N006", "indicator", "nursing_dept")
+    with use_locale("en"):  # English names the codes themselves
+        line = next(b for b in e.result("N002").breakdown if b.kind == "pay" and b.code == "bonus")
+        assert str(line.reason).startswith("绩效奖金 = pay_score 94.1 ÷ 100 × title_coef 1 × post_coef 1.4 × bonus_base 1000")
+
+
+def test_explained_formulas_keep_their_grouping():
+    """Parentheses as the formula groups its terms: (a − b) ÷ (c + d) − (e − f) × -g, a − (b − c)."""
+    from perfcore.formula import compile_formula
+    from perfcore.i18n import _
+
+    def shown(source, names):
+        return _("{f}", f=compile_formula(source).explain(names)).render("en")
+
+    assert shown("(a - b) / (c + d) - (e - f) * -g", {"a": D(5), "b": D(1)}) == "(a 5 − b 1) ÷ (c + d) − (e − f) × -g"
+    assert shown("a - (b - c)", {}) == "a − (b − c)"
+    assert shown("a * b / c", {}) == "a × b ÷ c"
+    assert shown("0.80 * x", {"x": D("2.50")}) == "0.8 × x 2.5"

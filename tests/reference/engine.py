@@ -20,7 +20,7 @@ from perfcore.decimals import MAX_MAGNITUDE, ONE_HUNDRED, ZERO, D, engine_contex
 from perfcore.decimals import show as fmt
 from perfcore.distribution import assign_cap, assign_forced, hamilton_counts
 from perfcore.errors import InputError, Problem
-from .formula import Formula, FormulaError, compile_formula
+from .formula import Formula, FormulaError, compile_formula, explain
 from .crossperiod import apply_rules
 from .pay import PayContext, pay_stage
 from perfcore.period import EventInput, Period, PeriodInput, SubjectInput, parse_period, parse_period_input
@@ -475,7 +475,7 @@ class _Scorer:
             for item in indicator.items:
                 children[item.code] = self.indicator(item, scores, events, prefix)
             value = self.number(indicator.formula, children)
-            how = f"= {indicator.formula}"
+            how = f"= {explain(indicator.formula, {**self.names, **children})}"
         elif source == "subperiod_mean":
             if "subperiod_mean" not in self.names:
                 raise _Incomplete(f"no sub-periods for indicator {code!r}")
@@ -923,8 +923,9 @@ def _score_subject(c: _Compiled, b: _Bound, period: Period) -> SubjectResult:
     try:
         for name, source in c.scheme.variables.items():
             scorer.where = f"variable {name!r}"
+            shown = explain(source, names)
             names[name] = scorer.number(source)
-            result.add("input", name, names[name], f"{name} = {source} = {fmt(names[name])}")
+            result.add("input", name, names[name], f"{name} = {shown} = {fmt(names[name])}")
         _score_subperiods(c, b, scorer)
         total = scorer.score(b.scores, b.events)
         kpi_metrics = _kpi_metrics(c, b, result)

@@ -19,6 +19,7 @@ from typing import Any
 from simpleeval import InvalidExpression, NameNotDefined, SimpleEval
 
 from perfcore.decimals import D, engine_context
+from perfcore.decimals import show
 
 __all__ = ["FUNCTIONS", "MAX_FORMULA_DEPTH", "MAX_FORMULA_LENGTH", "Formula", "FormulaError", "compile_formula"]
 
@@ -257,3 +258,44 @@ def _depth(tree: ast.AST) -> int:
 
 def _is_called(tree: ast.AST, name: ast.Name) -> bool:
     return any(isinstance(n, ast.Call) and n.func is name for n in ast.walk(tree))
+
+
+def explain(source: str, names: Mapping[str, Any]) -> str:
+    """The formula as the English breakdown shows it: each name followed by the number put in
+    (a table looked up: its name and the value found), * / - as × ÷ −."""
+    tree = ast.parse(source.strip(), mode="eval")
+
+    def number(value: Any) -> str | None:
+        if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
+            return None
+        return show(D(value))
+
+    def named(code: str, value: Any) -> ast.Name:
+        shown = number(value)
+        return ast.Name(id=code if shown is None else f"{code} {shown}")
+
+    class Shown(ast.NodeTransformer):
+        def visit_Name(self, node):  # noqa: N802
+            return node if node.id in ("True", "False", "None") else named(node.id, names.get(node.id))
+
+        def visit_Subscript(self, node):  # noqa: N802
+            if isinstance(node.value, ast.Name) and isinstance(node.slice, ast.Name):
+                table, key = names.get(node.value.id), names.get(node.slice.id)
+                return named(node.value.id, table.get(key) if isinstance(table, Mapping) and isinstance(key, str)
+                             else None)
+            return self.generic_visit(node)
+
+        def visit_Constant(self, node):  # noqa: N802
+            shown = number(D(ast.get_source_segment(source.strip(), node) or node.value)
+                           if isinstance(node.value, (int, float)) and not isinstance(node.value, bool) else node.value)
+            return ast.Name(id=shown) if shown is not None else node
+
+        def visit_Call(self, node):  # noqa: N802
+            node.args = [self.visit(a) for a in node.args]
+            return node
+
+    text = ast.unparse(Shown().visit(tree.body))
+    for python, written in ((" / ", " ÷ "), (" * ", " × "), (" - ", " − "), (" == ", " = "), (" != ", " ≠ "),
+                            (" <= ", " ≤ "), (" >= ", " ≥ "), (" not in ", " ∉ "), (" in ", " ∈ ")):
+        text = text.replace(python, written)
+    return text

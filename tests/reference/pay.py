@@ -16,7 +16,7 @@ from typing import Any
 
 from perfcore.decimals import ONE_HUNDRED, ZERO, D, round_money
 from perfcore.decimals import show as fmt
-from .formula import FormulaError
+from .formula import FormulaError, explain
 from perfcore.money import split_cents
 from .result import Pay, SubjectResult
 from perfcore.scheme import PayComponent, Scheme
@@ -151,8 +151,9 @@ def _subject_pay(scheme: Scheme, subject: PayContext, components: Sequence[PayCo
     if not components:
         return
     for name, source in spec.variables.items():
+        shown = explain(source, names)
         names[name] = _evaluate(formula, source, names, f"pay variable {name}", number=True)
-        result.add("pay", name, names[name], f"{name} = {source} = {fmt(names[name])}")
+        result.add("pay", name, names[name], f"{name} = {shown} = {fmt(names[name])}")
     values: dict[str, Decimal] = {}
     for component in components:
         label = component.name or component.code
@@ -167,7 +168,7 @@ def _subject_pay(scheme: Scheme, subject: PayContext, components: Sequence[PayCo
             exact = _evaluate(formula, component.formula, names, f"pay component {component.code}", number=True)
             value = round_money(exact)
             result.add("pay", component.code, value,
-                       f"{label} = {component.formula} = {fmt(exact)} → {fmt(value, 2)} (half-up to 0.01)")
+                       f"{label} = {explain(component.formula, names)} = {fmt(exact)} → {fmt(value, 2)} (half-up to 0.01)")
         values[component.code] = value
         names[component.code] = value
     amount = sum(values.values(), ZERO)

@@ -12,6 +12,7 @@ class PerfSchemeParameter(models.Model):
 
     scheme_frozen = fields.Boolean(related="scheme_id.frozen")
     name = fields.Char(required=True, string="Code")
+    label = fields.Char(string="Name", help="What a reader calls it where a formula shows it (每例不合格扣分).")
     value = fields.Char(help="Overrides the default; checked by perfcore when saved.")
     default_value = fields.Char(string="Default", help="A number, true / false or a text.")
     assumption = fields.Boolean(string="Assumption (A)",

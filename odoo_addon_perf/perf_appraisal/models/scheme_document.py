@@ -21,7 +21,7 @@ _REF = re.compile(r"^\$[a-z][a-z0-9_]*$")
 #: Top-level keys (and keys of ``pay``) the forms leave to the advanced YAML.
 ADVANCED_KEYS = ("variables", "eligibility", "score_periods", "grade_caps", "ranking", "flag_rules", "kpi_card",
                  "subperiods", "history_eligibility", "annual_rollup", "process")
-ADVANCED_PAY_KEYS = ("variables", "year_end_pools")
+ADVANCED_PAY_KEYS = ("variables", "names", "year_end_pools")
 PERIOD_KINDS = ("week", "month", "quarter", "half_year", "year")
 
 # (document key, field, kind): text, num (number or $parameter), num_or_formula, int, bool, codes (a list
@@ -50,7 +50,7 @@ COMPONENT = (("code", "code", "text"), ("name", "name", "text"), ("formula", "fo
 RULE = (("flag", "flag", "text"), ("window", "window", "text"), ("size", "size", "int"), ("step", "step", "text"),
         ("where", "where", "text"), ("at_least", "at_least", "int"), ("skip_flag", "skip_flag", "text"),
         ("only_in", "only_in", "codes"), ("reason", "reason", "text"))
-PARAMETER = (("source", "source", "text"), ("description", "description", "text"),
+PARAMETER = (("name", "label", "text"), ("source", "source", "text"), ("description", "description", "text"),
              ("assumption", "assumption", "bool"))
 HEADER = (("title", "title", "text"), ("seed", "seed", "text"), ("description", "description", "text"),
           ("subject", "subject_kind", "text"), ("total_max", "total_max", "num"),
