@@ -43,3 +43,4 @@ from . import mail_notification
 from . import mail_message
 from . import ir_attachment
 from . import ir_http
+from . import ir_actions_report

@@ -21,7 +21,10 @@ def pdf_text(pdf):
         handle.write(pdf)
         handle.flush()
         text = subprocess.run([tool, "-layout", handle.name, "-"], check=True, capture_output=True, text=True).stdout
-    # Noto CJK maps some ideographs to their Kangxi radical code points (士 → ⼠): NFKC reads them back
+    # the text is the text, whatever CJK font drew it: no glyph named by a radical (护士⻓ for 护士长)
+    radicals = sorted({f"U+{ord(c):04X}" for c in text if 0x2E80 <= ord(c) <= 0x2FDF})
+    if radicals:
+        raise AssertionError(f"the PDF's text has CJK radicals for ideographs: {', '.join(radicals)}")
     return unicodedata.normalize("NFKC", text)
 
 
@@ -52,6 +55,30 @@ class TestReports(PerfFixture, HttpCase):
         # perfcore's breakdown in Chinese too: no grade code, no English step
         for english in ("good", "excellent", "given by", "moved to"):
             self.assertNotIn(english, text)
+
+    def test_notices_in_batch(self):
+        """HR prints the seven notices at once: one PDF, each notice on its own pages, each with its
+        name and total (张三 102.10 … 周九 60.00), the heading seven times."""
+        report = self.env["ir.actions.report"].with_user(self.officer).with_context(force_report_rendering=True)
+        appraisals = self.cycle.appraisal_ids
+        appraisals.user_id.lang = "zh_CN"  # each notice in its reader's language
+        pdf, _kind = report._render_qweb_pdf("perf_appraisal.report_appraisal_notice", appraisals.ids)
+        text = pdf_text(pdf)
+        self.assertEqual(text.count("考核结果通知书"), 7)
+        for appraisal in appraisals:
+            self.assertIn(appraisal.subject_name, text)
+            self.assertIn(f"{appraisal.total:.2f}", text)
+
+    def test_notices_in_batch_over_http(self):
+        """The web client's Print of a selection: /report/pdf with several ids, as HR (under tests
+        Odoo answers the report's HTML there, unless the rendering is forced, as above)."""
+        ids = ",".join(map(str, self.cycle.appraisal_ids.ids[:3]))
+        self.cycle.appraisal_ids.user_id.lang = "zh_CN"
+        self.authenticate("perf_officer", "perf_officer")
+        response = self.url_open(f"/report/pdf/perf_appraisal.report_appraisal_notice/{ids}")
+        self.assertEqual((response.status_code, response.headers["Content-Type"]), (200, "application/pdf"),
+                         response.content[:500])
+        self.assertEqual(response.content.decode().count("考核结果通知书"), 3)
 
     def test_ranking_sheet(self):
         """The cycle's ranking sheet: per group by rank, with grade labels and pay (ward-3: 张三 1 优秀 … 赵六 4 合格)."""
