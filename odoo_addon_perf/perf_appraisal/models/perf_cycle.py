@@ -35,8 +35,6 @@ CYCLE_STATES = [
     ("closed", "Closed"),
 ]
 
-# Peer ratings are anonymous (SCHEMES.md): the appraisee never learns who gave them (ANONYMOUS_ROLES).
-
 # Who rates for a role, from the appraisee's place in the org chart.  Other roles (peers,
 # functional departments, patients …) are assigned by HR on the score lines.
 ROLE_RATERS = {
@@ -747,6 +745,43 @@ class PerfCycle(models.Model):
             self.write({"computed_at": fields.Datetime.now(), "step_running": False, "step_error": False})
         self._write_distribution()
         self.message_post(body=self._results_summary(self.env._("Computed")))
+        left_out = self._left_out_events_text()
+        if left_out:
+            self.message_post(body=left_out)
+
+    def _left_out_events(self):
+        """(drafts dated in the period, events of the cycle's subjects dated in no cycle of the
+        scheme): the 加减分 this computation did not count, for HR to see (a +10 表扬 dated today,
+        after the month, counts nowhere)."""
+        Event = self.env["perf.event"].sudo()
+        field = "department_id" if self.scheme_id.subject_kind == "unit" else "employee_id"
+        versions = self.scheme_id._all_versions()
+        subjects = self.sudo().appraisal_ids[field]
+        base = [("scheme_id", "in", versions.ids), (field, "in", subjects.ids)]
+        drafts = Event.search(base + [("state", "=", "draft"), ("date", ">=", self.date_from),
+                                      ("date", "<=", self.date_to)])
+        cycles = self.sudo().search([("scheme_id", "in", versions.ids), ("company_id", "=", self.company_id.id)])
+        outside = Event.search(base + [("state", "in", ("draft", "approved"))] + [
+            "!", *(["|"] * (len(cycles) - 1)), *[t for c in cycles for t in (
+                "&", ("date", ">=", c.date_from), ("date", "<=", c.date_to))]])
+        return drafts, outside
+
+    def _left_out_events_text(self):
+        drafts, outside = self._left_out_events()
+
+        def listed(events):
+            shown = ", ".join(f"{(e.employee_id or e.department_id).name} {e.date} {e.event_type_id.name or e.code}"
+                              for e in events[:20])
+            return shown + (f" … (+{len(events) - 20})" if len(events) > 20 else "")
+
+        parts = []
+        if drafts:
+            parts.append(self.env._("%(n)s events of the period not approved yet, not counted: %(list)s",
+                                    n=len(drafts), list=listed(drafts)))
+        if outside:
+            parts.append(self.env._("%(n)s events dated in no cycle of this scheme, counted nowhere (correct "
+                                    "their dates): %(list)s", n=len(outside), list=listed(outside)))
+        return "; ".join(parts)
 
     def _results_summary(self, what):
         """"Computed: 30 scored, 2 incomplete, 1 excluded; 优秀 6, 良好 14 …" — counts only."""
@@ -955,12 +990,12 @@ class PerfCycle(models.Model):
         sheet.title = self.env._("Ranking")[:31]
         sheet.append([self.env._("Group"), self.env._("Rank"), self.env._("Name"), self.env._("Total"),
                       self.env._("Grade"), self.env._("Band Grade"), self.env._("Flags"), self.env._("Pay")])
-        confidential = cycle.scheme_id.pay_confidential
+        shown = {a.id: (a.pay_hidden, a.pay_shown) for a in appraisals.with_env(self.env)}  # as the reader may see it
         for appraisal in appraisals:
             sheet.append([appraisal.group_name or "", appraisal.rank or None, appraisal.subject_name,
                           float(perfcore.D(appraisal.total_exact or "0").quantize(perfcore.D("0.01"))),
                           appraisal.final_grade_id.label or appraisal.final_grade or "", appraisal.band_grade_label or "",
-                          appraisal.flags_label or "", None if confidential else appraisal.pay_amount])
+                          appraisal.flags_label or "", None if shown[appraisal.id][0] else shown[appraisal.id][1]])
         summary = book.create_sheet(self.env._("Distribution")[:31])
         summary.append([self.env._("Group"), self.env._("Grade"), self.env._("Quota"), self.env._("Actual")])
         for row in cycle.sudo().distribution_ids:

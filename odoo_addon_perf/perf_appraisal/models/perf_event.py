@@ -5,6 +5,9 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 
 from .perf_workflow_mixin import in_workflow, workflow
 
+# cycles whose inputs are still entered: an event dated in their period changes their results
+OPEN_CYCLE_STATES = ("running", "rating", "calibration")
+
 DRAFT_FIELDS = frozenset({"scheme_id", "employee_id", "department_id", "company_id", "date", "code", "event_type_id",
                           "count", "points", "note", "attachment_ids"})
 
@@ -27,7 +30,9 @@ class PerfEvent(models.Model):
         "hr.department", compute="_compute_scope_department_id", store=True, index=True,
         help="The unit, or the employee's department: its managers (and those above) record and approve.")
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)
-    date = fields.Date(required=True, default=fields.Date.context_today)
+    date = fields.Date(required=True, default=lambda self: self._default_date())
+    date_warning = fields.Char(compute="_compute_date_warning",
+                               help="Why this event would count in no cycle: its date lies in no cycle of its scheme.")
     code = fields.Char(required=True, help="An event code of the scheme, e.g. praise or late.")
     event_type_id = fields.Many2one("perf.scheme.event", string="Event", compute="_compute_event_type_id", store=True,
                                     readonly=False, domain="[('scheme_id', '=', scheme_id)]",
@@ -42,6 +47,57 @@ class PerfEvent(models.Model):
     decided_by_id = fields.Many2one("res.users", string="Decided by", readonly=True, tracking=True)
     decided_date = fields.Date(readonly=True)
     reversal_reason = fields.Text(readonly=True, tracking=True)
+
+    @api.model
+    def _open_cycles(self, scheme=None):
+        """The cycles of the company whose inputs are still entered (an event dated in one counts)."""
+        domain = [("state", "in", OPEN_CYCLE_STATES), ("company_id", "=", self.env.company.id)]
+        if scheme:
+            domain.append(("scheme_id", "=", scheme.id))
+        return self.env["perf.cycle"].sudo().search(domain, order="date_to desc")
+
+    @api.model
+    def _default_date(self, scheme=None):
+        """Today, or — when no open cycle contains today (the month is over, its inputs are still
+        entered) — the last day of the newest open cycle: an event recorded for the month counts."""
+        today = fields.Date.context_today(self)
+        cycles = self._open_cycles(scheme)
+        if not cycles or any(c.date_from <= today <= c.date_to for c in cycles):
+            return today
+        return min(cycles[0].date_to, today)
+
+    @api.onchange("scheme_id")
+    def _onchange_scheme_id_date(self):
+        if self.scheme_id and self.state == "draft" and self.date and self._coverage(self.date) == "none":
+            self.date = self._default_date(self.scheme_id)
+
+    def _coverage(self, date):
+        """Whether a cycle of this event's scheme covers the date: 'open', 'done' or 'none'."""
+        cycles = self.env["perf.cycle"].sudo().search([
+            ("scheme_id", "=", self.scheme_id.id), ("company_id", "=", self.company_id.id or self.env.company.id),
+            ("date_from", "<=", date), ("date_to", ">=", date)])
+        if not cycles:
+            return "none"
+        return "open" if any(c.state in ("draft", *OPEN_CYCLE_STATES) for c in cycles) else "done"
+
+    @api.depends("date", "scheme_id", "state")
+    def _compute_date_warning(self):
+        for event in self:
+            event.date_warning = False
+            if not (event.date and event.scheme_id) or event.state != "draft":
+                continue
+            coverage = event._coverage(event.date)
+            if coverage == "open":
+                continue
+            periods = ", ".join(f"{c.name} ({c.date_from} – {c.date_to})" for c in event._open_cycles(event.scheme_id))
+            if coverage == "done":
+                event.date_warning = self.env._(
+                    "%(date)s lies in a cycle already past calibration: this event does not change its results.",
+                    date=event.date)
+            else:
+                event.date_warning = self.env._(
+                    "%(date)s lies in no cycle of %(scheme)s: this event counts in no month. Open cycles: %(periods)s.",
+                    date=event.date, scheme=event.scheme_id.name, periods=periods or self.env._("none"))
 
     @api.depends("scheme_id", "code")
     def _compute_event_type_id(self):
@@ -178,7 +234,10 @@ class PerfEvent(models.Model):
         self._affected_appraisals()._mark_inputs_changed()
 
     def action_approve(self):
-        """The subject's manager chain or HR approves; the event then counts in the subject's score."""
+        """The subject's manager chain or HR approves; the event then counts in the subject's score.
+        Never its recorder: recording and approving are two people (四眼原则)."""
+        if not self.env.su and any(event.create_uid == self.env.user for event in self.sudo()):
+            raise AccessError(self.env._("You recorded this event: another manager of the subject, or HR, approves it."))
         self._decide("approved", self.env._("approve"))
         return True
 

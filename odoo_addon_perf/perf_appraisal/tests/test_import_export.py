@@ -6,7 +6,7 @@ from decimal import Decimal
 import openpyxl
 import perfcore
 
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
 from .common import PerfCase
@@ -193,9 +193,13 @@ class TestImportExport(PerfCase):
         bad = ledger + [[f"E{second.id}", "2024-07-01", "praise", 1, None, None]]
         with self.assertRaisesRegex(UserError, "row 5"):
             self.upload(_xlsx(bad), kind="events")
-        self.upload(_xlsx(ledger), kind="events", approve_events=True)
+        self.upload(_xlsx(ledger), kind="events")
         events = self.env["perf.event"].search([("employee_id", "in", (first | second).ids)])
         self.assertEqual(sorted(events.mapped("code")), ["exam_fail", "praise"])
+        self.assertEqual(set(events.mapped("state")), {"draft"})
+        with self.assertRaisesRegex(AccessError, "You recorded"):  # the recorder does not approve
+            events.with_user(self.officer).action_approve()
+        events.with_user(self.perf_admin).action_approve()
         self.assertEqual(set(events.mapped("state")), {"approved"})
         sheet = [["Key", "Badge", "Name", "职称"], ["key", "badge", "name", "title"],
                  [f"E{first.id}", "", first.name, "护师"], [f"E{second.id}", "", second.name, "主任"]]

@@ -34,8 +34,6 @@ class PerfImportWizard(models.TransientModel):
     file_format = fields.Selection([("xlsx", "Excel (XLSX)"), ("csv", "CSV")], required=True, default="xlsx")
     data = fields.Binary(string="File", attachment=False)
     filename = fields.Char()
-    approve_events = fields.Boolean(string="Approve the Events",
-                                    help="Approve the imported events at once (as their approver); else they are drafts.")
     result = fields.Text(readonly=True)
 
     # -- the columns -------------------------------------------------------------------------------------
@@ -70,13 +68,18 @@ class PerfImportWizard(models.TransientModel):
                                                             if a.value_ids else ""))
                 for a in scheme.attribute_ids]
 
-    def _rows(self):
-        """(key, badge, name, appraisal) of the cycle's appraisals the user may read."""
-        appraisals = self.env["perf.appraisal"].search([("cycle_id", "=", self.cycle_id.id)], order="subject_name, id")
+    def _rows(self, rated=None):
+        """(key, badge, name, appraisal) of the cycle's appraisals the user may read, and of those
+        whose lines ``rated`` (perf.score) the user enters: a role owner (the patient-survey clerk,
+        护理部) reads no appraisal but enters a line of each — her sheet has their rows, by key and name."""
+        appraisals = self.env["perf.appraisal"].search([("cycle_id", "=", self.cycle_id.id)])
+        if rated:
+            appraisals |= rated.sudo().appraisal_id.with_env(self.env)
+        shown = appraisals.sudo().sorted(lambda a: (a.subject_name or "", a.id))  # key and name only
         badges = {}
         if self.env.user.has_group("hr.group_hr_user"):
             badges = {e.id: e.barcode for e in appraisals.employee_id}
-        return [(_key(a), badges.get(a.employee_id.id) or "", a.subject_name or "", a) for a in appraisals]
+        return [(_key(a), badges.get(a.employee_id.id) or "", a.subject_name or "", a.with_env(self.env)) for a in shown]
 
     # -- export --------------------------------------------------------------------------------------------
     def action_export_template(self):
@@ -90,7 +93,8 @@ class PerfImportWizard(models.TransientModel):
             header = [self.env._("Key"), self.env._("Badge ID"), self.env._("Name")] + [c[1] for c in columns]
             keys = [KEY, BADGE, NAME] + [c[0] for c in columns]
             body = []
-            for key, badge, name, appraisal in self._rows():
+            rated = self.env["perf.score"].union(*(line for _k, _l, by_appraisal in columns for line in by_appraisal.values()))
+            for key, badge, name, appraisal in self._rows(rated):
                 cells = [_shown(by_appraisal.get(appraisal.id), key.split("|")[0]) for key, _l, by_appraisal in columns]
                 if any(by_appraisal.get(appraisal.id) for _k, _l, by_appraisal in columns):
                     body.append([key, badge, name] + cells)
@@ -196,7 +200,10 @@ class PerfImportWizard(models.TransientModel):
 
     def _import_scores(self, keys, rows, problems):
         columns = {key: by_appraisal for key, _label, by_appraisal in self._score_columns()}
-        appraisals = {key: appraisal for key, _badge, _name, appraisal in self._rows()}
+        rated = self.env["perf.score"].union(*(line for by_appraisal in columns.values() for line in by_appraisal.values()))
+        sheet_rows = self._rows(rated)
+        appraisals = {key: appraisal for key, _badge, _name, appraisal in sheet_rows}
+        names = {appraisal.id: name for _key, _badge, name, appraisal in sheet_rows}
         for index, key in enumerate(keys[3:], 3):
             if key and key not in columns:
                 self._problem(problems, 2, index, key, key, self.env._("not a column you enter in this cycle"))
@@ -215,7 +222,7 @@ class PerfImportWizard(models.TransientModel):
                 line = columns[key].get(appraisal.id)
                 if line is None:
                     self._problem(problems, number, index, key, cell, self.env._("you do not enter this line for %s",
-                                                                              appraisal.subject_name))
+                                                                              names[appraisal.id]))
                     continue
                 if line.code != key.split("|")[0]:  # an item of a checklist not opened yet
                     unopened.setdefault(line, {})[key.split("|")[0]] = (number, index, key, cell)
@@ -224,10 +231,8 @@ class PerfImportWizard(models.TransientModel):
         if unopened:  # opened now; a problem below rolls them back with the rest (all or nothing)
             indicators = self.env["perf.score"].browse([line.id for line in unopened])
             indicators.action_rate_by_items()
-            opened = indicators.appraisal_id.score_ids
             for line, cells in unopened.items():
-                for item in opened.filtered(lambda s, p=line: s.appraisal_id == p.appraisal_id and s.code in cells
-                                            and s.rater_role == p.rater_role and s.subperiod == p.subperiod):
+                for item in line._opened_items().filtered(lambda s, c=cells: s.code in c):
                     values[item] = cells[item.code]
         lines = self.env["perf.score"].browse([line.id for line in values])
         checked = lines._check_import({line: v[3] for line, v in values.items()})
@@ -278,10 +283,8 @@ class PerfImportWizard(models.TransientModel):
             vals_list.append(vals)
         if problems:
             return 0
-        events = self.env["perf.event"].create(vals_list)
-        if self.approve_events:
-            events.action_approve()
-        return len(events)
+        # drafts: another manager of the subject, or HR, approves them (recording and approving are two people)
+        return len(self.env["perf.event"].create(vals_list))
 
     def _import_attributes(self, keys, rows, problems):
         cycle = self.cycle_id

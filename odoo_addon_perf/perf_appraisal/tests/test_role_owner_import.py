@@ -1,0 +1,89 @@
+import base64
+import io
+from decimal import Decimal
+
+import openpyxl
+
+from odoo.tests import tagged
+
+from .common import NURSES, NURSING_RESULTS, PerfCase
+
+D = Decimal
+
+
+@tagged("post_install", "-at_install")
+class TestRoleOwnerImport(PerfCase):
+    """The month as the hospital enters it: the patient-survey clerk and the 护理部 quality officer
+    (role owners, who read no appraisal) and each head nurse download their sheet, fill it and
+    upload it — the results are the nursing example's, derived by hand in common.NURSING_RESULTS."""
+
+    def sheet(self, user, cycle):
+        wizard = self.env["perf.import.wizard"].with_user(user).create({"cycle_id": cycle.id, "kind": "scores"})
+        action = wizard.action_export_template()
+        attachment = self.env["ir.attachment"].browse(int(action["url"].split("/")[3].split("?")[0]))
+        return openpyxl.load_workbook(io.BytesIO(attachment.raw))
+
+    def upload(self, user, cycle, book):
+        buffer = io.BytesIO()
+        book.save(buffer)
+        wizard = self.env["perf.import.wizard"].with_user(user).create({
+            "cycle_id": cycle.id, "kind": "scores", "data": base64.b64encode(buffer.getvalue()),
+            "filename": "sheet.xlsx"})
+        wizard.action_import()
+        return wizard.result
+
+    def fill(self, user, cycle, column, code):
+        """The user's sheet: a row per appraisee whose line ``column`` she enters, filled from NURSES."""
+        book = self.sheet(user, cycle)
+        sheet = book.active
+        keys = [cell.value for cell in sheet[2]]
+        self.assertIn(column, keys)
+        scores = {name: values for name, _w, _t, _p, _b, values, _e in NURSES}
+        names = []
+        for row in sheet.iter_rows(min_row=3):
+            name = row[2].value
+            names.append(name)
+            if code in scores[name]:
+                row[keys.index(column)].value = scores[name][code]
+        return book, names
+
+    def test_role_owners_and_head_nurses_enter_the_month_from_their_sheets(self):
+        cycle = self.make_cycle(self.nursing, employee_ids=[(6, 0, self.nurses.ids)], role_ids=self.role_owners())
+        cycle.with_user(self.officer).action_start()
+        every = sorted(self.nurses.mapped("name"))
+        # the clerk reads no appraisal, yet her sheet has a row per nurse she rates (all seven)
+        book, names = self.fill(self.survey_clerk, cycle, "patient|patient|", "patient")
+        self.assertEqual(sorted(names), every)
+        self.assertIn("7", self.upload(self.survey_clerk, cycle, book))
+        # 护理部: six scores (孙八's comes from her failing case, which HR enters)
+        book, names = self.fill(self.quality_officer, cycle, "nursing_dept|nursing_dept|", "nursing_dept")
+        self.assertEqual(sorted(names), every)
+        self.assertIn("6", self.upload(self.quality_officer, cycle, book))
+        for ward, user in self.head_users.items():
+            book, names = self.fill(user, cycle, "head_nurse|superior|", "head_nurse")
+            self.assertEqual(sorted(names), sorted(n for n, w, *_r in NURSES if w == ward))
+            self.upload(user, cycle, book)
+        sun = cycle.appraisal_ids.filtered(lambda a: a.employee_id.name == "孙八")
+        sun.set_score("nd_failing_cases", 1)
+        for nurse, (_n, _w, _t, _p, _b, _s, events) in zip(self.nurses, NURSES):
+            for code, count, note in events:
+                self.env["perf.event"].create({"scheme_id": self.nursing.id, "employee_id": nurse.id, "code": code,
+                                               "count": count, "note": note, "date": "2024-05-15"}).action_approve()
+        cycle.with_user(self.officer).action_compute()
+        got = {a.subject_name: (D(a.total_exact), a.grade, a.rank, D(str(a.pay_amount)).quantize(D("0.01")))
+               for a in cycle.appraisal_ids}
+        self.assertEqual(got, NURSING_RESULTS)
+
+    def test_a_role_owner_cannot_enter_a_line_she_does_not_rate(self):
+        """The clerk's sheet given a 护理部 column: refused by column, nothing written."""
+        cycle = self.make_cycle(self.nursing, employee_ids=[(6, 0, self.nurses.ids)], role_ids=self.role_owners())
+        cycle.with_user(self.officer).action_start()
+        book, _names = self.fill(self.survey_clerk, cycle, "patient|patient|", "patient")
+        sheet = book.active
+        sheet.cell(row=2, column=sheet.max_column + 1, value="nursing_dept|nursing_dept|")
+        sheet.cell(row=3, column=sheet.max_column, value=99)
+        from odoo.exceptions import UserError
+
+        with self.assertRaisesRegex(UserError, "nursing_dept"):
+            self.upload(self.survey_clerk, cycle, book)
+        self.assertFalse(cycle.appraisal_ids.score_ids.filtered(lambda s: s.code == "patient" and s.rated))
