@@ -20,6 +20,8 @@ OFFICER_FIELDS = frozenset({"grade_override_id", "override_reason", "group_name"
 INTERVIEW_FIELDS = frozenset({"interview_date", "interview_notes"})
 # one2many lines: perf.score and perf.appraisal.attribute check who may change what
 LINE_FIELDS = frozenset({"score_ids", "attribute_ids", "kpi_ids"})
+# fields the lists order by that have no aggregate to order groups by
+UNGROUPED_ORDER = frozenset({"rank"})
 
 
 class PerfAppraisal(models.Model):
@@ -90,6 +92,11 @@ class PerfAppraisal(models.Model):
     # perfcore's exact cents (numeric(16, 2)), shown in the currency: a Monetary field would look the
     # currency up for every appraisal a computation writes, to round the cents again
     pay_amount = fields.Float(digits=(16, 2), readonly=True)
+    pay_shown = fields.Float(
+        string="Performance Pay", digits=(16, 2), compute="_compute_pay_shown",
+        help="The pay as the reader may see it. Pay computed from wages is kept on the pay results only, "
+             "read by the appraisee (once published) and by those who read contracts.")
+    pay_hidden = fields.Boolean(compute="_compute_pay_shown", string="Pay Confidential")
     # not fetched with the other fields (a few KiB each: a step reading the state of 20,000 appraisals
     # would fetch 100 MB of breakdowns), only when read
     result_json = fields.Text(readonly=True, groups="perf_appraisal.group_perf_manager", prefetch=False)
@@ -112,6 +119,29 @@ class PerfAppraisal(models.Model):
         # one appraisal a person a cycle, whatever runs twice (a retried or restarted background part)
         ("cycle_employee_uniq", "unique(cycle_id, employee_id)", "An employee has one appraisal per cycle."),
     ]
+
+    @api.model
+    def _web_read_group(self, domain, fields, groupby, limit=None, offset=0, orderby=False, lazy=True):
+        # A grouped list orders its groups by the list's order (group, rank): rank has no aggregate
+        # (a sum of ranks means nothing), so it orders the records inside a group, not the groups.
+        if orderby:
+            terms = [t for t in orderby.split(",") if t.strip() and t.split()[0] not in UNGROUPED_ORDER]
+            orderby = ",".join(terms) or False
+        return super()._web_read_group(domain, fields, groupby, limit=limit, offset=offset, orderby=orderby, lazy=lazy)
+
+    @api.depends("pay_amount", "pay_ids.amount", "scheme_id.pay_confidential")
+    @api.depends_context("uid")
+    def _compute_pay_shown(self):
+        confidential = self.filtered("scheme_id.pay_confidential")
+        readable = {}  # the pay results of those the reader's record rules show (hers, or all for contract readers)
+        if confidential:
+            for pay in self.env["perf.pay"].search_read([("appraisal_id", "in", confidential.ids)],
+                                                        ["appraisal_id", "amount"], load=None):
+                readable[pay["appraisal_id"]] = readable.get(pay["appraisal_id"], 0.0) + pay["amount"]
+        for appraisal in self:
+            hidden = appraisal in confidential and appraisal.id not in readable
+            appraisal.pay_hidden = hidden
+            appraisal.pay_shown = readable.get(appraisal.id, 0.0) if appraisal in confidential else appraisal.pay_amount
 
     @api.depends("employee_id.name", "department_id.name")
     def _compute_subject_name(self):
@@ -392,36 +422,60 @@ class PerfAppraisal(models.Model):
 
     # -- approval, interview -----------------------------------------------------------------
     def action_confirm(self):
-        """The direct superior confirms (直接上级确认); over a selection, every record is checked first
-        and nothing is confirmed unless all may be."""
-        self._check_not_own(self.env._("confirm"))
+        """The direct superior confirms (直接上级确认).  Over a selection, what the user may confirm is
+        confirmed and the rest listed with the reason; a single record that may not is refused."""
         officer = self._perf_is_officer()
-        self._check_each(
-            lambda a: not (officer or a.superior_user_id == self.env.user),
-            self.env._("only their direct superior (or HR) confirms"), AccessError)
-        self._check_each(lambda a: a.state not in ("calibration", "approval"),
-                         self.env._("confirmed during calibration or approval only"))
-        self._check_each(lambda a: a.status not in ("scored", "excluded"), self.env._("no result to confirm yet"))
-        self.check_access("read")
+        allowed, refused = self._partition([
+            (self._is_own, self.env._("nobody confirms their own appraisal"), AccessError),
+            (lambda a: not (officer or a.superior_user_id == self.env.user),
+             self.env._("only their direct superior (or HR) confirms"), AccessError),
+            (lambda a: a.state not in ("calibration", "approval"), self.env._("confirmed during calibration or approval only"),
+             UserError),
+            (lambda a: a.status not in ("scored", "excluded"), self.env._("no result to confirm yet"), UserError),
+        ])
         with workflow():
-            self.sudo().with_context(tracking_disable=True).write({"confirmed": True})
-        self._log_batch(self.env._("Confirmed by %s.", self.env.user.name))
-        return self._bulk_done(self.env._("%s appraisals confirmed.", len(self)))
+            allowed.sudo().with_context(tracking_disable=True).write({"confirmed": True})
+        allowed._log_batch(self.env._("Confirmed by %s.", self.env.user.name))
+        return self._bulk_done(self.env._("%s appraisals confirmed.", len(allowed)), refused)
 
     def action_approve(self):
-        """The skip-level superior (or HR) approves (隔级上级承认); over a selection, all or nothing."""
-        self._check_not_own(self.env._("approve"))
+        """The skip-level superior (or HR) approves (隔级上级承认); over a selection as confirming does."""
         officer = self._perf_is_officer()
-        self._check_each(lambda a: not (officer or a.skip_user_id == self.env.user),
-                         self.env._("only their skip-level superior (or HR) approves"), AccessError)
-        self._check_each(lambda a: a.state != "approval", self.env._("not waiting for approval"))
-        self._check_each(lambda a: not a.confirmed and a.employee_id,
-                         self.env._("not confirmed by the direct superior yet"))
-        self.check_access("read")
+        allowed, refused = self._partition([
+            (self._is_own, self.env._("nobody approves their own appraisal"), AccessError),
+            (lambda a: not (officer or a.skip_user_id == self.env.user),
+             self.env._("only their skip-level superior (or HR) approves"), AccessError),
+            (lambda a: a.state != "approval", self.env._("not waiting for approval"), UserError),
+            (lambda a: not a.confirmed and a.employee_id, self.env._("not confirmed by the direct superior yet"),
+             UserError),
+        ])
         with workflow():
-            self.sudo().with_context(tracking_disable=True).write({"approved": True})
-        self._log_batch(self.env._("Approved by %s.", self.env.user.name))
-        return self._bulk_done(self.env._("%s appraisals approved.", len(self)))
+            allowed.sudo().with_context(tracking_disable=True).write({"approved": True})
+        allowed._log_batch(self.env._("Approved by %s.", self.env.user.name))
+        return self._bulk_done(self.env._("%s appraisals approved.", len(allowed)), refused)
+
+    def _is_own(self, appraisal):
+        return not self.env.su and appraisal.user_id and appraisal.user_id == self.env.user
+
+    def _partition(self, checks):
+        """(the records no check refuses, [(reason, records)]): each refused record under the first
+        reason that refuses it.  Only what the user reads is looked at (the record rules first).
+        Nothing allowed — or a single record refused — raises the reasons, naming the records."""
+        self.check_access("read")
+        allowed, refused = self, []
+        for refuses, why, error in checks:
+            bad = allowed.filtered(refuses)
+            if bad:
+                refused.append((why, bad, error))
+                allowed -= bad
+        if refused and not allowed:
+            error = next((e for _w, _b, e in refused if e is AccessError), UserError)
+            raise error("\n".join(self._refused_text(why, bad) for why, bad, _e in refused))
+        return allowed, refused
+
+    def _refused_text(self, why, records):
+        names = ", ".join(records[:10].mapped("subject_name")) + (" …" if len(records) > 10 else "")
+        return self.env._("%(names)s: %(why)s.", names=names, why=why)
 
     def _log_batch(self, text):
         """One note per appraisal (who confirmed, who approved), created in one batch: the record of
@@ -429,19 +483,15 @@ class PerfAppraisal(models.Model):
         self.sudo()._message_log_batch(bodies={appraisal.id: escape(text) for appraisal in self},
                                        author_id=self.env.user.partner_id.id)
 
-    def _check_each(self, refused, why, error=UserError):
-        """One error naming every record of the selection ``refused`` holds for (ten at most)."""
-        bad = self.filtered(refused)
-        if bad:
-            names = ", ".join(bad[:10].mapped("subject_name")) + (" …" if len(bad) > 10 else "")
-            raise error(self.env._("%(names)s: %(why)s.", names=names, why=why))
-
-    def _bulk_done(self, message):
+    def _bulk_done(self, message, refused=()):
         if len(self) == 1:
             return True
-        return {"type": "ir.actions.client", "tag": "display_notification",
-                "params": {"message": message, "type": "success", "sticky": False,
-                           "next": {"type": "ir.actions.act_window_close"}}}
+        skipped = [self._refused_text(why, bad) for why, bad, _e in refused]
+        params = {"message": "\n".join([message, *skipped]), "type": "warning" if skipped else "success",
+                  "sticky": bool(skipped), "next": {"type": "ir.actions.act_window_close"}}
+        if skipped:
+            params["title"] = self.env._("%s skipped", sum(len(bad) for _w, bad, _e in refused))
+        return {"type": "ir.actions.client", "tag": "display_notification", "params": params}
 
     def action_acknowledge(self):
         """The appraisee or the superior acknowledges the interview (面谈, signed by both)."""

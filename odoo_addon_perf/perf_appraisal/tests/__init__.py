@@ -18,3 +18,6 @@ from . import test_reports
 from . import test_workflow_queries
 from . import test_scheme_versions
 from . import test_scheme_designer
+from . import test_role_owner_import
+from . import test_click_everywhere
+from . import test_events

@@ -164,7 +164,8 @@ class TestGuidedWorkflow(PerfCase):
             self.assertIn(f"{label} {count}", body)
 
     def test_bulk_confirm_and_approve_check_every_record(self):
-        """Over a selection each record is checked against its approver: all or nothing, naming who is not theirs."""
+        """Over a selection each record is checked against its approver: what the user may is done, the
+        rest listed with the reason; none of them hers is refused, naming who is not theirs."""
         self.rate({n for n, *_ in NURSES})
         self.cycle.action_calibrate()
         appraisals = self.cycle.appraisal_ids
@@ -173,9 +174,17 @@ class TestGuidedWorkflow(PerfCase):
         self.assertIn("钱七", str(refused.exception))
         self.assertFalse(any(appraisals.mapped("confirmed")), "nothing confirmed")
         ward3 = appraisals.filtered(lambda a: a.department_id == self.wards["ward-3"])
-        result = ward3.with_user(self.head_users["ward-3"]).action_confirm()
-        self.assertEqual(result["params"]["message"], "4 appraisals confirmed.")
-        (appraisals - ward3).with_user(self.head_users["emergency"]).action_confirm()
+        # the ward-3 head nurse over all seven: her four confirmed, the emergency ward's three listed
+        result = appraisals.with_user(self.head_users["ward-3"]).action_confirm()
+        params = result["params"]
+        self.assertEqual((params["type"], params["title"]), ("warning", "3 skipped"))
+        self.assertEqual(params["message"].splitlines()[0], "4 appraisals confirmed.")
+        self.assertIn("only their direct superior (or HR) confirms", params["message"])
+        for name in ("钱七", "孙八", "周九"):
+            self.assertIn(name, params["message"])
+        self.assertEqual(appraisals.filtered("confirmed"), ward3)
+        result = (appraisals - ward3).with_user(self.head_users["emergency"]).action_confirm()
+        self.assertEqual((result["params"]["type"], result["params"]["message"]), ("success", "3 appraisals confirmed."))
         appraisals.with_user(self.officer).write({"skip_user_id": self.director_user.id})  # HR names the approver
         self.cycle.action_to_approval()
         result = appraisals.with_user(self.director_user).action_approve()
