@@ -174,8 +174,10 @@ class TestGuidedWorkflow(PerfCase):
         self.assertIn("钱七", str(refused.exception))
         self.assertFalse(any(appraisals.mapped("confirmed")), "nothing confirmed")
         ward3 = appraisals.filtered(lambda a: a.department_id == self.wards["ward-3"])
-        # the ward-3 head nurse over all seven: her four confirmed, the emergency ward's three listed
-        result = appraisals.with_user(self.head_users["ward-3"]).action_confirm()
+        # the ward-3 head nurse is away: HR names the director for her four; the director over all
+        # seven (she reads them all): those four confirmed, the emergency ward's three listed
+        ward3.with_user(self.officer).write({"superior_user_id": self.director_user.id})
+        result = appraisals.with_user(self.director_user).action_confirm()
         params = result["params"]
         self.assertEqual((params["type"], params["title"]), ("warning", "3 skipped"))
         self.assertEqual(params["message"].splitlines()[0], "4 appraisals confirmed.")

@@ -147,7 +147,7 @@ class TestInputKinds(PerfCase):
              "date": "2024-05-12"},
             {"scheme_id": scheme.id, "employee_id": people["司机丙"].id, "code": "vehicle_violation", "date": "2024-05-13"},
             {"scheme_id": scheme.id, "employee_id": people["司机丙"].id, "code": "extra_work", "points": 4,
-             "note": "周末接送客户", "date": "2024-05-18"}]).action_approve()
+             "note": "周末接送客户", "date": "2024-05-18"}]).with_user(self.perf_admin).action_approve()  # not its recorder
         self.assert_same_as_perfcore(cycle, golden("admin-dept", "admin-dept.yaml"))
 
     # -- KPI cards -----------------------------------------------------------------------------------------------
@@ -228,7 +228,10 @@ class TestInputKinds(PerfCase):
         # 李四: the ten items 9+8+9+9+10+9+10+9+8+9 = 90; nursing dept 100 − 2 × 2 = 96
         breakdown = by_name["李四"].result_json
         self.assertIn("hn_completion", breakdown)
-        self.assertIn("100 - nd_points_per_failing_case * nd_failing_cases", breakdown.replace("−", "-"))
+        # the formula with its terms' names and numbers (what the nurse reads), not its code
+        self.assertIn("max(0, 100 − ", breakdown)
+        for term in ('"name":"每例不合格扣分"},"ctx":"label"}," 2 × "', '"name":"护理部专项检查不合格例数"'):
+            self.assertIn(term, breakdown.replace(": ", ":").replace(", ", ","))
 
     # -- facts: the year-end pools and the department pools ------------------------------------------------
     def test_acquisition_bonus_year_end_facts(self):

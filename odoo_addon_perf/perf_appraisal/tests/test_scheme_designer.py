@@ -51,9 +51,9 @@ class TestSchemeDesigner(PerfCase):
             "description": perfcore.load_preset("nursing").description, "subject_kind": "employee",
             "period_month": True, "period_year": True, "tie_break": "patient, head_nurse",
             "distribution_mode": "cap", "distribution_scope": "group", "pay_basis": "$pay_basis",
-            "advanced_yaml": ANNUAL_ROLLUP,
+            "advanced_yaml": ANNUAL_ROLLUP + "pay:\n  names: {title_coef: 职称系数, post_coef: 岗位系数}\n",
             "parameter_ids": [Command.create({"name": name, "default_value": value, "assumption": assumption,
-                                              "source": cited[name]["source"],
+                                              "source": cited[name]["source"], "label": cited[name].get("name", ""),
                                               "description": cited[name].get("description", "")})
                               for name, value, assumption in (
                                   ("pay_basis", "absolute", False), ("outstanding_min", "91", True),
