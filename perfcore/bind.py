@@ -17,7 +17,7 @@ from typing import Any
 from .decimals import MAX_INT, ZERO, D
 from .decimals import show as fmt
 from .errors import InputError, Problem
-from .i18n import Message, _
+from .i18n import Message, _, named
 from .period import EventInput, Period, PeriodInput, SubjectInput, parse_period, parse_period_input
 from .plan import IndicatorPlan, Plan
 from .scheme import EventType, Worksheet
@@ -154,7 +154,8 @@ class Binder:
                 if spec.code not in out:
                     if spec.required and spec.default is None:
                         self.problem(path + ("attributes",), _("subject {subject} lacks required attribute {code}",
-                                                               subject=repr(subject.id), code=repr(spec.code)), None)
+                                                               subject=named(repr(subject.id), subject.name),
+                                                               code=named(repr(spec.code), spec.name)), None)
                     else:
                         out[spec.code] = spec.default
         return out

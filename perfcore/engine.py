@@ -361,6 +361,8 @@ def _reasons(problems: list[Problem]) -> Message:
     parts = []
     for problem in problems:
         field = problem.path.split("].", 1)[1] if "]." in problem.path else ""
+        if field == "attributes":  # "lacks required attribute 职称" names its field itself
+            field = ""
         value = f" ({problem.value})" if problem.has_value and problem.value is not None else ""
         parts.append(_("{field}: {message}{value}", field=field, message=problem.message, value=value) if field
                      else _("{message}{value}", message=problem.message, value=value))

@@ -70,7 +70,14 @@ def test_screen_can_exclude_one_subject_instead_of_failing_all():
     reasons = screen(NURSING, data, exclude_invalid=True)
     assert reasons["N1"] is None
     assert reasons["N2"] == ("attributes.title: not one of intermediate, senior_nurse, nurse, trainee (chief); "
-                             "attributes: subject 'N2' lacks required attribute 'bonus_base'")
+                             "subject 'N2' lacks required attribute 'bonus_base'")
+    # in Chinese the person and the attribute by their names, not their codes
+    from perfcore.i18n import use_locale
+
+    with use_locale("zh_CN"):
+        named = screen(NURSING, {"period": "2024-05", "subjects": [
+            {"id": "E26", "name": "赵敏", "attributes": {"title": "nurse", "post": "ward_day"}}]}, exclude_invalid=True)
+        assert str(named["E26"]) == "考核对象 赵敏 缺少必填属性 奖金基数"
 
 
 def test_missing_checklist_names_the_indicator_and_its_items():

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import perfcore
 from perfcore.decimals import fmt
+from perfcore.i18n import render
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
@@ -88,10 +89,10 @@ SCALAR_FACTS = frozenset({"operated_profit", "consulting_target_met", "consultin
 DRAFT_ONLY_FIELDS = ("scheme_id", "date_from", "date_to", "employee_ids", "department_ids", "company_id")
 
 
-def _notify(env, message, kind="success"):
+def _notify(env, message, kind="success", sticky=False):
     """What a workflow button returns: a notification of what it did, then the form reloaded."""
     return {"type": "ir.actions.client", "tag": "display_notification",
-            "params": {"message": message, "type": kind, "sticky": False,
+            "params": {"message": message, "type": kind, "sticky": sticky,
                        "next": {"type": "ir.actions.act_window_close"}}}
 
 
@@ -505,7 +506,12 @@ class PerfCycle(models.Model):
         finished = all([cycle._start() for cycle in self])
         if not finished:
             return _notify(self.env, self.env._("Starting in the background; the cycle shows when it is done."), "info")
-        return _notify(self.env, self.env._("Started: %s appraisals.", len(self.sudo().appraisal_ids)))
+        appraised = len(self.sudo().appraisal_ids)
+        if not appraised:  # everybody screened out: say so, and where the reasons are
+            return _notify(self.env, self.env._(
+                "Started with no appraisal: %s people not appraised. Their reasons are on the tab Not Appraised; "
+                "correct their data and use Screen Again.", len(self.sudo().exclusion_ids)), "warning", sticky=True)
+        return _notify(self.env, self.env._("Started: %s appraisals.", appraised))
 
     def _start(self):
         subjects = self._subjects()
@@ -530,7 +536,7 @@ class PerfCycle(models.Model):
             return
         reasons, attributes = self._screen(scheme, subjects)
         keyed = {self._subject_key(s): s for s in subjects}
-        exclusion_vals = [{"cycle_id": self.id, "reason": reasons[key], field: subject.id}
+        exclusion_vals = [{"cycle_id": self.id, "reason": render(reasons[key], self.env.lang), field: subject.id}
                           for key, subject in keyed.items() if reasons[key] is not None]
         eligible = [subject for key, subject in keyed.items() if reasons[key] is None]
         with workflow():
@@ -570,8 +576,8 @@ class PerfCycle(models.Model):
                 reason = reasons[self._subject_key(line[field])]
                 if reason is None:
                     line.unlink()
-                elif reason != line.reason:
-                    line.reason = reason
+                elif render(reason, self.env.lang) != line.reason:
+                    line.reason = render(reason, self.env.lang)
             self._create_appraisals(scheme, admitted, attributes)
         self.message_post(body=self.env._("Screened again: %(n)s now appraised, %(x)s still not appraised.",
                                           n=len(admitted), x=len(subjects) - len(admitted)))
@@ -585,7 +591,8 @@ class PerfCycle(models.Model):
             {"id": self._subject_key(s), "name": s.name, "attributes": attributes[self._subject_key(s)],
              "history": history.get(self._subject_key(s), [])} for s in subjects]}
         try:
-            reasons = perfcore.screen(scheme, data, exclude_invalid=True)
+            with perfcore.use_locale(self.env.lang):  # the reasons are written in the starter's language
+                reasons = perfcore.screen(scheme, data, exclude_invalid=True)
         except perfcore.PerfcoreError as exc:
             raise UserError(self._explain(exc, list(subjects))) from None
         return reasons, attributes

@@ -108,3 +108,16 @@ class TestNursingCycle(PerfCase):
         line = cycle.appraisal_ids.filtered(lambda a: a.employee_id == extra).score_ids.filtered(
             lambda s: s.code == "head_nurse")
         self.assertEqual(line.rater_user_id, self.head_users["ward-3"])
+
+    def test_a_start_with_nobody_appraised_says_so(self):
+        """Two people without attributes: the start warns (sticky) that nobody is appraised and where the
+        reasons are; in Chinese the reason names her and the attribute: 考核对象 吴十 缺少必填属性 职称."""
+        people = self.env["hr.employee"].create([{"name": "吴十"}, {"name": "郑十一"}])
+        cycle = self.make_cycle(self.nursing, name="2024-07", date_from="2024-07-01", date_to="2024-07-31",
+                                employee_ids=[(6, 0, people.ids)])
+        self.env["res.lang"]._activate_lang("zh_CN")
+        result = cycle.with_user(self.officer).with_context(lang="zh_CN").action_start()
+        self.assertEqual((result["params"]["type"], result["params"]["sticky"]), ("warning", True))
+        self.assertFalse(cycle.appraisal_ids)
+        reasons = cycle.exclusion_ids.sorted("id").mapped("reason")
+        self.assertTrue(reasons[0].startswith("考核对象 吴十 缺少必填属性 职称"), reasons[0])
