@@ -36,11 +36,18 @@ class PerfAttribute(models.Model):
         for line in self:
             line.definition_id = line._perf_definitions()[:1]
 
+    @api.onchange("definition_id")
+    def _onchange_definition_id(self):
+        # the form shows the value's input (a choice, yes/no, a number) as soon as the attribute is picked
+        if self.definition_id:
+            self.code = self.definition_id.code
+
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:  # picked in the form by its definition
             if vals.get("definition_id") and not vals.get("code"):
                 vals["code"] = self.env["perf.scheme.attribute"].browse(vals["definition_id"]).code
+            self._value_from_label(vals, vals.get("code"))
         lines = super().create(vals_list)
         lines._check_not_own()
         return lines
@@ -48,10 +55,24 @@ class PerfAttribute(models.Model):
     def write(self, vals):
         if vals.get("definition_id") and "code" not in vals:
             vals = {**vals, "code": self.env["perf.scheme.attribute"].browse(vals["definition_id"]).code}
+        if vals.get("value"):
+            vals = dict(vals)
+            for code in set(self.mapped("code")) if "code" not in vals else {vals["code"]}:
+                self._value_from_label(vals, code)
         self._check_not_own()
         result = super().write(vals)
         self._check_not_own()
         return result
+
+    def _value_from_label(self, vals, code):
+        """A value typed as people read it (护师) is stored as the code the schemes read (nurse)."""
+        text = vals.get("value")
+        if not code or not isinstance(text, str) or not text.strip():
+            return
+        values = self.env["perf.scheme.attribute.value"].sudo().search([("attribute_code", "=", code)])
+        if text.strip() not in values.mapped("code"):
+            by_label = {v.label: v.code for v in values if v.label}
+            vals["value"] = by_label.get(text.strip(), text)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_not_own(self):

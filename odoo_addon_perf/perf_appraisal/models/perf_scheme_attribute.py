@@ -32,7 +32,7 @@ class PerfSchemeAttribute(models.Model):
     @api.depends("name", "code", "scheme_id.name")
     def _compute_display_name(self):
         for attribute in self:
-            attribute.display_name = f"{attribute.name or attribute.code} ({attribute.code}) · {attribute.scheme_id.name}"
+            attribute.display_name = f"{attribute.name or attribute.code} · {attribute.scheme_id.name}"
 
 
 def _typed(kind, text):
