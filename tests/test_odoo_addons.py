@@ -99,13 +99,13 @@ def database():
         shutil.rmtree(work, ignore_errors=True)
 
 
-def _odoo(database, db_name: str, *args: str, addons: list[str] | None = None, env: dict | None = None
-          ) -> subprocess.CompletedProcess:
+def _odoo(database, db_name: str, *args: str, addons: list[str] | None = None, env: dict | None = None,
+          demo: bool = False) -> subprocess.CompletedProcess:
     host, port, user = database
     addons_path = ",".join(addons if addons is not None else [*ODOO["addons"], str(ADDONS)])
     cmd = [ODOO_PYTHON, "-m", "odoo", "--addons-path", addons_path, "-d", db_name, "--db_host", host,
-           "--db_port", str(port), "--without-demo", "all", "--stop-after-init", "--log-level", "test",
-           "--http-port", str(_free_port()), *args]
+           "--db_port", str(port), *([] if demo else ["--without-demo", "all"]), "--stop-after-init", "--log-level",
+           "test", "--http-port", str(_free_port()), *args]
     if user:
         cmd += ["--db_user", user]
     return subprocess.run(cmd, capture_output=True, text=True, timeout=3600, env=env)
@@ -221,3 +221,38 @@ def test_wheels_build_and_install_from_site_packages(database, tmp_path):
                                ("perf_appraisal", "perf_appraisal_payroll", *modules[1:])}
     for module, path in found["paths"].items():
         assert path.startswith(str(site)), (module, path)
+
+
+_DEMO = """
+import json, sys, odoo
+odoo.tools.config.parse_config(sys.argv[1:])
+with odoo.registry(odoo.tools.config["db_name"]).cursor() as cr:
+    env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+    cycles = env["perf.cycle"].search([], order="date_from")
+    print(json.dumps({
+        "cycles": [(c.state, len(c.appraisal_ids)) for c in cycles],
+        "published_pay": sorted("%.2f" % p.amount for p in cycles[:1].appraisal_ids.pay_ids),
+        "appeals": env["perf.appeal"].search_count([]),
+        "wards": sorted(env["hr.department"].search([("parent_id.name", "=", "护理部")]).mapped("name")),
+        "logins": env["res.users"].search_count([("login", "like", "demo_nurse_%")]),
+    }))
+"""
+
+
+def test_demo_data_gives_a_hospital(database):
+    """Installed with demo data, the app shows a hospital's month: 护理部 with two wards, ten nurses with
+    logins, last month published (with an appeal and its pay) and this month running."""
+    db_name = f"perf_ci_demo_{uuid.uuid4().hex[:8]}"
+    _check(_odoo(database, db_name, "-i", "perf_appraisal", "--load-language", "zh_CN", demo=True),
+           "install of perf_appraisal with demo data")
+    host, port, user = database
+    done = subprocess.run([ODOO_PYTHON, "-c", _DEMO, "-d", db_name, "--db_host", host, "--db_port", str(port),
+                           *(["--db_user", user] if user else []),
+                           "--addons-path", ",".join([*ODOO["addons"], str(ADDONS)])], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-3000:]
+    found = json.loads(done.stdout.strip().splitlines()[-1])
+    assert found["cycles"] == [["published", 10], ["running", 10]]
+    assert (found["appeals"], found["wards"], found["logins"]) == (1, ["心内科病区", "急诊科"], 10)
+    # 张晓红: 92 × 30 % + 95 × 30 % + 90 × 40 % = 92.10, +10 表扬 = 102.10; × 1.2 (主管护师) × 1.5 (夜班) ×
+    # 1000 / 100 = 1837.80 — the nursing example's first nurse, as demo data
+    assert "1837.80" in found["published_pay"]

@@ -30,6 +30,7 @@
         "views/perf_menus.xml",
         "report/perf_appraisal_reports.xml",
     ],
+    "demo": ["demo/perf_demo.xml"],
     "assets": {
         "web.assets_backend": [
             "perf_appraisal/static/src/score_grid/score_grid.js",

@@ -44,3 +44,4 @@ from . import mail_message
 from . import ir_attachment
 from . import ir_http
 from . import ir_actions_report
+from . import perf_cycle_demo
