@@ -27,6 +27,7 @@
         "views/perf_improvement_plan_views.xml",
         "views/perf_pay_views.xml",
         "views/hr_employee_views.xml",
+        "views/hr_department_views.xml",
         "views/perf_menus.xml",
         "report/perf_appraisal_reports.xml",
     ],

@@ -28,3 +28,14 @@ class TestAttributes(PerfCase):
         labels = self.env["perf.scheme.attribute.value"].search([("attribute_id", "=", self.title().id)]).mapped("label")
         self.assertEqual(len(labels), len(set(labels)))
         self.assertNotIn("(title)", self.title().display_name)
+
+    def test_a_unit_gets_its_attributes_on_the_department_form(self):
+        """village-clinic appraises 村卫生室 as units: HR sets 辖区农业人口 on the department's 绩效 tab."""
+        clinics = self.env["perf.scheme"].search([("code", "=", "village-clinic"), ("is_preset", "=", True)])
+        population = clinics.attribute_ids.filtered(lambda a: a.code == "ag_population")
+        arch = self.env["hr.department"].with_user(self.officer).get_view(view_type="form")["arch"]
+        self.assertIn('name="perf_attribute_ids"', arch)
+        clinic = self.env["hr.department"].create({"name": "南村卫生室"})
+        clinic.with_user(self.officer).write({"perf_attribute_ids": [(0, 0, {"definition_id": population.id,
+                                                                              "number_value": 1500})]})
+        self.assertEqual(clinic._perf_attribute_values()[clinic.id]["ag_population"], "1500")
