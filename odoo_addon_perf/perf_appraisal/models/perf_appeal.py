@@ -122,6 +122,13 @@ class PerfAppeal(models.Model):
                 # the answer typed in the form is recorded when the button passes none
                 text = response or appeal.response
                 appeal.write({**values, "response": text, "answer": text})
+        for appeal in self.sudo():  # the appellant is told (a message addressed to her: she reads it)
+            appeal.message_post(
+                body=self.env._("Your appeal was %(decision)s: %(answer)s", answer=appeal.answer,
+                                decision=self.env._("upheld — the appraisal is rated again") if state == "upheld"
+                                else self.env._("rejected")),
+                partner_ids=appeal.user_id.partner_id.ids, message_type="comment", subtype_xmlid="mail.mt_comment",
+                author_id=self.env.user.partner_id.id)
 
     def action_uphold(self, response=None):
         """Upheld: the appraisal reopens for re-rating; it is published again after a new computation."""

@@ -201,7 +201,8 @@ class PerfAppraisal(models.Model):
             appraisal.can_appeal = bool(
                 deadline and appraisal.state in DONE_STATES and today <= deadline
                 and appraisal.user_id == self.env.user
-                and not appraisal.sudo().appeal_ids.filtered(lambda a: a.state == "submitted"))
+                # one appeal per publication: answered, it is not offered again (until published again)
+                and not appraisal.sudo().appeal_ids.filtered(lambda a, p=appraisal.published_date: a.date_filed >= p))
             appraisal.appeal_hint = appraisal.can_appeal and self.env._(
                 "You may appeal until %(day)s.", day=fields.Date.to_string(deadline))
 

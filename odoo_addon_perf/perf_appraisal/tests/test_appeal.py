@@ -78,7 +78,24 @@ class TestAppeal(PerfCase):
             appeal.with_user(self.officer).action_reject()
         appeal.with_user(self.officer).response = "投诉属实，维持原结果"
         appeal.with_user(self.officer).action_reject()
-        self.assertEqual((appeal.state, appeal.response, appeal.answered_by_id), ("rejected", "投诉属实，维持原结果",
+        self.assertEqual((appeal.state, appeal.sudo().response, appeal.answered_by_id), ("rejected", "投诉属实，维持原结果",
                                                                                  self.officer))
         with self.assertRaises(UserError):
             appeal.with_user(self.officer).response = "改口"
+
+    def test_the_answer_reaches_the_appellant_and_is_not_offered_again(self):
+        """Rejected on 06-06: 赵六 gets a message addressed to her with the answer (she reads it), the
+        appraisal no longer offers Appeal within its window, and her appeal list shows the answered one."""
+        appeal = self.file(datetime.date(2024, 6, 5))
+        appeal.with_user(self.officer).action_reject("样本充足，维持原结果 <b>ok</b>")
+        with freeze_time(datetime.date(2024, 6, 6)):
+            self.appraisal.invalidate_recordset(["can_appeal"])
+            self.assertFalse(self.appraisal.with_user(self.nurse).can_appeal)
+        mine = self.env["mail.message"].with_user(self.nurse).search(
+            [("model", "=", "perf.appeal"), ("res_id", "=", appeal.id), ("message_type", "=", "comment")])
+        self.assertEqual(len(mine), 1)
+        self.assertIn("样本充足，维持原结果 &lt;b&gt;ok&lt;/b&gt;", mine.body)  # her words, never HTML
+        self.assertIn(self.nurse.partner_id, mine.partner_ids)
+        action = self.env.ref("perf_appraisal.perf_appeal_action")
+        self.assertNotIn("search_default_open", action.context)
+        self.assertEqual(self.env["perf.appeal"].with_user(self.nurse).search([]), appeal)
