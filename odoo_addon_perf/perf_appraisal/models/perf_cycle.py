@@ -159,6 +159,8 @@ class PerfCycle(models.Model):
     appraisal_count = fields.Integer(compute="_compute_appraisal_count")
     exclusion_ids = fields.One2many("perf.cycle.exclusion", "cycle_id", string="Not Appraised", readonly=True,
                                     copy=False, groups="perf_appraisal.group_perf_officer")
+    owner_roles_hint = fields.Char(string="Roles to Assign", compute="_compute_owner_roles_hint",
+                                   help="The scheme's rater roles that no org-chart position fills: name who enters each.")
     role_ids = fields.One2many("perf.cycle.role", "cycle_id", string="Role Owners", copy=True,
                                groups="perf_appraisal.group_perf_officer",
                                help="Who enters the scores of a rater role that no employee's manager fills "
@@ -496,6 +498,27 @@ class PerfCycle(models.Model):
         return out
 
     # -- start ----------------------------------------------------------------------------------
+    def _owner_roles(self):
+        """[(code, name)] of the scheme's rater roles HR names an owner for: not the org chart's
+        (superior, skip …), not a pool of others (职能部门 = finance + admin: those are named), not
+        the anonymous peers (HR assigns them line by line)."""
+        scheme = self.scheme_id._perfcore_scheme()
+        names = scheme.term_names()
+        roles = {}
+        for indicator in scheme.all_indicators():
+            for role in scheme.raters_of(indicator):
+                if role.pool:
+                    roles.update((member, names.get(member, member)) for member in role.pool)
+                elif role.code not in ROLE_RATERS and role.code not in ("peer",):
+                    roles.setdefault(role.code, role.name or role.code)
+        return sorted(roles.items())
+
+    @api.depends("scheme_id")
+    def _compute_owner_roles_hint(self):
+        for cycle in self:
+            roles = cycle._owner_roles() if cycle.scheme_id else []
+            cycle.owner_roles_hint = "、".join(f"{name} ({code})" for code, name in roles) or False
+
     def action_start(self):
         """Create the appraisals and their score lines; people perfcore cannot appraise are listed."""
         self._check_may_run(self.env._("start a cycle"))

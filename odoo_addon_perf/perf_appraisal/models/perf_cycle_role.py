@@ -17,12 +17,20 @@ class PerfCycleRole(models.Model):
 
     cycle_id = fields.Many2one("perf.cycle", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="cycle_id.company_id", store=True, index=True)
-    role = fields.Char(required=True, help="A rater role code of the scheme, e.g. nursing_dept or patient.")
+    role = fields.Char(string="Role Code", required=True, help="A rater role code of the scheme, e.g. nursing_dept or patient.")
+    role_label = fields.Char(string="Role", compute="_compute_role_label",
+                             help="The role as the scheme names it (护理部, 患者).")
     user_id = fields.Many2one("res.users", string="Entered by", required=True)
 
     _sql_constraints = [
         ("cycle_role_uniq", "unique(cycle_id, role)", "One owner per role and cycle."),
     ]
+
+    @api.depends("role", "cycle_id.scheme_id")
+    def _compute_role_label(self):
+        for owner in self:
+            roles = dict(owner.cycle_id._owner_roles()) if owner.cycle_id.scheme_id else {}
+            owner.role_label = roles.get(owner.role) or owner.role
 
     @api.constrains("role", "cycle_id")
     def _check_role(self):

@@ -99,6 +99,14 @@ class PerfEvent(models.Model):
                     "%(date)s lies in no cycle of %(scheme)s: this event counts in no month. Open cycles: %(periods)s.",
                     date=event.date, scheme=event.scheme_id.name, periods=periods or self.env._("none"))
 
+    @api.depends("employee_id.name", "department_id.name", "event_type_id.name", "code", "date")
+    def _compute_display_name(self):
+        # a breadcrumb reads 张晓红 · 表扬 · 2026-11-15, not perf.event,1
+        for event in self:
+            subject = (event.employee_id or event.department_id).sudo().name
+            event.display_name = " · ".join(filter(None, [subject, event.event_type_id.name or event.code,
+                                                          event.date and fields.Date.to_string(event.date)]))
+
     @api.depends("scheme_id", "code")
     def _compute_event_type_id(self):
         for event in self:

@@ -36,6 +36,10 @@ class TestEvents(PerfCase):
         self.assertIn("2024-05", event.date_warning)  # the open cycle it could be dated in
         self.assertFalse(self.record("2024-05-20").date_warning)
 
+    def test_an_event_is_named_by_its_subject_type_and_date(self):
+        """The breadcrumb of an event: 张三 · 表扬 · 2024-05-20, not perf.event,1."""
+        self.assertEqual(self.record("2024-05-20").display_name, "张三 · 表扬 · 2024-05-20")
+
     def test_the_recorder_does_not_approve_her_own_event(self):
         event = self.record("2024-05-20")
         with self.assertRaisesRegex(AccessError, "You recorded"):
@@ -55,3 +59,17 @@ class TestEvents(PerfCase):
         body = self.cycle.message_ids[:1].body
         self.assertIn("张三 2024-07-01", body)
         self.assertIn("张三 2024-05-20", body)
+
+
+@tagged("post_install", "-at_install")
+class TestRoleOwners(PerfCase):
+    def test_the_roles_to_assign_are_named(self):
+        """nursing: 护理部 and 患者 need owners (护士长 is the org chart's); general-quarterly: 考评小组 and
+        the two members of 职能部门 (finance, admin), not the pool itself nor the anonymous peers."""
+        cycle = self.make_cycle(self.nursing, role_ids=self.role_owners())
+        self.assertEqual(cycle._owner_roles(), [("nursing_dept", "护理部"), ("patient", "患者")])
+        self.assertEqual(sorted(cycle.role_ids.mapped("role_label")), ["患者", "护理部"])
+        general = self.env["perf.scheme"].search([("code", "=", "general-quarterly"), ("is_preset", "=", True)])
+        codes = [code for code, _name in self.make_cycle(general, name="2024-Q2", date_from="2024-04-01",
+                                                          date_to="2024-06-30")._owner_roles()]
+        self.assertEqual(codes, ["admin", "committee", "finance"])
