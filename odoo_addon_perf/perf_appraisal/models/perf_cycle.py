@@ -38,12 +38,21 @@ CYCLE_STATES = [
 
 # Who rates for a role, from the appraisee's place in the org chart.  Other roles (peers,
 # functional departments, patients …) are assigned by HR on the score lines.
+def superior_of(employee):
+    """The employee's manager.  Odoo makes a department's manager her own manager (an employee's
+    manager defaults to her department's): for her it is the manager of the department above."""
+    parent = employee.parent_id
+    if not parent or parent == employee:
+        parent = employee.department_id.parent_id.manager_id
+    return parent if parent != employee else parent.browse()
+
+
 ROLE_RATERS = {
     "self": lambda employee: employee.user_id,
-    "superior": lambda employee: employee.parent_id.user_id,
-    "leader": lambda employee: employee.parent_id.user_id,
-    "dm": lambda employee: employee.parent_id.user_id,
-    "skip": lambda employee: employee.parent_id.parent_id.user_id,
+    "superior": lambda employee: superior_of(employee).user_id,
+    "leader": lambda employee: superior_of(employee).user_id,
+    "dm": lambda employee: superior_of(employee).user_id,
+    "skip": lambda employee: superior_of(superior_of(employee)).user_id,
 }
 
 # Attributes read from contracts: wages.  Their snapshots are readable only by users who may
@@ -635,8 +644,8 @@ class PerfCycle(models.Model):
         vals_list = []
         for subject in subjects:
             key = self._subject_key(subject)
-            superior = self.env["res.users"] if unit else subject.parent_id.user_id
-            skip = self.env["res.users"] if unit else subject.parent_id.parent_id.user_id
+            superior = self.env["res.users"] if unit else superior_of(subject).user_id
+            skip = self.env["res.users"] if unit else superior_of(superior_of(subject)).user_id
             own = self.env["res.users"] if unit else subject.user_id
             vals_list.append(dict(
                 derived,

@@ -101,14 +101,20 @@ class PerfFixture:
         return cycle
 
     @classmethod
+    def enter_example_scores(cls, cycle):
+        """The nursing example's scores of each nurse, entered in a started cycle (as their raters)."""
+        for nurse, (_name, _ward, _t, _p, _b, scores, _events) in zip(cls.nurses, NURSES):
+            appraisal = cycle.appraisal_ids.filtered(lambda a, n=nurse: a.employee_id == n)
+            for code, value in scores.items():
+                appraisal.set_score(code, value, None if code == "nd_failing_cases" else _rater(code))
+
+    @classmethod
     def nursing_cycle(cls):
         """The nursing example entered through the ORM API and computed."""
         cycle = cls.make_cycle(cls.nursing, employee_ids=[(6, 0, cls.nurses.ids)], role_ids=cls.role_owners())
         cycle.action_start()
-        for nurse, (name, _ward, _t, _p, _b, scores, events) in zip(cls.nurses, NURSES):
-            appraisal = cycle.appraisal_ids.filtered(lambda a: a.employee_id == nurse)
-            for code, value in scores.items():
-                appraisal.set_score(code, value, None if code == "nd_failing_cases" else _rater(code))
+        cls.enter_example_scores(cycle)
+        for nurse, (_name, _ward, _t, _p, _b, _scores, events) in zip(cls.nurses, NURSES):
             for code, count, note in events:
                 cls.env["perf.event"].create({"scheme_id": cls.nursing.id, "employee_id": nurse.id, "code": code,
                                               "count": count, "note": note, "date": "2024-05-15"}).action_approve()

@@ -1,6 +1,6 @@
 from odoo.tests import HttpCase, tagged
 
-from .common import NURSES, PerfFixture, _rater
+from .common import PerfFixture
 
 CLICKBOT = ("odoo.loader.modules.get('@web/webclient/clickbot/clickbot_loader')"
             ".startClickEverywhere('perf_appraisal.perf_menu_root');")
@@ -21,10 +21,7 @@ class TestClickEverywhere(PerfFixture, HttpCase):
         june = cls.make_cycle(cls.nursing, name="2024-06", date_from="2024-06-01", date_to="2024-06-30",
                               employee_ids=[(6, 0, cls.nurses.ids)], role_ids=cls.role_owners())
         june.action_start()
-        for nurse, (_name, _w, _t, _p, _b, scores, _e) in zip(cls.nurses, NURSES):
-            appraisal = june.appraisal_ids.filtered(lambda a, n=nurse: a.employee_id == n)
-            for code, value in scores.items():
-                appraisal.set_score(code, value, None if code == "nd_failing_cases" else _rater(code))
+        cls.enter_example_scores(june)
         june.action_compute()
         june.action_calibrate()
 

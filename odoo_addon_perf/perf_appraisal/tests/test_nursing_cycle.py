@@ -121,3 +121,19 @@ class TestNursingCycle(PerfCase):
         self.assertFalse(cycle.appraisal_ids)
         reasons = cycle.exclusion_ids.sorted("id").mapped("reason")
         self.assertTrue(reasons[0].startswith("考核对象 吴十 缺少必填属性 职称"), reasons[0])
+
+    def test_a_head_nurse_is_confirmed_by_the_director(self):
+        """Odoo makes a ward's manager her own manager (her department's manager is herself): her
+        superior is the manager of the department above (the director), and her nurses' skip level
+        too — never herself."""
+        head = self.heads["ward-3"]
+        self.assertEqual(head.parent_id, head)  # what Odoo's hr computes
+        for code, value in (("title", "senior_nurse"), ("post", "ward_day"), ("bonus_base", 1500)):
+            head.set_perf_attribute(code, value)
+        cycle = self.make_cycle(self.nursing, name="2024-08", date_from="2024-08-01", date_to="2024-08-31",
+                                employee_ids=[(6, 0, (head | self.nurses[:1]).ids)])
+        cycle.action_start()
+        by_employee = {a.employee_id: a for a in cycle.appraisal_ids}
+        self.assertEqual(by_employee[head].superior_user_id, self.director_user)
+        self.assertEqual((by_employee[self.nurses[0]].superior_user_id, by_employee[self.nurses[0]].skip_user_id),
+                         (self.head_users["ward-3"], self.director_user))

@@ -5,7 +5,7 @@ from odoo.tests import tagged
 
 from odoo.addons.perf_appraisal.models.perf_workflow_mixin import workflow
 
-from .common import NURSES, D, PerfCase, _rater
+from .common import D, PerfCase
 
 SENIOR_COEF_1_2 = "senior_nurse: 1.2"
 SENIOR_COEF_1_3 = "senior_nurse: 1.3"
@@ -75,10 +75,7 @@ class TestSchemeVersions(PerfCase):
         june = self.make_cycle(v2, name="2024-06", date_from="2024-06-01", date_to="2024-06-30",
                                employee_ids=[(6, 0, self.nurses.ids)], role_ids=self.role_owners())
         june.action_start()
-        for nurse, (_name, _w, _t, _p, _b, scores, _events) in zip(self.nurses, NURSES):
-            appraisal = june.appraisal_ids.filtered(lambda a, n=nurse: a.employee_id == n)
-            for code, value in scores.items():
-                appraisal.set_score(code, value, None if code == "nd_failing_cases" else _rater(code))
+        self.enter_example_scores(june)
         june.action_compute()
         zhang = june.appraisal_ids.filtered(lambda a: a.subject_name == "张三")
         self.assertEqual(D(zhang.total_exact).quantize(D("0.01")), D("92.10"))
