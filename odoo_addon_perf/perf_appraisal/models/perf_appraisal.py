@@ -59,7 +59,8 @@ class PerfAppraisal(models.Model):
                                    help="The skip-level superior who approves (隔级上级承认); HR may reassign.")
     state = fields.Selection(CYCLE_STATES, default="running", required=True, tracking=True, index=True)
     status = fields.Selection([("pending", "Not computed"), ("scored", "Scored"), ("excluded", "Excluded"),
-                               ("incomplete", "Incomplete")], default="pending", readonly=True, tracking=True)
+                               ("incomplete", "Incomplete")], string="Result Status", default="pending", readonly=True,
+                              tracking=True, help="Whether the results are computed; the stage is the state above.")
     status_reason = fields.Char(readonly=True)
     results_stale = fields.Boolean(readonly=True, copy=False,
                                    help="Scores, attributes or events changed since the results were computed.")

@@ -296,13 +296,14 @@ class PerfCycle(models.Model):
                 rows.append(f"<tr{mark}><td>{e(who)}</td><td>{done} / {n}</td><td>{e(state)}</td></tr>")
             groups = sorted(((g, n, done) for (cycle_id, g), (n, done) in by_group.items() if cycle_id == cycle.id),
                             key=lambda r: r[0] or "")
-            group_rows = "".join(f"<tr><td>{e(g or self.env._('(all)'))}</td><td>{done} / {n}</td></tr>"
-                                 for g, n, done in groups)
+            everyone, rater, done_word, group = (self.env._("(all)"), self.env._("Rater"), self.env._("Done"),
+                                                 self.env._("Group"))
+            group_rows = "".join(f"<tr><td>{e(g or everyone)}</td><td>{done} / {n}</td></tr>" for g, n, done in groups)
             cycle.progress_html = (
                 f"<div class='row'><div class='col-md-7'><table class='table table-sm o_perf_progress_raters'><thead><tr>"
-                f"<th>{e(self.env._('Rater'))}</th><th>{e(self.env._('Done'))}</th><th></th></tr></thead><tbody>"
+                f"<th>{e(rater)}</th><th>{e(done_word)}</th><th></th></tr></thead><tbody>"
                 + "".join(rows) + "</tbody></table></div><div class='col-md-5'><table class='table table-sm "
-                f"o_perf_progress_groups'><thead><tr><th>{e(self.env._('Group'))}</th><th>{e(self.env._('Done'))}</th>"
+                f"o_perf_progress_groups'><thead><tr><th>{e(group)}</th><th>{e(done_word)}</th>"
                 "</tr></thead><tbody>" + group_rows + "</tbody></table></div></div>")
 
     def _late_raters(self):
@@ -1043,7 +1044,7 @@ class PerfCycle(models.Model):
         buffer = io.BytesIO()
         book.save(buffer)
         attachment = self.env["ir.attachment"].create({
-            "name": f"{cycle.name} {self.env._('ranking')}.xlsx", "raw": buffer.getvalue(),
+            "name": cycle.name + " " + self.env._("ranking") + ".xlsx", "raw": buffer.getvalue(),
             "mimetype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             "res_model": self._name, "res_id": cycle.id})
         return {"type": "ir.actions.act_url", "url": f"/web/content/{attachment.id}?download=true", "target": "self"}
@@ -1373,7 +1374,8 @@ class PerfCycle(models.Model):
                 ties = sum(1 for m in members if "tie_at_boundary" in (m.flags or ""))
                 cells = "".join(f"<td>{q} / {a}</td>" for q, a in zip(quota, actual))
                 rows.append(f"<tr><td>{e(group)}</td><td>{len(members)}</td>{cells}<td>{ties}</td></tr>")
-            head = "".join(f"<th>{e(g)} ({e(fmt(p))}%)</th>" for g, p in zip(grades, percents))
+            labels = {g.code: g.label or g.code for g in scheme.grades}  # 优秀, not excellent
+            head = "".join(f"<th>{e(labels.get(g, g))} ({e(fmt(p))}%)</th>" for g, p in zip(grades, percents))
             cycle.calibration_html = (
                 "<table class='table table-sm'><thead><tr><th>" + e(self.env._("Group")) + "</th><th>"
                 + e(self.env._("Size")) + "</th>" + head + "<th>" + e(self.env._("Ties at a boundary"))

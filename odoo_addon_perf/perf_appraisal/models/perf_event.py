@@ -23,7 +23,7 @@ class PerfEvent(models.Model):
     _perf_workflow_fields = frozenset({"state", "decided_by_id", "decided_date", "reversal_reason"})
     _perf_editable_fields = DRAFT_FIELDS
 
-    scheme_id = fields.Many2one("perf.scheme", required=True, index=True)
+    scheme_id = fields.Many2one("perf.scheme", required=True, index=True, default=lambda self: self._default_scheme())
     employee_id = fields.Many2one("hr.employee", index=True)
     department_id = fields.Many2one("hr.department", index=True, string="Unit")
     scope_department_id = fields.Many2one(
@@ -55,6 +55,12 @@ class PerfEvent(models.Model):
         if scheme:
             domain.append(("scheme_id", "=", scheme.id))
         return self.env["perf.cycle"].sudo().search(domain, order="date_to desc")
+
+    @api.model
+    def _default_scheme(self):
+        """The scheme of the open cycles, when they all run one (a hospital's monthly nursing scheme)."""
+        schemes = self._open_cycles().scheme_id
+        return schemes if len(schemes) == 1 else schemes.browse()
 
     @api.model
     def _default_date(self, scheme=None):

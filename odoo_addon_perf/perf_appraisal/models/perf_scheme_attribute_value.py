@@ -23,5 +23,4 @@ class PerfSchemeAttributeValue(models.Model):
     @api.depends("label", "code")
     def _compute_display_name(self):
         for value in self:
-            value.display_name = f"{value.label} ({value.code})" if value.label and value.label != value.code \
-                else value.code
+            value.display_name = value.label or value.code  # 护师, as people read it (the code is the data)

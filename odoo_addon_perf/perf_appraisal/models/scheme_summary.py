@@ -80,56 +80,56 @@ def summary_html(env, s):
 
     walk(s.indicators, 0)
     if rows:
-        parts.append(f"<h5>{escape(env._('Indicators'))}</h5>")
+        parts.append("<h5>" + escape(env._("Indicators")) + "</h5>")
         parts.append(_table([env._("Indicator"), env._("Weight"), env._("Scale"), env._("Scored"), env._("Formula"), env._("Raters")], rows))
     if s.subperiods:
         rows = []
         walk(s.subperiods.indicators, 0)
         words = _period_words(env)
-        parts.append(f"<h5>{escape(env._('Scored each %s', words.get(s.subperiods.kind, s.subperiods.kind)))}</h5>")
+        parts.append("<h5>" + escape(env._("Scored each %s", words.get(s.subperiods.kind, s.subperiods.kind))) + "</h5>")
         parts.append(_table([env._("Indicator"), env._("Weight"), env._("Scale"), env._("Scored"), env._("Formula"), env._("Raters")], rows))
     if s.variables:
-        parts.append(f"<h5>{escape(env._('Variables'))}</h5>")
+        parts.append("<h5>" + escape(env._("Variables")) + "</h5>")
         parts.append(_table([env._("Name"), env._("Formula")], [[escape(k), _formula(v)] for k, v in s.variables.items()]))
     if s.inputs:
-        parts.append(f"<h5>{escape(env._('Inputs'))}</h5>")
+        parts.append("<h5>" + escape(env._("Inputs")) + "</h5>")
         parts.append(_table([env._("Input"), env._("Range"), env._("Default")], [
             [_named(i.name, i.code), escape(_bounds(i.min, i.max)), escape(_num(i.default))] for i in s.inputs]))
     if s.attributes:
-        parts.append(f"<h5>{escape(env._('Attributes'))}</h5>")
+        parts.append("<h5>" + escape(env._("Attributes")) + "</h5>")
         parts.append(_table([env._("Attribute"), env._("Type"), env._("Required"), env._("Values")], [
             [_named(a.name, a.code), escape(_type_word(env, a.type)), escape(env._("yes") if a.required else ""),
              escape("、".join(a.labels.get(v, v) for v in a.values or []) or _bounds(a.min, a.max))]
             for a in s.attributes]))
     if s.eligibility:
-        parts.append(f"<h5>{escape(env._('Who is appraised'))}</h5><ul>"
+        parts.append("<h5>" + escape(env._("Who is appraised")) + "</h5><ul>"
                      + "".join(f"<li>{escape(r.reason)}</li>" for r in s.eligibility) + "</ul>")
     if s.events:
-        parts.append(f"<h5>{escape(env._('Events (加减分)'))}</h5>")
+        parts.append("<h5>" + escape(env._("Events (加减分)")) + "</h5>")
         parts.append(_table([env._("Event"), env._("Points"), env._("Reason required")], [
             [_named(e.name, e.code), escape(_event_points(env, e)),
              escape(env._("yes") if e.note_required or s.event_note_required else "")] for e in s.events]))
     if s.grades:
         quotas = {q.grade: q.percent for q in s.distribution.quotas} if s.distribution else {}
-        parts.append(f"<h5>{escape(env._('Grades'))}</h5>")
+        parts.append("<h5>" + escape(env._("Grades")) + "</h5>")
         parts.append(_table([env._("Grade"), env._("Band or condition"), env._("Quota")], [
             [_named(g.label, g.code), escape(env._("total ≥ %s", fmt(g.min))) if g.min is not None else _formula(g.when),
              escape(f"{fmt(quotas[g.code])}%" if g.code in quotas else "")] for g in s.grades]))
         if s.distribution:
             mode = env._("exactly these shares") if s.distribution.mode == "forced" else env._("at most these shares")
             scope = env._("per group") if s.distribution.scope == "group" else env._("over everyone")
-            parts.append(f"<p><b>{escape(env._('Distribution'))}:</b> {escape(mode)}, {escape(scope)}</p>")
+            parts.append("<p><b>" + escape(env._("Distribution")) + f":</b> {escape(mode)}, {escape(scope)}</p>")
         if s.grade_caps:
             parts.append("<ul>" + "".join(
                 f"<li>{escape(c.reason or c.when)} → {escape(_grade_label(s, c.grade))}</li>" for c in s.grade_caps)
                 + "</ul>")
     if s.flag_rules or s.cross_period:
-        parts.append(f"<h5>{escape(env._('Flags'))}</h5><ul>" + "".join(
+        parts.append("<h5>" + escape(env._("Flags")) + "</h5><ul>" + "".join(
             f"<li>{escape(r.reason or r.flag)}</li>" for r in [*s.flag_rules, *s.cross_period]) + "</ul>")
     if s.pay:
         parts.append(_pay_html(env, s))
     if s.parameters:
-        parts.append(f"<h5>{escape(env._('Parameters'))}</h5>")
+        parts.append("<h5>" + escape(env._("Parameters")) + "</h5>")
         parts.append(_table([env._("Parameter"), env._("Value"), env._("Source")], [
             [_named(p.description, name), escape(_param_text(p.value)) + (" <i>(A)</i>" if p.assumption else ""),
              escape(p.source)] for name, p in s.parameters.items()]))
@@ -138,9 +138,9 @@ def summary_html(env, s):
 
 def _pay_html(env, s):
     pay = s.pay
-    parts = [f"<h5>{escape(env._('Pay'))}</h5>"]
+    parts = ["<h5>" + escape(env._("Pay")) + "</h5>"]
     for name, table in pay.tables.items():
-        parts.append(f"<p><b>{escape(name)}</b></p>")
+        parts.append(f"<p><b>{escape(pay.names.get(name) or name)}</b></p>")
         parts.append(_table([env._("Key"), env._("Value")], [[escape(_key_label(s, key)), escape(fmt(value))]
                                                      for key, value in table.items()]))
     if pay.variables:
@@ -154,8 +154,8 @@ def _pay_html(env, s):
     if rows:
         parts.append(_table([env._("Component"), env._("Amount"), env._("Only when"), env._("Periods")], rows))
     if pay.year_end_pools:
-        parts.append(f"<p>{escape(env._('Year-end pools: contracts, consulting and profit commission.'))}</p>")
-    parts.append(f"<p class='text-muted'>{escape(env._('Each component is rounded once, half up, to 0.01.'))}</p>")
+        parts.append("<p>" + escape(env._("Year-end pools: contracts, consulting and profit commission.")) + "</p>")
+    parts.append("<p class='text-muted'>" + escape(env._("Each component is rounded once, half up, to 0.01.")) + "</p>")
     return "".join(parts)
 
 

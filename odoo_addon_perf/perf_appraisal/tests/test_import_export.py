@@ -80,8 +80,8 @@ class TestImportExport(PerfCase):
         self.assertEqual(keys[:3], ("key", "badge", "name"))
         for column in COLUMNS:
             self.assertIn(column, keys)
-        self.assertIn("患者满意度 · patient [0–100]", header)
-        self.assertIn("工作完成情况 · superior [0–10]", header)  # the checklist items are columns too
+        self.assertIn("患者满意度 · 患者 [0–100]", header)  # the role by its name, not its code
+        self.assertIn("工作完成情况 · 护士长 [0–10]", header)  # the checklist items are columns too
         self.assertEqual({row[2] for row in rows[2:]}, set(self.big.mapped("name")))
 
     def test_round_trip_equals_perfcore_on_the_same_values(self):

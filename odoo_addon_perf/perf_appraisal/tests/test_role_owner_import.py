@@ -51,6 +51,9 @@ class TestRoleOwnerImport(PerfCase):
         cycle = self.make_cycle(self.nursing, employee_ids=[(6, 0, self.nurses.ids)], role_ids=self.role_owners())
         cycle.with_user(self.officer).action_start()
         every = sorted(self.nurses.mapped("name"))
+        # her wizard offers her scores only (events and attributes are HR's): no kind to choose
+        arch = self.env["perf.import.wizard"].with_user(self.survey_clerk).get_view(view_type="form")["arch"]
+        self.assertNotIn('<field name="kind" widget="radio"', arch)
         # the clerk reads no appraisal, yet her sheet has a row per nurse she rates (all seven)
         book, names = self.fill(self.survey_clerk, cycle, "patient|patient|", "patient")
         self.assertEqual(sorted(names), every)

@@ -45,7 +45,7 @@ class PerfImportWizard(models.TransientModel):
         for line in writable.sorted(lambda s: (s.sequence, s.code, s.rater_role or "", s.id)):
             key = "|".join([line.code, line.rater_role or "", line.subperiod or ""])
             if key not in columns:
-                label = " · ".join(filter(None, [line.name or line.code, line.rater_role, line.subperiod]))
+                label = " · ".join(filter(None, [line.name or line.code, line.rater_role_label, line.subperiod]))
                 scale = line.scale_text
                 columns[key] = [f"{label} [{scale}]" if scale else label, {}]
             columns[key][1].setdefault(line.appraisal_id.id, line)
@@ -56,7 +56,7 @@ class PerfImportWizard(models.TransientModel):
             for item in line._missing_items(scheme):
                 key = "|".join([item.code, line.rater_role or "", line.subperiod or ""])
                 if key not in columns:
-                    label = " · ".join(filter(None, [item.name or item.code, line.rater_role, line.subperiod]))
+                    label = " · ".join(filter(None, [item.name or item.code, line.rater_role_label, line.subperiod]))
                     low, high = item.resolved_scale
                     columns[key] = [f"{label} [{fmt(low)}–{fmt(high)}]", {}]
                 columns[key][1].setdefault(line.appraisal_id.id, line)
@@ -115,9 +115,12 @@ class PerfImportWizard(models.TransientModel):
             body = [["", "", event.code, 1, "", event.name] for event in scheme.events]
         content, mimetype, extension = self._write(header, keys, body)
         attachment = self.env["ir.attachment"].create({
-            "name": f"{self.cycle_id.name} {self.kind}.{extension}", "raw": content, "mimetype": mimetype,
+            "name": f"{self.cycle_id.name} {self._kind_label()}.{extension}", "raw": content, "mimetype": mimetype,
             "res_model": self._name, "res_id": self.id})
         return {"type": "ir.actions.act_url", "url": f"/web/content/{attachment.id}?download=true", "target": "self"}
+
+    def _kind_label(self):
+        return dict(self._fields["kind"]._description_selection(self.env)).get(self.kind, self.kind)
 
     def _write(self, header, keys, body):
         if self.file_format == "csv":
@@ -129,7 +132,7 @@ class PerfImportWizard(models.TransientModel):
             return buffer.getvalue().encode("utf-8-sig"), "text/csv", "csv"
         book = openpyxl.Workbook()
         sheet = book.active
-        sheet.title = self.kind
+        sheet.title = self._kind_label()[:31]
         sheet.append(header)
         sheet.append(keys)
         for row in body:
