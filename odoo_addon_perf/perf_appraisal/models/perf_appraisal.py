@@ -5,6 +5,7 @@ import json
 from markupsafe import Markup, escape
 
 import perfcore
+from perfcore.decimals import fmt
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -225,6 +226,28 @@ class PerfAppraisal(models.Model):
     def _compute_interview_done(self):
         for appraisal in self:
             appraisal.interview_done = appraisal.employee_ack and appraisal.manager_ack
+
+    @api.onchange("grade_override_id")
+    def _onchange_grade_override_quota(self):
+        """An override beyond the grade's quota in the group is HR's to decide, but not unseen."""
+        if not self.grade_override_id or self.grade_override_id.code == self._origin.final_grade:
+            return None
+        scheme = self.scheme_id._perfcore_scheme()
+        quotas = {q.grade: q.percent for q in scheme.distribution.quotas} if scheme.distribution else {}
+        code = self.grade_override_id.code
+        if code not in quotas:
+            return None
+        members = self.env["perf.appraisal"].search([("cycle_id", "=", self._origin.cycle_id.id),
+                                                     ("group_name", "=", self.group_name), ("status", "=", "scored")])
+        grades = [q.grade for q in scheme.distribution.quotas]
+        seats = dict(zip(grades, perfcore.hamilton_counts(len(members), [quotas[g] for g in grades])))[code]
+        taken = len(members.filtered(lambda a: a.final_grade == code and a.id != self._origin.id)) + 1
+        if taken <= seats:
+            return None
+        return {"warning": {"title": self.env._("Over the quota"), "message": self.env._(
+            "%(grade)s in group %(group)s: %(taken)s of %(seats)s seats (%(percent)s%% of %(size)s) with this "
+            "override. Give the reason, or calibrate another appraisal.", grade=self.grade_override_id.display_name,
+            group=self.group_name or "-", taken=taken, seats=seats, percent=fmt(quotas[code]), size=len(members))}}
 
     @api.constrains("grade_override_id", "override_reason")
     def _check_override(self):

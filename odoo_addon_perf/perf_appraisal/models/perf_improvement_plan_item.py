@@ -21,11 +21,13 @@ class PerfImprovementPlanItem(models.Model):
 
     @api.constrains("review_date")
     def _check_review_date(self):
+        # a plan looks half a year or a year ahead (003: 短短半年或一年时间), and its progress is
+        # reviewed as it goes (持续的沟通): a review any day from the plan to a year after it
         for item in self:
             start = item.plan_id.date
-            if not (start + relativedelta(months=6) <= item.review_date <= start + relativedelta(months=12)):
-                raise ValidationError(self.env._("The review date of “%(goal)s” must be 6 to 12 months after the plan "
-                                                 "(%(start)s – %(end)s).", goal=item.goal, start=start + relativedelta(months=6),
+            if not (start <= item.review_date <= start + relativedelta(months=12)):
+                raise ValidationError(self.env._("The review date of “%(goal)s” must lie within a year of the plan "
+                                                 "(%(start)s – %(end)s).", goal=item.goal, start=start,
                                                  end=start + relativedelta(months=12)))
 
     # Items follow their plan: written by who writes the plan, while it is unsigned.

@@ -128,6 +128,19 @@ class TestIntegrity(PerfCase):
         with self.assertRaises(UserError):
             plan.with_user(self.head_users["ward-3"]).name = "改"
 
+    def test_a_plan_is_reviewed_from_its_first_month_to_a_year_after(self):
+        """Plan of 2024-06-05: a review a month later (2024-07-05) is allowed, a year and a day
+        (2025-06-06) or before the plan (2024-06-04) is refused."""
+        from odoo.exceptions import ValidationError
+
+        nurse = self.nurses.filtered(lambda n: n.name == "赵六")
+        plan = self.env["perf.improvement.plan"].with_user(self.head_users["ward-3"]).create({
+            "name": "沟通改进", "employee_id": nurse.id, "date": "2024-06-05",
+            "item_ids": [(0, 0, {"goal": "主动巡视", "review_date": "2024-07-05"})]})
+        for day in ("2025-06-06", "2024-06-04"):
+            with self.assertRaises(ValidationError):
+                plan.item_ids.with_user(self.head_users["ward-3"]).review_date = day
+
     def test_raters_never_follow_the_appraisal(self):
         """An activity scheduled for a rater on the appraisal does not make the rater a follower."""
         appraisal = self.by_name["张三"]

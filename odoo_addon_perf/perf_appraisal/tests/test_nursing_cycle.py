@@ -53,6 +53,18 @@ class TestNursingCycle(PerfCase):
         self.assertEqual(appraisal.total_exact, "64")
         self.assertEqual(self.env["perf.pay"].search_count([("cycle_id", "=", self.cycle.id)]), len(NURSES))
 
+    def test_an_override_beyond_the_quota_is_warned(self):
+        """ward-3 has 4 nurses, quotas 30 / 50 / 20 %: Hamilton gives 优秀 1 seat (张三's).  Calibrating
+        李四 to 优秀 warns: 2 of 1 seats; to 良好 (2 seats, 李四 and 王五 already) nothing new is taken."""
+        self.cycle.action_calibrate()
+        li = self.by_name["李四"].with_user(self.officer)
+        draft = li.new({"grade_override_id": self.grade(self.nursing, "excellent").id}, origin=li)
+        warning = draft._onchange_grade_override_quota()["warning"]
+        self.assertIn("2 of 1 seats", warning["message"])
+        self.assertIn("ward-3", warning["message"])
+        draft = li.new({"grade_override_id": self.grade(self.nursing, "good").id}, origin=li)
+        self.assertIsNone(draft._onchange_grade_override_quota())
+
     def test_workflow_to_publication(self):
         """Calibrate → approval → confirm/approve → publish: pay becomes payable and appraisees can read."""
         cycle = self.cycle
