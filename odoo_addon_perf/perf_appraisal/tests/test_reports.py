@@ -65,6 +65,8 @@ class TestReports(PerfFixture, HttpCase):
         pdf, _kind = report._render_qweb_pdf("perf_appraisal.report_appraisal_notice", appraisals.ids)
         text = pdf_text(pdf)
         self.assertEqual(text.count("考核结果通知书"), 7)
+        # each notice from a new page (one document, a page break before each)
+        self.assertEqual(sum(1 for page in text.split("\f") if "考核结果通知书" in page), 7)
         for appraisal in appraisals:
             self.assertIn(appraisal.subject_name, text)
             self.assertIn(f"{appraisal.total:.2f}", text)
