@@ -1174,7 +1174,9 @@ class PerfCycle(models.Model):
         if not finished:
             return _notify(self.env, self.env._("Publishing in the background; the cycle shows when it is done."),
                            "info")
-        notified = self.env["perf.appraisal"].sudo().search_count([("cycle_id", "in", self.ids), ("status", "=", "scored")])
+        # a unit (村卫生室) gets no notice: only appraised employees are told
+        notified = self.env["perf.appraisal"].sudo().search_count([("cycle_id", "in", self.ids), ("status", "=", "scored"),
+                                                                    ("employee_id", "!=", False)])
         return _notify(self.env, self.env._("Published; %s appraisees notified.", notified))
 
     def _publish_chunk(self, ids):
@@ -1191,7 +1193,8 @@ class PerfCycle(models.Model):
     def _publish_done(self):
         with workflow():
             self.write({"state": "published", "step_running": False, "step_error": False})
-        told = self.env["perf.appraisal"].sudo().search_count([("cycle_id", "=", self.id), ("status", "=", "scored")])
+        told = self.env["perf.appraisal"].sudo().search_count([("cycle_id", "=", self.id), ("status", "=", "scored"),
+                                                                ("employee_id", "!=", False)])
         self.message_post(body=self._results_summary(self.env._("Published")) + " · "
                           + self.env._("%s appraisees notified.", told))
 

@@ -57,3 +57,13 @@ class TestVillageClinicCycle(PerfCase):
             self.assertEqual(D(str(appraisal.pay_amount)).quantize(D("0.01")), pay, name)
         pays = self.env["perf.pay"].search([("cycle_id", "=", self.cycle.id)])
         self.assertEqual(set(pays.department_id.ids), set(self.clinics.ids))
+
+    def test_publication_tells_no_unit(self):
+        """Four clinics published: nobody is told (a unit has no appraisee to notify), and the
+        notification says 0, not 4."""
+        self.cycle.action_calibrate()
+        self.cycle.action_to_approval()
+        self.cycle.appraisal_ids.action_confirm()
+        self.cycle.appraisal_ids.action_approve()
+        result = self.cycle.action_publish()
+        self.assertIn(" 0 ", result["params"]["message"])
