@@ -9,6 +9,8 @@ import re
 from collections import defaultdict
 from decimal import Decimal
 
+from dateutil.relativedelta import relativedelta
+
 import perfcore
 from perfcore.decimals import fmt
 from perfcore.i18n import render
@@ -96,6 +98,18 @@ SCALAR_FACTS = frozenset({"operated_profit", "consulting_target_met", "consultin
 
 # Fields fixed when the cycle starts: its scheme, period, participants and company.
 DRAFT_ONLY_FIELDS = ("scheme_id", "date_from", "date_to", "employee_ids", "department_ids", "company_id")
+
+
+def period_end(start, kind):
+    """The last day of the period of ``kind`` (month, quarter, half_year, year, week) that starts
+    on ``start``'s month (or, for a week, on ``start``)."""
+    month_end = {"month": start.month, "quarter": (start.month - 1) // 3 * 3 + 3,
+                 "half_year": 6 if start.month <= 6 else 12, "year": 12}.get(kind)
+    if kind == "week":
+        return start + datetime.timedelta(days=6)
+    if month_end is None:
+        return None
+    return datetime.date(start.year, month_end, 1) + relativedelta(day=31)
 
 
 def _notify(env, message, kind="success", sticky=False):
@@ -212,6 +226,18 @@ class PerfCycle(models.Model):
     consulting_budget = fields.Monetary(groups="perf_appraisal.group_perf_officer", help="咨询部预算.")
     consulting_actual_cost = fields.Monetary(groups="perf_appraisal.group_perf_officer")
     consulting_profit = fields.Monetary(groups="perf_appraisal.group_perf_officer", help="咨询部利润.")
+
+    @api.onchange("scheme_id", "date_from")
+    def _onchange_period_end(self):
+        """The end follows the start by the scheme's period (its first kind): 07-01 of a quarterly
+        scheme ends 09-30; the pay date follows the end."""
+        if not (self.scheme_id and self.date_from) or self.state != "draft":
+            return
+        kind = (self.scheme_id.period_kinds or "").replace(" ", "").split(",")[0]
+        end = period_end(self.date_from, kind)
+        if end:
+            self.date_to = end
+            self.pay_date = end
 
     @api.depends("date_from", "date_to")
     def _compute_period(self):

@@ -73,3 +73,19 @@ class TestRoleOwners(PerfCase):
         codes = [code for code, _name in self.make_cycle(general, name="2024-Q2", date_from="2024-04-01",
                                                           date_to="2024-06-30")._owner_roles()]
         self.assertEqual(codes, ["admin", "committee", "finance"])
+
+
+@tagged("post_install", "-at_install")
+class TestCycleDates(PerfCase):
+    def test_the_end_and_pay_date_follow_the_start(self):
+        """general-quarterly from 2024-07-01 ends 2024-09-30 and pays then; nursing (monthly) from
+        2024-02-01 ends 2024-02-29 (a leap year)."""
+        general = self.env["perf.scheme"].search([("code", "=", "general-quarterly"), ("is_preset", "=", True)])
+        form = Form(self.env["perf.cycle"].with_user(self.officer))
+        form.name = "2024-Q3"
+        form.scheme_id = general
+        form.date_from = "2024-07-01"
+        self.assertEqual((str(form.date_to), str(form.pay_date)), ("2024-09-30", "2024-09-30"))
+        form.scheme_id = self.nursing
+        form.date_from = "2024-02-01"
+        self.assertEqual(str(form.date_to), "2024-02-29")
