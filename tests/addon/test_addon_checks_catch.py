@@ -53,7 +53,7 @@ BREAKAGES = [
              "decoration-success=\"status == 'published'\"", "views", "uses 'status'"),
     Breakage("button-method", VIEWS, r'name="action_close"', 'name="action_closed"',
              "views", "button calls 'action_closed', which perf.cycle does not define"),
-    Breakage("filter-domain", VIEWS, r"domain=\"\[\('state', 'not in'", "domain=\"[('sate', 'not in'",
+    Breakage("filter-domain", VIEWS, r"domain=\"\[\('state', '!='", "domain=\"[('sate', '!='",
              "views", "path 'sate': perf.cycle has no field 'sate'"),
     Breakage("group-by", VIEWS, r"'group_by': 'scheme_id'", "'group_by': 'schema_id'",
              "views", "group_by 'schema_id'"),

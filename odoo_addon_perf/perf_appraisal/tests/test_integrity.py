@@ -131,8 +131,6 @@ class TestIntegrity(PerfCase):
     def test_a_plan_is_reviewed_from_its_first_month_to_a_year_after(self):
         """Plan of 2024-06-05: a review a month later (2024-07-05) is allowed, a year and a day
         (2025-06-06) or before the plan (2024-06-04) is refused."""
-        from odoo.exceptions import ValidationError
-
         nurse = self.nurses.filtered(lambda n: n.name == "赵六")
         plan = self.env["perf.improvement.plan"].with_user(self.head_users["ward-3"]).create({
             "name": "沟通改进", "employee_id": nurse.id, "date": "2024-06-05",
