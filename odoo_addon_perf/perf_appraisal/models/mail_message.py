@@ -50,3 +50,16 @@ class MailMessage(models.Model):
         if {"perf_private_user_id", "perf_hr_only"} & set(vals) and not self.env.su:
             raise AccessError(self.env._("Who may read a message of a performance record is not edited."))
         return super().write(vals)
+
+
+def inbox_when_no_email(env, recipients):
+    """Recipients who would be e-mailed but have no address (a ward nurse without a mailbox): told
+    in their Odoo inbox instead, or they would be told nothing (the mail fails)."""
+    emailed = [r for r in recipients if r.get("notif") == "email"]
+    if emailed:
+        has_email = {p["id"]: bool(p["email"]) for p in env["res.partner"].sudo().browse(
+            [r["id"] for r in emailed]).read(["email"])}
+        for recipient in emailed:
+            if not has_email.get(recipient["id"]) and recipient.get("uid"):
+                recipient["notif"] = "inbox"
+    return recipients

@@ -3,6 +3,7 @@ import datetime
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
+from .mail_message import inbox_when_no_email
 from .perf_workflow_mixin import in_workflow, workflow
 
 APPEAL_DAYS = 7          # 000 篇四: appeal within 7 days of publication
@@ -153,6 +154,9 @@ class PerfAppeal(models.Model):
         with workflow():
             overdue.write({"overdue_flagged": True})
         return overdue
+
+    def _notify_get_recipients(self, message, msg_vals, **kwargs):
+        return inbox_when_no_email(self.env, super()._notify_get_recipients(message, msg_vals, **kwargs))
 
     def _perf_private_user(self):
         return self.sudo().user_id

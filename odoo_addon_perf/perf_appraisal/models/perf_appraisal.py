@@ -12,6 +12,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 
 from .perf_appeal import APPEAL_DAYS
 from .perf_cycle import CYCLE_STATES
+from .mail_message import inbox_when_no_email
 from .perf_workflow_mixin import batch_defaults, in_workflow, workflow
 
 DONE_STATES = ("published", "closed")
@@ -594,7 +595,7 @@ class PerfAppraisal(models.Model):
         if not rows:
             return 0
         partners = {row["id"]: row for row in self.env["res.partner"].sudo().browse(
-            {contacts[row["employee_id"]] for row in rows}).read(["lang"], load=None)}
+            {contacts[row["employee_id"]] for row in rows}).read(["lang", "email"], load=None)}
         users = {row["id"]: row for row in self.env["res.users"].sudo().browse(
             {row["user_id"] for row in rows if row["user_id"]}).read(["lang", "notification_type"], load=None)}
         labels = {row["id"]: row["label"] for row in self.env["perf.scheme.grade"].sudo().browse(
@@ -623,7 +624,9 @@ class PerfAppraisal(models.Model):
                 "email_from": author.email_formatted or False, "partner_ids": [fields.Command.link(partner_id)],
                 "record_name": row["display_name"], "reply_to": reply_to,
             })
-            recipients.append((partner_id, not user or user["notification_type"] == "email"))
+            # e-mailed as they chose, or in the inbox: one without an address is told there
+            recipients.append((partner_id, bool(partners[partner_id]["email"])
+                               and (not user or user["notification_type"] == "email")))
         with batch_defaults():
             messages = self.env["mail.message"].sudo().create(messages_vals)
             by_email = [(message, partner_id, vals["body"]) for message, (partner_id, email), vals
@@ -667,6 +670,9 @@ class PerfAppraisal(models.Model):
     def _perf_follower_partners(self):
         officers = self.env.ref("perf_appraisal.group_perf_officer").sudo().users.partner_id
         return set((officers | self.sudo().employee_id.work_contact_id | self.sudo().user_id.partner_id).ids)
+
+    def _notify_get_recipients(self, message, msg_vals, **kwargs):
+        return inbox_when_no_email(self.env, super()._notify_get_recipients(message, msg_vals, **kwargs))
 
     def _perf_private_user(self):
         """The user from whom this record's chatter is hidden, except messages addressed to them."""

@@ -131,7 +131,7 @@ def summary_html(env, s):
     if s.parameters:
         parts.append("<h5>" + escape(env._("Parameters")) + "</h5>")
         parts.append(_table([env._("Parameter"), env._("Value"), env._("Source")], [
-            [_named(p.description, name), escape(_param_text(p.value)) + (" <i>(A)</i>" if p.assumption else ""),
+            [_named(p.name or p.description, name), escape(_param_text(p.value)) + (" <i>(A)</i>" if p.assumption else ""),
              escape(p.source)] for name, p in s.parameters.items()]))
     return "".join(parts)
 

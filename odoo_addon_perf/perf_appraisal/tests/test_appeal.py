@@ -99,3 +99,19 @@ class TestAppeal(PerfCase):
         action = self.env.ref("perf_appraisal.perf_appeal_action")
         self.assertNotIn("search_default_open", action.context)
         self.assertEqual(self.env["perf.appeal"].with_user(self.nurse).search([]), appeal)
+
+    def test_a_nurse_without_email_is_told_in_her_inbox(self):
+        """赵六 has no e-mail address and the e-mail preference Odoo gives new users: the answer (and
+        a publication notice) reach her Odoo inbox instead of a mail that fails."""
+        self.nurse.partner_id.email = False
+        self.nurse.notification_type = "email"
+        appeal = self.file(datetime.date(2024, 6, 5))
+        appeal.with_user(self.officer).action_reject("维持原结果")
+        notes = self.env["mail.notification"].search([("res_partner_id", "=", self.nurse.partner_id.id),
+                                                      ("mail_message_id.model", "=", "perf.appeal")])
+        self.assertEqual(notes.mapped("notification_type"), ["inbox"])
+        self.appraisal._notify_published()
+        notice = self.env["mail.notification"].search([("res_partner_id", "=", self.nurse.partner_id.id),
+                                                       ("mail_message_id.model", "=", "perf.appraisal")], order="id desc",
+                                                      limit=1)
+        self.assertEqual(notice.notification_type, "inbox")
