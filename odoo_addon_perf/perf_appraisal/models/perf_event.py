@@ -77,30 +77,40 @@ class PerfEvent(models.Model):
         if self.scheme_id and self.state == "draft" and self.date and self._coverage(self.date) == "none":
             self.date = self._default_date(self.scheme_id)
 
-    def _coverage(self, date):
-        """Whether a cycle of this event's scheme covers the date: 'open', 'done' or 'none'."""
-        cycles = self.env["perf.cycle"].sudo().search([
-            ("scheme_id", "=", self.scheme_id.id), ("company_id", "=", self.company_id.id or self.env.company.id),
-            ("date_from", "<=", date), ("date_to", ">=", date)])
-        if not cycles:
+    def _coverage(self, date, cycles=None):
+        """Whether a cycle of this event's scheme covers the date: 'open', 'done' or 'none'.
+        ``cycles``: the scheme's cycles, when read already for a list of events."""
+        if cycles is None:
+            cycles = self.env["perf.cycle"].sudo().search([("scheme_id", "=", self.scheme_id.id)])
+        company = self.company_id or self.env.company
+        covering = cycles.filtered(lambda c: c.company_id == company and c.date_from <= date <= c.date_to)
+        if not covering:
             return "none"
-        return "open" if any(c.state in ("draft", *OPEN_CYCLE_STATES) for c in cycles) else "done"
+        return "open" if any(c.state in ("draft", *OPEN_CYCLE_STATES) for c in covering) else "done"
 
     @api.depends("date", "scheme_id", "state")
     def _compute_date_warning(self):
-        for event in self:
-            event.date_warning = False
-            if not (event.date and event.scheme_id) or event.state != "draft":
-                continue
-            coverage = event._coverage(event.date)
+        drafts = self.filtered(lambda e: e.date and e.scheme_id and e.state == "draft")
+        (self - drafts).date_warning = False
+        # the schemes' cycles read once for the whole list, not once per event
+        by_scheme = {}
+        for cycle in self.env["perf.cycle"].sudo().search([("scheme_id", "in", drafts.scheme_id.ids)],
+                                                           order="date_to desc"):
+            by_scheme.setdefault(cycle.scheme_id.id, self.env["perf.cycle"].sudo())
+            by_scheme[cycle.scheme_id.id] |= cycle
+        for event in drafts:
+            cycles = by_scheme.get(event.scheme_id.id, self.env["perf.cycle"].sudo())
+            coverage = event._coverage(event.date, cycles)
             if coverage == "open":
-                continue
-            periods = ", ".join(f"{c.name} ({c.date_from} – {c.date_to})" for c in event._open_cycles(event.scheme_id))
-            if coverage == "done":
+                event.date_warning = False
+            elif coverage == "done":
                 event.date_warning = self.env._(
                     "%(date)s lies in a cycle already past calibration: this event does not change its results.",
                     date=event.date)
             else:
+                company = event.company_id or self.env.company
+                periods = ", ".join(f"{c.name} ({c.date_from} – {c.date_to})" for c in cycles
+                                    if c.state in OPEN_CYCLE_STATES and c.company_id == company)
                 event.date_warning = self.env._(
                     "%(date)s lies in no cycle of %(scheme)s: this event counts in no month. Open cycles: %(periods)s.",
                     date=event.date, scheme=event.scheme_id.name, periods=periods or self.env._("none"))
