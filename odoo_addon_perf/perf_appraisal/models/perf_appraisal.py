@@ -398,8 +398,8 @@ class PerfAppraisal(models.Model):
                                                  appraisal.subject_name))
 
     def _check_not_own(self, action):
-        own = self.filtered(lambda a: a.user_id and a.user_id == self.env.user)
-        if own and not self.env.su:
+        own = self.filtered(self._is_own)
+        if own:
             raise AccessError(self.env._("Nobody may %(action)s their own appraisal (%(name)s).",
                                          action=action, name=own[0].subject_name))
 

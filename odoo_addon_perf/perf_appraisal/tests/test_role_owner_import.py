@@ -90,3 +90,17 @@ class TestRoleOwnerImport(PerfCase):
         with self.assertRaisesRegex(UserError, "nursing_dept"):
             self.upload(self.survey_clerk, cycle, book)
         self.assertFalse(cycle.appraisal_ids.score_ids.filtered(lambda s: s.code == "patient" and s.rated))
+
+    def test_someone_who_enters_no_line_gets_no_sheet(self):
+        """A nurse (no line of anyone's) asking for the score sheet of the cycle: refused, no row, no
+        name; the clerk's rows are only the appraisals whose lines she enters."""
+        from odoo.exceptions import UserError
+
+        cycle = self.make_cycle(self.nursing, employee_ids=[(6, 0, self.nurses.ids)], role_ids=self.role_owners())
+        cycle.with_user(self.officer).action_start()
+        nurse = self.nurse_users["李四"]
+        with self.assertRaisesRegex(UserError, "You enter no score lines"):
+            self.sheet(nurse, cycle)
+        rows = self.env["perf.import.wizard"].with_user(nurse).create({"cycle_id": cycle.id})._rows(
+            self.env["perf.score"].with_user(nurse).search([("cycle_id", "=", cycle.id)]))
+        self.assertEqual(rows, [])  # she reads no appraisal of the cycle and rates none
