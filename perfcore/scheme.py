@@ -17,11 +17,11 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
-from .decimals import D, ONE_HUNDRED, ZERO
+from .decimals import D, ONE_HUNDRED, ZERO, show
 from .errors import Problem, SchemeError, pydantic_message
 from .formula import Formula, FormulaError, compile_formula
 from .yamlio import Document, load_document
-from .i18n import _
+from .i18n import Message, Seq, _, named, scheme_text
 
 __all__ = [
     "Attribute",
@@ -140,23 +140,58 @@ class RaterRole(_Model):
 
 
 class WorksheetSection(_Model):
+    """``count`` planned items of one kind (常规工作 5 × 8 points), each given a status."""
+
     code: Code
+    name: str = ""
     count: int = Field(ge=1)
     points: Num
 
 
 class WorksheetExtra(_Model):
+    """Items beyond the plan (其他工作, 合理化建议被采纳), counted, ``points`` each."""
+
     code: Code
+    name: str = ""
     points: Num
 
 
 class Worksheet(_Model):
-    """A rater's score computed from a work sheet (item statuses plus extras)."""
+    """A rater's score computed from a work sheet (item statuses plus extras).
+
+    A filled sheet is ``{section: [status, …], extra: count}``: each status earns its share of
+    the section's points (完成 1, 进行中 ½, 未开始 0), each extra its points.
+    """
 
     statuses: dict[str, Num]
+    status_names: dict[str, str] = {}
     sections: list[WorksheetSection]
     extras: list[WorksheetExtra] = []
     max: Num | None = None
+
+    def earned(self, given: Mapping[str, Any]) -> list[tuple[WorksheetSection | WorksheetExtra, Decimal]]:
+        """The points each section and extra of a filled (bound) sheet earns, in the sheet's order."""
+        parts: list[tuple[WorksheetSection | WorksheetExtra, Decimal]] = []
+        for section in self.sections:
+            parts.append((section, sum((self.statuses[s] * section.points for s in given.get(section.code, [])), ZERO)))
+        for extra in self.extras:
+            parts.append((extra, D(given.get(extra.code, 0)) * extra.points))
+        return parts
+
+    def total(self, given: Mapping[str, Any]) -> Decimal:
+        """The score of a filled (bound) sheet: the sum of what its sections and extras earn."""
+        return sum((points for _part, points in self.earned(given)), ZERO)
+
+    def explain(self, given: Mapping[str, Any]) -> Message:
+        """The sheet's score with its parts named: 常规工作 36 + 阶段工作 35 + 其他工作 1 × 8 = 79."""
+        parts = []
+        for part, points in self.earned(given):
+            if isinstance(part, WorksheetSection):
+                parts.append(scheme_text("{part} {points}", part=named(part.code, part.name), points=show(points)))
+            elif given.get(part.code):
+                parts.append(scheme_text("{part} {count} × {points}", part=named(part.code, part.name),
+                                         count=show(D(given[part.code])), points=show(part.points)))
+        return _("work sheet: {parts} = {total}", parts=Seq(parts, " + "), total=show(self.total(given)))
 
 
 class Indicator(_Model):

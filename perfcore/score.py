@@ -45,6 +45,12 @@ def _name(name: str, code: str) -> str:
     return name or code
 
 
+def _role_named(roles: list[RaterRole], code: str) -> Message | str:
+    """A rater role of the same indicator by its name (上级), English by its code."""
+    role = next((r for r in roles if r.code == code), None)
+    return named(code, role.name if role is not None else None)
+
+
 def _event_kind(kind: str) -> Message:
     return {"fine": _("fine"), "pay_percent": _("pay_percent"), "count": _("count")}[kind]
 
@@ -208,17 +214,18 @@ class Scorer:
                         self.r.add("rater", f"{prefix}{code}.{role.code}", replaced,
                                    _("{role} score {score} above {limit} is invalid; replaced by {other} {other_score} "
                                      "{sign} {offset}", role=named(role.code, role.name), score=fmt(scores[role.code]),
-                                     limit=fmt(role.max_valid), other=role.replace_with,
+                                     limit=fmt(role.max_valid), other=_role_named(roles, role.replace_with),
                                      other_score=fmt(scores[role.replace_with]),
                                      sign="+" if role.replace_offset >= 0 else "−", offset=fmt(abs(role.replace_offset))))
                     scores[role.code] = replaced
                     if role.replace_flag:
                         self.r.flag(role.replace_flag, _("{role} score of {code} replaced", role=named(role.code, role.name),
-                                                         code=code))
+                                                         code=named(code, p.name)))
                 else:
                     raise Incomplete(_("{role} score of {code} above {limit} and no {other} score to replace it",
                                        role=named(role.code, role.name), code=repr(code), limit=fmt(role.max_valid),
-                                       other=role.replace_with or _("replacement")))
+                                       other=_role_named(roles, role.replace_with) if role.replace_with
+                                       else _("replacement")))
         weights: dict[str, Decimal] = {}
         for role in roles:
             if isinstance(role.weight, str):
@@ -287,20 +294,9 @@ class Scorer:
         return values[0]
 
     def worksheet(self, sheet: Worksheet, given: dict[str, Any], code: str) -> Decimal:
-        total = ZERO
-        parts = []
-        for section in sheet.sections:
-            statuses = given.get(section.code, [])
-            earned = sum((sheet.statuses[s] * section.points for s in statuses), ZERO)
-            total += earned
-            parts.append(f"{section.code} {fmt(earned)}")
-        for extra in sheet.extras:
-            count = D(given.get(extra.code, 0))
-            total += count * extra.points
-            if count:
-                parts.append(f"{extra.code} {fmt(count)} × {fmt(extra.points)}")
+        total = sheet.total(given)
         if self.tr:
-            self.r.add("rater", code, total, _("work sheet: {parts} = {total}", parts=" + ".join(parts), total=fmt(total)))
+            self.r.add("rater", code, total, sheet.explain(given))
         return total
 
     # events ------------------------------------------------------------------------------

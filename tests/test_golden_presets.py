@@ -189,6 +189,23 @@ def test_general_quarterly_months_composite_and_self_rule():
     assert (e.result("G02").total, e.result("G02").grade) == (D("75.90"), "pass")
 
 
+def test_general_quarterly_work_sheet_total_and_its_reason_in_chinese():
+    from perfcore import load_preset
+
+    sheet = load_preset("general-quarterly").subperiods.indicators[0].worksheet
+    june = {"routine": ["completed"] * 4 + ["in_progress"], "stage": ["completed"] * 3 + ["in_progress", "not_started"],
+            "other": 1}
+    # 常规 4×8 + ½×8 = 36, 阶段 3×10 + ½×10 + 0 = 35, 其他工作 1×8 = 8, 合理化建议 0 → 79
+    assert [(part.code, points) for part, points in sheet.earned(june)] == [
+        ("routine", D("36")), ("stage", D("35")), ("other", D("8")), ("suggestion_adopted", D("0"))]
+    assert sheet.total(june) == D("79")
+    assert sheet.status_names["in_progress"] == "进行中"
+    g01 = run_example("general-quarterly").result("G01")
+    [june_self] = [line for line in g01.breakdown if line.code == "2024-06/work.self" and line.kind == "rater" and "sheet" in line.to_dict("en")["reason"]]
+    assert june_self.to_dict("en")["reason"] == "work sheet: routine 36 + stage 35 + other 1 × 8 = 79"
+    assert june_self.to_dict("zh_CN")["reason"] == "工作清单：常规工作 36 + 阶段工作 35 + 其他工作 1 × 8 = 79"
+
+
 # -- admin-dept (003 篇三) --------------------------------------------------------------
 
 def test_admin_dept_weeks_cooks_drivers():
