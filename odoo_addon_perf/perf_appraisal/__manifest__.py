@@ -16,6 +16,7 @@
         "data/perf_data.xml",
         "wizards/perf_reason_wizard_views.xml",
         "wizards/perf_import_wizard_views.xml",
+        "wizards/perf_worksheet_wizard_views.xml",
         "views/perf_appraisal_views.xml",
         "views/perf_cycle_distribution_views.xml",
         "views/perf_cycle_views.xml",

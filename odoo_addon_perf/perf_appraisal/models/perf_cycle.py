@@ -880,10 +880,13 @@ class PerfCycle(models.Model):
         rated_roles = {i.code: bool(scheme.raters_of(i)) for i in scheme.all_indicators()}
         for line in self.env["perf.score"].sudo().search_read(
                 [("appraisal_id", "in", appraisals.ids), ("rated", "=", True)],
-                ["appraisal_id", "code", "rater_role", "value", "value_list", "is_list", "subperiod"], load=None):
+                ["appraisal_id", "code", "rater_role", "value", "value_list", "is_list", "subperiod", "worksheet"],
+                load=None):
             bucket = scores[line["appraisal_id"]].setdefault(line["subperiod"] or False, {})
             if line["is_list"]:
                 value = [v for v in re.split(r"[\s,，;；]+", line["value_list"] or "") if v]
+            elif line["worksheet"]:  # perfcore scores the sheet itself, and explains it
+                value = line["worksheet"]
             else:
                 value = float_repr(line["value"], 4)
             if line["rater_role"] and rated_roles.get(line["code"]):
@@ -1332,14 +1335,22 @@ class PerfCycle(models.Model):
         checklists = {code: on_demand_items(scheme, scheme.indicator(code)) for code in set(lines.mapped("code"))
                       if scheme.indicator(code) is not None}
         present = {(line.appraisal_id.id, line.code, line.rater_role, line.subperiod) for line in lines}
+        # an item column knows its indicator's column, whose cell shows the items' running total
+        parents = {item.code: indicator.code for indicator in scheme.all_indicators() for item in indicator.items}
         columns, rows = {}, {}
         for line in lines:
             key = "|".join([line.code, line.rater_role or "", line.subperiod or ""])
             if key not in columns:
+                role, _other = line._validity_role()
                 columns[key] = {"key": key, "label": line.name or line.code, "role": line.rater_role_label or "",
                                 "subperiod": line.subperiod or "", "scale": line.scale_text or "",
                                 "is_list": line.is_list, "sequence": line.sequence,
-                                "checklist": bool(checklists.get(line.code))}
+                                "checklist": bool(checklists.get(line.code)),
+                                "parent": "|".join([parents[line.code], line.rater_role or "", line.subperiod or ""])
+                                if line.code in parents else False,
+                                "worksheet": line.worksheet_available,
+                                "cap": float(role.max_valid) if role is not None else False,
+                                "cap_note": line._validity_rule()}
             appraisal = line.appraisal_id
             row = rows.setdefault(appraisal.id, {"id": appraisal.id, "cells": {}})
             if key in row["cells"] and not row["cells"][key]["editable"] and line.id in mine:
@@ -1355,6 +1366,7 @@ class PerfCycle(models.Model):
         for appraisal_id, row in rows.items():
             row["name"], row["group"] = names[appraisal_id]
         return {"cycle": {"id": cycle.id, "name": cycle.name, "state": cycle.state},
+                "title": self.env._("Score Grid: %s", cycle.name),
                 "columns": sorted(columns.values(), key=lambda c: (c["sequence"], c["key"])),
                 "rows": sorted(rows.values(), key=lambda r: (r["group"], r["name"], r["id"]))}
 

@@ -16,6 +16,8 @@ ANONYMOUS_ROLES = frozenset({"peer"})
 # States in which scores are entered; calibration may still correct them (the results then
 # have to be computed again before they are sent for approval).
 RATING_STATES = ("running", "rating", "calibration")
+#: The most items beyond the plan a work sheet counts in one line (其他工作, 合理化建议).
+MAX_WORKSHEET_COUNT = 999
 
 
 class PerfScore(models.Model):
@@ -59,6 +61,13 @@ class PerfScore(models.Model):
     items_available = fields.Boolean(
         string="Checklist Available", compute="_compute_scale_text",
         help="The indicator may be scored by its checklist items instead, and they are not open yet for this rater.")
+    # a rater may score by a work sheet (general-quarterly's 工作计划表): the statuses and extras
+    # as perfcore reads them, the items' descriptions beside them; the value is the sheet's total
+    worksheet = fields.Json(string="Work Sheet", copy=False, readonly=True)
+    worksheet_items = fields.Json(string="Work Sheet Items", copy=False, readonly=True)
+    worksheet_available = fields.Boolean(
+        string="Work Sheet Available", compute="_compute_scale_text",
+        help="The scheme scores this line from a work sheet (planned items and their status) as well as by a number.")
 
     @api.depends("code", "rater_role", "subperiod", "appraisal_id.scheme_id", "appraisal_id.score_ids")
     def _compute_scale_text(self):
@@ -71,6 +80,12 @@ class PerfScore(models.Model):
             line.scale_text = _scale(schemes[scheme_record.id], line.code)
             line.rater_role_label = _role_label(schemes[scheme_record.id], line.code, line.rater_role)
             line.items_available = bool(line._missing_items(schemes[scheme_record.id]))
+            line.worksheet_available = bool(line._worksheet_spec(schemes[scheme_record.id]))
+
+    def _worksheet_spec(self, scheme):
+        """The scheme's work sheet of this line's indicator (perfcore ``Worksheet``), if it has one."""
+        indicator = scheme.indicator(self.code) if scheme is not None and self.rater_role else None
+        return indicator.worksheet if indicator is not None else None
 
     def _checklist(self, scheme):
         """(the items of this line's indicator when they are opened on demand, the item lines that
@@ -102,6 +117,45 @@ class PerfScore(models.Model):
 
     def _inverse_value_input(self):
         pass  # write() turns value_input into value / value_list before any check
+
+    @api.onchange("value_input")
+    def _onchange_value_input_validity(self):
+        """A score the scheme will not count as given (自评超过 90 分无效) is said so while typing."""
+        number = _number(self.value_input) if self.value_input and not self.is_list else None
+        note = self._validity_note(number) if isinstance(number, (int, float)) and not isinstance(number, bool) else False
+        if note:
+            return {"warning": {"title": self.env._("This score will be replaced"), "message": note}}
+        return None
+
+    def _validity_role(self):
+        """(rater role, its replacement role) of this line when the scheme limits the valid scores of
+        its role (general-quarterly's self: at most 90, else the superior's − 10), else (None, None)."""
+        scheme = self.sudo().appraisal_id.scheme_id._perfcore_scheme() if self.sudo().appraisal_id else None
+        indicator = scheme.indicator(self.code) if scheme is not None and self.rater_role else None
+        roles = scheme.raters_of(indicator) if indicator is not None else []
+        role = next((r for r in roles if r.code == self.rater_role and r.max_valid is not None), None)
+        other = next((r for r in roles if role is not None and r.code == role.replace_with), None)
+        return role, other
+
+    def _validity_rule(self):
+        """The scheme's rule on this line's role when it limits valid scores (自评超过 90 分无效 …), else False."""
+        role, other = self._validity_role()
+        if role is None:
+            return False
+        args = {"role": role.name or role.code, "limit": fmt(role.max_valid)}
+        if other is None:
+            return self.env._("A %(role)s score above %(limit)s is invalid.", **args)
+        return self.env._("A %(role)s score above %(limit)s is invalid: the %(other)s's score %(sign)s %(offset)s "
+                          "counts instead.", other=other.name or other.code,
+                          sign="+" if role.replace_offset >= 0 else "−", offset=fmt(abs(role.replace_offset)), **args)
+
+    def _validity_note(self, value):
+        """The rule, and ``value``, when ``value`` lies above this line's valid maximum; else False."""
+        role, _other = self._validity_role()
+        if role is None or value <= role.max_valid:
+            return False
+        return self.env._("%(rule)s (got %(value)s)", rule=self._validity_rule(),
+                          value=fmt(perfcore.D(float_repr(value, 4))))
 
     # -- who may enter what -------------------------------------------------------------------------
     def _check_may_rate(self):
@@ -166,7 +220,7 @@ class PerfScore(models.Model):
                     text = ", ".join(line._check_value_list(_list_text(cell)))
                     line.write({"value_list": text or False, "rated": bool(text)})
                 else:
-                    line.write({"value": _number(cell), "rated": True})
+                    line.write({"value": _number(cell), "rated": True, "worksheet": False, "worksheet_items": False})
         lines.with_env(self.env)._log_changes(old)
         lines.appraisal_id._mark_inputs_changed()
         lines.appraisal_id.score_ids._settle()
@@ -184,6 +238,30 @@ class PerfScore(models.Model):
             raise UserError(self.env._("These lines have no checklist to open (it is open already, or the "
                                        "indicator is rated: its score counts, not the items)."))
         return True
+
+    def action_open_worksheet(self):
+        """The work sheet of this line (工作计划表), filled as it was entered, in a dialog."""
+        self.ensure_one()
+        self._check_worksheet_opener()
+        lines = self.env["perf.worksheet.wizard"]._lines_for(self)
+        wizard = self.env["perf.worksheet.wizard"].create({
+            "score_id": self.id,
+            "item_ids": [fields.Command.create(vals) for vals in lines if vals["kind"] == "item"],
+            "extra_ids": [fields.Command.create(vals) for vals in lines if vals["kind"] == "extra"]})
+        return {"type": "ir.actions.act_window", "res_model": "perf.worksheet.wizard", "res_id": wizard.id,
+                "view_mode": "form", "target": "new", "name": self.env._("Work Sheet"),
+                "context": {"perf_score_id": self.id}}
+
+    def _check_worksheet_opener(self):
+        """A work sheet is opened by whoever may enter the line, while scores are open."""
+        if not self:
+            raise UserError(self.env._("A work sheet belongs to a score line."))
+        self.check_access("write")  # the record rules (company, the lines one rates) before any sudo
+        self._check_may_rate()
+        self._check_state()
+        for line in self:
+            if not line.sudo().worksheet_available:
+                raise UserError(self.env._("%s is scored by a number; it has no work sheet.", line.name or line.code))
 
     def _open_items(self):
         """Create the missing checklist lines of these indicator lines (checked by the caller)."""
@@ -240,6 +318,44 @@ class PerfScore(models.Model):
             raise ValidationError(self.env._("A score must be a finite number, not %s.", value))
         for line in self.sudo():
             line._check_entry(float_repr(value, 4))
+
+    def _check_worksheet(self, given):
+        """A filled work sheet checked by perfcore as it binds one; its total (a float, the stored value)."""
+        if not isinstance(given, dict):
+            raise ValidationError(self.env._("A work sheet is a mapping of its sections and extras, not %r.",
+                                             type(given).__name__))
+        totals = set()
+        for line in self.sudo():
+            scheme = line.appraisal_id.scheme_id._perfcore_scheme()
+            sheet = line._worksheet_spec(scheme)
+            if sheet is None:
+                raise ValidationError(self.env._("%s is scored by a number; it has no work sheet.", line.name or line.code))
+            problems = perfcore.check_score(scheme, line.code, given, line.rater_role, subperiod=bool(line.subperiod))
+            for extra in sheet.extras:  # a typo of 2**31 is not a month's work
+                if not problems and extra.code in given and perfcore.D(given[extra.code]) > MAX_WORKSHEET_COUNT:
+                    raise ValidationError(self.env._("%(line)s of %(name)s: %(extra)s counts at most %(max)s (got %(value)s).",
+                                                     line=line.name or line.code, name=line.subject_name,
+                                                     extra=extra.name or extra.code, max=MAX_WORKSHEET_COUNT,
+                                                     value=given[extra.code]))
+            if problems:
+                raise ValidationError("\n".join(
+                    self.env._("%(line)s of %(name)s: %(problem)s (got %(value)s).", line=line.name or line.code,
+                               name=line.subject_name, problem=problem.message,
+                               value=problem.value if problem.has_value else "-") for problem in problems))
+            totals.add(sheet.total(given))
+        if len(totals) != 1:
+            raise ValidationError(self.env._("Enter one work sheet per line."))
+        return float(totals.pop())
+
+    def _worksheet_items(self, items):
+        """The descriptions of a sheet's items, {section: [text, …]}: plain short texts, or nothing."""
+        if not items:
+            return False
+        if not isinstance(items, dict) or len(items) > 20 or not all(
+                isinstance(texts, list) and len(texts) <= 100 and all(isinstance(t, str) and len(t) <= 500 for t in texts)
+                for texts in items.values()):
+            raise ValidationError(self.env._("A work sheet's items are lists of short texts, one list per section."))
+        return {str(section)[:64]: texts for section, texts in items.items()}
 
     def _check_value_list(self, text):
         """Several numbers for a list input, each checked like a single one."""
@@ -321,7 +437,7 @@ class PerfScore(models.Model):
         if in_workflow():
             return super().write(vals)
         self._perf_refuse_workflow_fields(vals)
-        unknown = set(vals) - {"value", "value_list", "rater_user_id"}
+        unknown = set(vals) - {"value", "value_list", "rater_user_id", "worksheet", "worksheet_items"}
         if unknown:
             raise AccessError(self.env._("%(fields)s of a score line cannot be edited.", fields=", ".join(sorted(unknown))))
         self._check_state()
@@ -338,11 +454,17 @@ class PerfScore(models.Model):
                 {"score_id": line.id, "user_id": self.env.uid, "old_rater_id": line.rater_user_id.id,
                  "new_rater_id": vals["rater_user_id"] or False, "old_value": False, "new_value": False}
                 for line in self if line.rater_user_id.id != vals["rater_user_id"]])
-        if "value" not in vals and "value_list" not in vals:
+        if "worksheet_items" in vals and "worksheet" not in vals:
+            raise ValidationError(self.env._("A work sheet's items are written with the sheet."))
+        if "value" not in vals and "value_list" not in vals and "worksheet" not in vals:
             return super().write(vals)
         self._check_may_rate()
-        if "value" in vals:
+        if "worksheet" in vals:
+            vals = {**vals, "value": self._check_worksheet(vals["worksheet"]),
+                    "worksheet_items": self._worksheet_items(vals.get("worksheet_items"))}
+        elif "value" in vals:
             self._check_values(vals["value"])
+            vals = {**vals, "worksheet": False, "worksheet_items": False}  # a number replaces a sheet
         if "value_list" in vals:
             numbers = self._check_value_list(vals["value_list"])
             vals = {**vals, "value_list": ", ".join(numbers) or False}

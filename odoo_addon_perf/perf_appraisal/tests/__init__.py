@@ -16,6 +16,7 @@ from . import test_labels
 from . import test_guided_workflow
 from . import test_reports
 from . import test_workflow_queries
+from . import test_worksheet
 from . import test_scheme_versions
 from . import test_scheme_designer
 from . import test_role_owner_import

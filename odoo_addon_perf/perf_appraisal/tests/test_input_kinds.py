@@ -7,7 +7,7 @@ from pathlib import Path
 import perfcore
 from perfcore.yamlio import load_document
 
-from odoo.tests import new_test_user, tagged
+from odoo.tests import Form, new_test_user, tagged
 
 from .common import PerfCase
 
@@ -80,14 +80,15 @@ class TestInputKinds(PerfCase):
                          sorted(set(cycle.appraisal_ids.score_ids.mapped("subperiod")) - {False}),
                          ["2024-04", "2024-05", "2024-06"])
         by_name = {a.subject_name: a for a in cycle.appraisal_ids}
-        # the example's monthly work scores (June's self work sheet of 职员甲 is worth 36 + 35 + 8 = 79)
-        work = {"职员甲": {"2024-04": (88, 84, 86, 87), "2024-05": (95, 80, 82, 86), "2024-06": (79, 85, 85, 88)},
+        # the example's monthly work scores; June's self score of 职员甲 is her 工作计划表 (below)
+        work = {"职员甲": {"2024-04": (88, 84, 86, 87), "2024-05": (95, 80, 82, 86), "2024-06": (None, 85, 85, 88)},
                 "职员乙": {"2024-04": (78, 74, 76, 75), "2024-05": (76, 72, 74, 70), "2024-06": (80, 78, None, 77)}}
         composite = {"职员甲": (88, [80, 84, 86], 85), "职员乙": (80, [75, 78], 76)}
         for name, months in work.items():
             appraisal = by_name[name]
             for month, (own, finance, admin, superior) in months.items():
-                self.line(appraisal, "work", "self", month).with_user(users[name]).value = own
+                if own is not None:
+                    self.line(appraisal, "work", "self", month).with_user(users[name]).value = own
                 self.line(appraisal, "work", "finance", month).with_user(owners["finance"]).value = finance
                 if admin is not None:
                     self.line(appraisal, "work", "admin", month).with_user(owners["admin"]).value = admin
@@ -105,12 +106,37 @@ class TestInputKinds(PerfCase):
         # the appraisee reads neither the peers' lines nor who they are
         self.assertFalse(self.env["perf.score"].with_user(users["职员甲"]).search(
             [("appraisal_id", "=", by_name["职员甲"].id), ("rater_role", "=", "peer")]))
+        # 职员甲's June sheet as she fills it in the dialog: routine 4 done + 1 in progress = 4×8 + ½×8 = 36,
+        # stage 3 done + 1 in progress + 1 not started = 3×10 + ½×10 = 35, one other work item 1×8 = 8 → 79
+        june = self.line(by_name["职员甲"], "work", "self", "2024-06").with_user(users["职员甲"])
+        self.assertTrue(june.worksheet_available)
+        action = june.action_open_worksheet()
+        wizard = self.env["perf.worksheet.wizard"].with_user(users["职员甲"]).browse(action["res_id"])
+        statuses = {"routine": ["completed"] * 4 + ["in_progress"],
+                    "stage": ["completed"] * 3 + ["in_progress", "not_started"]}
+        with Form(wizard.with_context(**action["context"])) as form:
+            for index, line in enumerate(wizard.item_ids):
+                with form.item_ids.edit(index) as row:
+                    row.status = statuses[line.section][line.number - 1]
+                    row.description = f"{line.section_name} {line.number}"
+            with form.extra_ids.edit(0) as row:  # 其他工作
+                row.count = 1
+            self.assertEqual(form.total, 79)
+            self.assertEqual(form.explanation, "work sheet: routine 36 + stage 35 + other 1 × 8 = 79")
+        wizard.action_apply()
+        self.assertEqual((june.value, june.rated), (79, True))
+        self.assertEqual(june.worksheet["routine"], statuses["routine"])
+        self.assertEqual(june.worksheet_items["stage"][4], "阶段工作 5")
         events = [("职员甲", "training_attended", "2024-04-15"), ("职员甲", "personal_leave_day", "2024-05-15"),
                   ("职员甲", "commendation", "2024-06-20"), ("职员乙", "training_absent", "2024-04-16")]
         self.env["perf.event"].with_user(boss_user).create([
             {"scheme_id": scheme.id, "employee_id": people[name].id, "code": code, "date": day}
             for name, code, day in events]).with_user(self.officer).action_approve()
         self.assert_same_as_perfcore(cycle, golden("general-quarterly", "general-quarterly.yaml"))
+        # perfcore scored the sheet itself, and says how (in the appraisee's language too)
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.assertIn("常规工作 36 + 阶段工作 35 + 其他工作 1 × 8 = 79",
+                      by_name["职员甲"].with_context(lang="zh_CN").breakdown_html or "")
         # the pay reads the monthly post salary (a wage): the head of the office sees grades, not pay
         self.assertTrue(scheme.pay_confidential)
         self.assertFalse(self.env["perf.pay"].with_user(boss_user).search([("cycle_id", "=", cycle.id)]))

@@ -130,6 +130,11 @@ class TrustFixture(PerfFixture):
             "scheme_id": cls.nursing.id, "employee_id": cls.nurse_users["李四"].employee_id.id, "code": "praise",
             "date": "2024-06-11"})
 
+        # a sheet the head nurse uploaded and has not imported yet (a wizard is its creator's)
+        cls.head_import = cls.env["perf.import.wizard"].with_user(cls.head_users["ward-3"]).create({
+            "cycle_id": cls.june.id, "file_format": "csv", "filename": "ward-3.csv",
+            "data": base64.b64encode("键,姓名\n".encode())})
+
         # -- company 2 ------------------------------------------------------------------------------
         cls.branch_cycle = cls.env["perf.cycle"].create({
             "name": "分院 2024-05", "scheme_id": cls.nursing.id, "date_from": "2024-05-01", "date_to": "2024-05-31",
@@ -172,6 +177,22 @@ class TrustFixture(PerfFixture):
                    "perf.score", "action_rate_by_items",
                    [cls.may_by_name["李四"].score_ids.filtered(lambda s: s.code == "head_nurse").ids],
                    refused=UserError, watch=count("perf.score", [("appraisal_id", "=", cls.may_by_name["李四"].id)])),
+            Attack(1, "a nurse does not open a colleague's work sheet (her head nurse rates the line)",
+                   cls.nurse_users["张三"], "perf.score", "action_open_worksheet",
+                   [cls.june_by_name["李四"].score_ids.filtered(lambda s: s.code == "head_nurse").ids],
+                   watch=count("perf.worksheet.wizard", [])),
+            Attack(1, "a work sheet is not written on a line scored by a number (护士长考核)", head_user,
+                   "perf.score", "write", [cls.june_by_name["李四"].score_ids.filtered(
+                       lambda s: s.code == "head_nurse").ids, {"worksheet": {"routine": ["completed"]}}],
+                   refused=ValidationError, watch=record_values(
+                       "perf.score", cls.june_by_name["李四"].score_ids.ids, ["value", "rated", "worksheet"])),
+            Attack(1, "a nurse does not read the head nurse's uploaded sheet", cls.nurse_users["张三"],
+                   "perf.import.wizard", "read", [cls.head_import.ids, ["data", "result"]]),
+            Attack(1, "nor does HR: an upload is its uploader's", cls.officer,
+                   "perf.import.wizard", "read", [cls.head_import.ids, ["data", "result"]]),
+            Attack(1, "nor does a nurse import it in the head nurse's name", cls.nurse_users["张三"],
+                   "perf.import.wizard", "action_import", [cls.head_import.ids],
+                   watch=record_values("perf.score", cls.june.appraisal_ids.score_ids.ids, ["value", "rated"])),
             Attack(1, "a manager cannot even open her own appraisal before publication", head_user,
                    "perf.appraisal", "set_score", [cls.head_appraisal.ids, "head_nurse", 100, "superior"], watch=lines),
             Attack(1, "nobody records an event about themselves", head_user, "perf.event", "create",

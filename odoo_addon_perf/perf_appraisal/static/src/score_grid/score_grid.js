@@ -17,7 +17,8 @@ export class ScoreGrid extends Component {
 
     setup() {
         this.orm = useService("orm");
-        this.state = useState({ grid: null, filter: "", onlyMine: true, errors: {}, saved: {}, hidden: {} });
+        this.action = useService("action");
+        this.state = useState({ grid: null, filter: "", onlyMine: true, errors: {}, saved: {}, hidden: {}, notes: {} });
         this.display = { controlPanel: {} };
         onWillStart(() => this.load());
     }
@@ -29,6 +30,14 @@ export class ScoreGrid extends Component {
 
     async load() {
         this.state.grid = await this.orm.call("perf.cycle", "get_score_grid", [[this.cycleId]]);
+        // the title survives a reload of the page (the URL does not carry the action's name)
+        this.env.config?.setDisplayName?.(this.state.grid.title);
+        this.children = {};
+        for (const column of this.state.grid.columns) {
+            if (column.parent) {
+                (this.children[column.parent] ||= []).push(column);
+            }
+        }
     }
 
     get columns() {
@@ -63,7 +72,26 @@ export class ScoreGrid extends Component {
     }
 
     shown(cell) {
+        if (this.state.errors[cell.id] && cell.typed !== undefined) {
+            return cell.typed; // a refused value stays in its cell, red, until corrected
+        }
         return cell.rated || cell.value ? String(cell.value) : "";
+    }
+
+    itemsTotal(row, column) {
+        // the running total of an indicator's checklist items entered in this row
+        const items = this.children[column.key] || [];
+        const cells = items.map((c) => row.cells[c.key]).filter((cell) => cell && cell.rated);
+        if (!cells.length) {
+            return null;
+        }
+        const total = cells.reduce((sum, cell) => sum + Number(cell.value), 0);
+        return { total: Math.round(total * 10000) / 10000, count: cells.length, of: items.length };
+    }
+
+    async openWorksheet(cell) {
+        const action = await this.orm.call("perf.score", "action_open_worksheet", [[cell.id]]);
+        await this.action.doAction(action, { onClose: () => this.load() });
     }
 
     async save(input, column, cell) {
@@ -81,6 +109,12 @@ export class ScoreGrid extends Component {
             cell.rated = true;
             delete this.state.errors[cell.id];
             this.state.saved[cell.id] = true;
+            // a score the scheme replaces (自评超过 90 分无效) is accepted, and said so
+            if (column.cap !== false && typeof vals.value === "number" && vals.value > column.cap) {
+                this.state.notes[cell.id] = column.cap_note;
+            } else {
+                delete this.state.notes[cell.id];
+            }
         } catch (error) {
             this.state.errors[cell.id] = error.data?.message || error.message || _t("Refused");
             delete this.state.saved[cell.id];
