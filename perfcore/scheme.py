@@ -133,6 +133,7 @@ class RaterRole(_Model):
     weight: Num | str = ONE_HUNDRED
     required: bool = False
     pool: list[Code] = []
+    pool_names: dict[str, str] = {}
     max_valid: Num | None = None
     replace_with: Code | None = None
     replace_offset: Num = ZERO
@@ -384,8 +385,12 @@ class YearEndPools(_Model):
 
 
 class PaySpec(_Model):
-    """How performance becomes money; every component is rounded once, half-up, to 0.01."""
+    """How performance becomes money; every component is rounded once, half-up, to 0.01.
 
+    ``name`` is what the money is called where it is not performance pay (a clinic's 补助, a unit's
+    公用经费调整); empty for performance pay itself."""
+
+    name: str = ""
     basis: Literal["absolute", "relative"] = "absolute"
     tables: dict[Code, dict[str, Num]] = {}
     variables: dict[Code, str] = {}
@@ -512,6 +517,7 @@ class Scheme(_Model):
             if indicator.name:
                 names[indicator.code] = indicator.name
             names.update((role.code, role.name) for role in self.raters_of(indicator) if role.name)
+            names.update((m, n) for role in self.raters_of(indicator) for m, n in role.pool_names.items() if n)
         if self.pay:
             names.update((code, name) for code, name in self.pay.names.items() if name)
             names.update((c.code, c.name) for c in self.pay.components if c.name)
@@ -869,6 +875,10 @@ def _check_level(scheme: Scheme, items: list[Indicator], path: tuple[Any, ...], 
                     formula(here + ("raters", r_index, "weight"), role.weight)
                 if role.replace_with and role.replace_with not in {r.code for r in roles}:
                     out.append((here + ("raters", r_index, "replace_with"), _('unknown rater role'), role.replace_with))
+                for member in role.pool_names:
+                    if member not in role.pool:
+                        out.append((here + ("raters", r_index, "pool_names", member),
+                                    _("names a member not in the pool {pool}", pool=", ".join(role.pool) or "-"), member))
         child_max = indicator.max if indicator.max is not None else (
             indicator.scale[1] if indicator.scale is not None and indicator.resolved_aggregation == "sum" else None)
         _check_level(scheme, indicator.items, here + ("items",), child_max, f"indicator {indicator.code!r}", out, formula)

@@ -275,7 +275,8 @@ class Scorer:
                 mean = _mean(value)
                 if len(value) > 1 and self.tr:
                     self.r.add("rater", f"{prefix}{p.code}.{member}", mean,
-                               _("{member}: mean of {count} ratings {values} = {mean}", member=member, count=len(value),
+                               _("{member}: mean of {count} ratings {values} = {mean}",
+                                 member=named(member, role.name if member == role.code else None), count=len(value),
                                  values=", ".join(fmt(v) for v in value), mean=fmt(mean)))
                 value = mean
             elif isinstance(value, dict):
@@ -289,7 +290,7 @@ class Scorer:
             if self.tr:
                 self.r.add("rater", f"{prefix}{p.code}.{role.code}", mean,
                            _("{role}: mean of {members} = {mean}", role=named(role.code, role.name),
-                             members=", ".join(m for m in members if m in given), mean=fmt(mean)))
+                             members=[named(m, role.pool_names.get(m)) for m in members if m in given], mean=fmt(mean)))
             return mean
         return values[0]
 

@@ -73,6 +73,12 @@ def test_rater_weights_must_sum_to_100():
     assert any("rater weights of 'a' sum to 90, expected 100" in p for p in found)
 
 
+def test_a_pool_names_only_its_members():
+    found = problems_of(scheme(raters=[{"code": "functional", "pool": ["finance", "admin"],
+                                        "pool_names": {"finance": "财务部", "hr": "人事部"}}]))
+    assert any("raters[0].pool_names.hr: names a member not in the pool finance, admin (got 'hr')" in p for p in found)
+
+
 def test_bad_formula_rejected_at_load_with_position():
     found = problems_of(scheme(indicators=[{"code": "a", "weight": 60, "formula": "b +* 2"},
                                            {"code": "b", "weight": 40, "formula": "__import__('os')"}]))
