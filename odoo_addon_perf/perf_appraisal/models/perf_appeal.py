@@ -26,7 +26,7 @@ class PerfAppeal(models.Model):
     user_id = fields.Many2one(related="appraisal_id.user_id", store=True)
     department_id = fields.Many2one(related="appraisal_id.department_id", store=True, index=True)
     company_id = fields.Many2one(related="appraisal_id.company_id", store=True, index=True)
-    date_filed = fields.Date(required=True, default=fields.Date.context_today, readonly=True)
+    date_filed = fields.Date(required=True, default=lambda self: self._perf_today(), readonly=True)
     reason = fields.Text(required=True)
     state = fields.Selection([("submitted", "Submitted"), ("upheld", "Upheld"), ("rejected", "Rejected")],
                              default="submitted", required=True, tracking=True)
@@ -75,7 +75,7 @@ class PerfAppeal(models.Model):
     def create(self, vals_list):
         if in_workflow():
             return super().create(vals_list)
-        today = fields.Date.context_today(self)
+        today = self._perf_today()
         for vals in vals_list:
             if vals.get("response"):
                 raise AccessError(self.env._("HR answers an appeal after it is filed."))
@@ -117,7 +117,7 @@ class PerfAppeal(models.Model):
             if not (response or appeal.sudo().response or "").strip():
                 raise UserError(self.env._("Write the answer (Response) before %s the appeal.",
                                            self.env._("upholding") if state == "upheld" else self.env._("rejecting")))
-        values = {"state": state, "date_answered": fields.Date.context_today(self), "answered_by_id": self.env.uid}
+        values = {"state": state, "date_answered": self._perf_today(), "answered_by_id": self.env.uid}
         with workflow():
             for appeal in self.sudo():
                 # the answer typed in the form is recorded when the button passes none
@@ -144,7 +144,7 @@ class PerfAppeal(models.Model):
 
     @api.model
     def _flag_overdue(self):
-        today = fields.Date.context_today(self)
+        today = self._perf_today()
         overdue = self.sudo().search([("state", "=", "submitted"), ("deadline", "<", today),
                                       ("overdue_flagged", "=", False)])
         officer = self.env.ref("perf_appraisal.group_perf_officer").users[:1]

@@ -197,7 +197,7 @@ class PerfAppraisal(models.Model):
 
     @api.depends("published_date", "state", "user_id", "appeal_ids.state")
     def _compute_appeal_deadline(self):
-        today = fields.Date.context_today(self)
+        today = self._perf_today()
         for appraisal in self:
             deadline = appraisal.published_date and appraisal.published_date + datetime.timedelta(days=APPEAL_DAYS)
             appraisal.appeal_deadline = deadline
@@ -578,7 +578,7 @@ class PerfAppraisal(models.Model):
                 raise UserError(self.env._("Compute %s again before publishing it.", appraisal.subject_name))
         with workflow():
             self.sudo().write({"state": "published", "reopened": False, "rerated": False,
-                               "published_date": fields.Date.context_today(self)})
+                               "published_date": self._perf_today()})
         self.sudo().pay_ids._release_after_publication()
         self.sudo()._notify_published()
         return True

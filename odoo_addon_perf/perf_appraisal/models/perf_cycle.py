@@ -282,7 +282,7 @@ class PerfCycle(models.Model):
 
     def _late(self):
         return self.state in ("running", "rating") and self.deadline_rating and \
-            self.deadline_rating < fields.Date.context_today(self)
+            self.deadline_rating < self._perf_today()
 
     def _compute_progress(self):
         # counts only (how far the cycle is); who is late is HR's (progress_html)
@@ -350,8 +350,8 @@ class PerfCycle(models.Model):
             left = cycle._late_raters()
             if not left:
                 continue
-            due = max(cycle.deadline_rating or fields.Date.context_today(self),
-                      fields.Date.context_today(self) + datetime.timedelta(days=3))
+            due = max(cycle.deadline_rating or self._perf_today(),
+                      self._perf_today() + datetime.timedelta(days=3))
             cycle._schedule_rater_activities(due=due)
             cycle.message_notify(
                 partner_ids=[user.partner_id.id for user in left],
@@ -1214,7 +1214,7 @@ class PerfCycle(models.Model):
         appraisals = self.env["perf.appraisal"].sudo().browse(ids).filtered(lambda a: a.state != "published")
         with workflow():
             appraisals.with_context(tracking_disable=True).write(
-                {"state": "published", "published_date": fields.Date.context_today(self)})
+                {"state": "published", "published_date": self._perf_today()})
         appraisals.filtered(lambda a: a.status == "scored")._notify_published()
         self.env["perf.pay"].sudo().search([("appraisal_id", "in", appraisals.ids), ("state", "=", "draft")]
                                            )._release_after_publication()
@@ -1268,7 +1268,7 @@ class PerfCycle(models.Model):
         user = self.env.user
         officer = self._perf_is_officer()
         states = dict(self._fields["state"]._description_selection(self.env))
-        today = fields.Date.context_today(self)
+        today = self._perf_today()
         open_cycles = self.search([("state", "in", ("running", "rating", "calibration", "approval"))],
                                   order="deadline_rating, id")
         cycles = [{
@@ -1375,7 +1375,7 @@ class PerfCycle(models.Model):
         the old ones).  On the cycle, never on an appraisal: an activity makes its user a follower,
         and a peer must stay anonymous."""
         todo = self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
-        today = fields.Date.context_today(self)
+        today = self._perf_today()
         for cycle in self.sudo():
             left = cycle._late_raters()
             todos = cycle.activity_ids.filtered(lambda a: not todo or a.activity_type_id == todo)
@@ -1427,7 +1427,7 @@ class PerfCycle(models.Model):
     @api.model
     def _cron_perf_reminders(self):
         """Rater reminders before the deadline, overdue appeals, and follow-ups of cross-period flags."""
-        soon = fields.Date.context_today(self) + datetime.timedelta(days=3)
+        soon = self._perf_today() + datetime.timedelta(days=3)
         self.search([("state", "=", "rating"), ("deadline_rating", "<=", soon)])._schedule_rater_activities()
         self.env["perf.appeal"]._flag_overdue()
         self.env["perf.appraisal"]._follow_up_flags()

@@ -1,6 +1,6 @@
 from dateutil.relativedelta import relativedelta
 
-from odoo import api, fields, models
+from odoo import api, models
 
 # (ward, head nurse, [(nurse, login, title, post, base, head nurse's score, 护理部, patients)]) — the
 # nursing scheme's attributes and three scores each; last month's scores, this month's a little lower.
@@ -60,7 +60,7 @@ class PerfCycle(models.Model):
                 people |= nurse
                 scores[nurse.id] = {"head_nurse": head_score, "nursing_dept": dept_score, "patient": patient}
         roles = [(0, 0, {"role": "nursing_dept", "user_id": quality_id}), (0, 0, {"role": "patient", "user_id": survey_id})]
-        this_month = fields.Date.context_today(self).replace(day=1)
+        this_month = self._perf_today().replace(day=1)
         last_month = this_month - relativedelta(months=1)
         cycles = env["perf.cycle"]
         for start in (last_month, this_month):

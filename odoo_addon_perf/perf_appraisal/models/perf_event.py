@@ -66,7 +66,7 @@ class PerfEvent(models.Model):
     def _default_date(self, scheme=None):
         """Today, or — when no open cycle contains today (the month is over, its inputs are still
         entered) — the last day of the newest open cycle: an event recorded for the month counts."""
-        today = fields.Date.context_today(self)
+        today = self._perf_today()
         cycles = self._open_cycles(scheme)
         if not cycles or any(c.date_from <= today <= c.date_to for c in cycles):
             return today
@@ -254,7 +254,7 @@ class PerfEvent(models.Model):
             raise UserError(self.env._("Only a draft event is approved or refused."))
         with workflow():
             self.sudo().write({"state": state, "decided_by_id": self.env.uid,
-                               "decided_date": fields.Date.context_today(self)})
+                               "decided_date": self._perf_today()})
         self._affected_appraisals()._mark_inputs_changed()
 
     def action_approve(self):

@@ -22,7 +22,7 @@ class PerfImprovementPlan(models.Model):
     department_id = fields.Many2one(related="employee_id.department_id", store=True, index=True)
     appraisal_id = fields.Many2one("perf.appraisal", index=True)
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)
-    date = fields.Date(required=True, default=fields.Date.context_today)
+    date = fields.Date(required=True, default=lambda self: self._perf_today())
     item_ids = fields.One2many("perf.improvement.plan.item", "plan_id", string="Items")
     employee_signed = fields.Boolean(readonly=True, tracking=True, copy=False)
     employee_signed_date = fields.Date(readonly=True, copy=False)
@@ -75,7 +75,7 @@ class PerfImprovementPlan(models.Model):
 
     def action_sign(self):
         """Sign your side: the employee the employee side; the manager or HR the manager side."""
-        today = fields.Date.context_today(self)
+        today = self._perf_today()
         officer = self._perf_is_officer()
         for plan in self.sudo():
             if plan.user_id and plan.user_id == self.env.user:

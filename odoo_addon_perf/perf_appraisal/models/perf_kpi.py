@@ -115,7 +115,7 @@ class PerfKpi(models.Model):
 
     def action_sign(self):
         """Sign your side of these KPIs: the appraisee theirs, the superior (or HR) the other."""
-        today = fields.Date.context_today(self)
+        today = self._perf_today()
         officer = self._perf_is_officer()
         for kpi in self.sudo():
             appraisal = kpi.appraisal_id

@@ -1,7 +1,7 @@
 import contextvars
 from contextlib import contextmanager
 
-from odoo import SUPERUSER_ID, api, models
+from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 OFFICER = "perf_appraisal.group_perf_officer"
@@ -93,6 +93,15 @@ class PerfWorkflowMixin(models.AbstractModel):
 
     def _perf_is_manager(self):
         return self._perf_has_group(MANAGER)
+
+    def _perf_today(self):
+        """Today where the organisation is: the user's time zone, else the company's (its working
+        hours', else its address's), else UTC.  A nurse who never chose a zone files her appeal on
+        the day HR answers it from Beijing, not on the UTC day before."""
+        company = self.env.company
+        tz = (self.env.context.get("tz") or self.env.user.tz or company.resource_calendar_id.tz
+              or company.partner_id.tz)
+        return fields.Date.context_today(self.with_context(tz=tz))
 
     def _perf_one(self):
         """The one record a method works on — a clean error for several or none (no ensure_one crash)."""

@@ -38,6 +38,20 @@ class TestAppeal(PerfCase):
             self.file(datetime.date(2024, 6, 11))
         self.assertIn("2024-06-10", str(info.exception))
 
+    def test_filed_and_answered_on_the_hospitals_calendar(self):
+        """A nurse who never chose a time zone files at 07:30 in Beijing (23:30 UTC the day before);
+        HR, in Beijing, answers at 09:00.  Both dates are the hospital's: 2024-06-06, not 06-05 and 06-06."""
+        self.company.resource_calendar_id.tz = "Asia/Shanghai"
+        self.assertFalse(self.nurse.tz)  # as Odoo makes a user without a browser's zone
+        self.officer.tz = "Asia/Shanghai"
+        with freeze_time(datetime.datetime(2024, 6, 5, 23, 30)):
+            appeal = self.env["perf.appeal"].with_user(self.nurse).create(
+                {"appraisal_id": self.appraisal.id, "reason": "投诉不属实"})
+        with freeze_time(datetime.datetime(2024, 6, 6, 1, 0)):
+            appeal.with_user(self.officer).write({"response": "维持原评分"})
+            appeal.with_user(self.officer).action_reject()
+        self.assertEqual((appeal.date_filed, appeal.date_answered), (datetime.date(2024, 6, 6), datetime.date(2024, 6, 6)))
+
     def test_answer_due_in_five_working_days_across_a_weekend(self):
         """Filed Thursday 2024-06-06: Fri 7, Mon 10, Tue 11, Wed 12, Thu 13 → due 2024-06-13."""
         appeal = self.file(datetime.date(2024, 6, 6))
