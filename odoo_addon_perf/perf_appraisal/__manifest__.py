@@ -35,6 +35,7 @@
     "demo": ["demo/perf_demo.xml"],
     "assets": {
         "web.assets_backend": [
+            "perf_appraisal/static/src/number_field/perf_number_field.js",
             "perf_appraisal/static/src/score_grid/score_grid.js",
             "perf_appraisal/static/src/score_grid/score_grid.xml",
             "perf_appraisal/static/src/score_grid/score_grid.scss",

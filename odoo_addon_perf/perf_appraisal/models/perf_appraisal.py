@@ -5,7 +5,7 @@ import json
 from markupsafe import Markup, escape
 
 import perfcore
-from perfcore.decimals import fmt
+from perfcore.decimals import fmt, show
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -287,8 +287,12 @@ class PerfAppraisal(models.Model):
             return []
         steps = self._step_words()
         names = self._code_names()
-        return [(steps.get(line["kind"], line["kind"]), names.get(line["code"], line["code"]), line["value"] or "",
-                 _reason(line, self.env.lang)) for line in data["breakdown"] if not _hides_peer(line, self)]
+        # a value as the reasons show it: exact when short, else ≈ and 4 decimals (a mean of three
+        # months is 83.8666…, not 38 digits); peers stay anonymous in the reasons themselves (their
+        # ratings and mean, never who gave them), so the appraisee reads every line HR reads
+        return [(steps.get(line["kind"], line["kind"]), names.get(line["code"], line["code"]),
+                 show(perfcore.D(line["value"])) if line["value"] not in (None, "") else "",
+                 _reason(line, self.env.lang)) for line in data["breakdown"]]
 
     def _step_words(self):
         return {
@@ -686,10 +690,6 @@ class PerfAppraisal(models.Model):
                                            appraisal.subject_name))
 
 
-# The breakdown step that gives the mean of a rater's several ratings (peers): what an appraisee sees of them.
-MEAN_OF_RATINGS = "{member}: mean of {count} ratings {values} = {mean}"
-
-
 def _reason(line, lang):
     """A stored breakdown step's reason in ``lang``: perfcore renders its message; older results
     kept only the text."""
@@ -699,10 +699,3 @@ def _reason(line, lang):
     return line["reason"]
 
 
-def _hides_peer(line, appraisal):
-    """Peer ratings are anonymous: the appraisee sees the peer mean, never a rater's identity."""
-    if line["kind"] != "rater" or ".peer" not in line["code"]:
-        return False
-    message = line.get("message")
-    is_mean = message["id"] == MEAN_OF_RATINGS if message else "mean of" in line["reason"]
-    return not is_mean and appraisal.env.user == appraisal.employee_id.user_id

@@ -114,7 +114,7 @@ class TestInputKinds(PerfCase):
         wizard = self.env["perf.worksheet.wizard"].with_user(users["职员甲"]).browse(action["res_id"])
         statuses = {"routine": ["completed"] * 4 + ["in_progress"],
                     "stage": ["completed"] * 3 + ["in_progress", "not_started"]}
-        with Form(wizard.with_context(**action["context"])) as form:
+        with Form(wizard) as form:
             for index, line in enumerate(wizard.item_ids):
                 with form.item_ids.edit(index) as row:
                     row.status = statuses[line.section][line.number - 1]
@@ -137,6 +137,16 @@ class TestInputKinds(PerfCase):
         self.env["res.lang"]._activate_lang("zh_CN")
         self.assertIn("常规工作 36 + 阶段工作 35 + 其他工作 1 × 8 = 79",
                       by_name["职员甲"].with_context(lang="zh_CN").breakdown_html or "")
+        # the breakdown's values as its reasons show them: the three months' mean (87.7 + 79.5 + 84.4) / 3 =
+        # 83.8666…, shown ≈83.8667, not with 38 digits
+        rows = {(what, value) for _step, what, value, _reason in by_name["职员甲"].with_user(self.officer)._breakdown_rows()}
+        self.assertIn(("月度工作平均", "≈83.8667"), rows)
+        # once published she reads every line HR reads, the anonymous peers' × 30 % line included (their
+        # ratings and mean, never who gave them): her numbers add up
+        self.publish(cycle)
+        hers = by_name["职员甲"].with_user(users["职员甲"])._breakdown_rows()
+        self.assertEqual(hers, by_name["职员甲"].with_user(self.officer)._breakdown_rows())
+        self.assertTrue(any("peer ≈83.3333 × 30% = 25" in reason for _s, _w, _v, reason in hers))
         # the pay reads the monthly post salary (a wage): the head of the office sees grades, not pay
         self.assertTrue(scheme.pay_confidential)
         self.assertFalse(self.env["perf.pay"].with_user(boss_user).search([("cycle_id", "=", cycle.id)]))
