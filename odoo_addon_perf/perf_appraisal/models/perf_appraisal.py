@@ -100,6 +100,8 @@ class PerfAppraisal(models.Model):
         help="The pay as the reader may see it. Pay computed from wages is kept on the pay results only, "
              "read by the appraisee (once published) and by those who read contracts.")
     pay_hidden = fields.Boolean(compute="_compute_pay_shown", string="Pay Confidential")
+    pay_label = fields.Char(compute="_compute_pay_label", string="Pay Called",
+                            help="What the scheme's money is called: performance pay, or a clinic's 补助 …")
     # not fetched with the other fields (a few KiB each: a step reading the state of 20,000 appraisals
     # would fetch 100 MB of breakdowns), only when read
     result_json = fields.Text(readonly=True, groups="perf_appraisal.group_perf_manager", prefetch=False)
@@ -145,6 +147,16 @@ class PerfAppraisal(models.Model):
             hidden = appraisal in confidential and appraisal.id not in readable
             appraisal.pay_hidden = hidden
             appraisal.pay_shown = readable.get(appraisal.id, 0.0) if appraisal in confidential else appraisal.pay_amount
+
+    @api.depends("scheme_id")
+    def _compute_pay_label(self):
+        labels = {}
+        for appraisal in self:
+            scheme = appraisal.sudo().scheme_id
+            if scheme.id not in labels:
+                spec = scheme._perfcore_scheme().pay if scheme else None
+                labels[scheme.id] = (spec.name if spec is not None else "") or self.env._("Performance Pay")
+            appraisal.pay_label = labels[scheme.id]
 
     @api.depends("employee_id.name", "department_id.name")
     def _compute_subject_name(self):
@@ -345,6 +357,7 @@ class PerfAppraisal(models.Model):
             "total": data.get("total") or "-",
             "grade": self.final_grade_id.label or self.final_grade or "-",
             "rank": self.env._("%(rank)s of %(size)s", rank=self.rank, size=group_size) if self.rank else "-",
+            "pay_label": self.pay_label,
             "pay": (self.env._("in your payslip") if confidential
                     else f"{currency.symbol or ''}{pay.get('amount') or '0.00'}"),
             "flags": self.flags_label or "",

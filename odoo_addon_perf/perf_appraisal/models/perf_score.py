@@ -607,7 +607,8 @@ def _alternatives(scheme):
 
     An indicator scored "given, or from its items" is settled by its items, and each item by the
     indicator; one scored "given, or by formula" by the inputs its formula reads (when nothing else
-    reads them), and those inputs by the indicator.  Inputs with a default are never needed."""
+    reads them), and those inputs by the indicator; a scheme's direct total by its indicators, and
+    they by it.  Inputs with a default are never needed."""
     alternatives = {}
     readers = {}
     sources = [i.formula for i in scheme.all_indicators() if i.formula] + list(scheme.variables.values())
@@ -631,6 +632,11 @@ def _alternatives(scheme):
                 alternatives.setdefault(indicator.code, []).append(read)
             for code in read:
                 if readers.get(code) == 1:
+    if scheme.direct_total:  # the total given directly (village clinics) or every indicator scored
+        codes = [indicator.code for indicator in scheme.indicators]
+        alternatives.setdefault(scheme.direct_total, []).append(codes)
+        for indicator in scheme.all_indicators():
+            alternatives.setdefault(indicator.code, []).append([scheme.direct_total])
                     alternatives.setdefault(code, []).append([indicator.code])
     optional = {i.code for i in scheme.inputs if i.default is not None}
     return alternatives, optional
@@ -645,7 +651,7 @@ def _role_label(scheme, code, role):
         if rater.code == role:
             return rater.name or role
         if role in rater.pool:
-            return f"{rater.name or rater.code} · {role}"
+            return f"{rater.name or rater.code} · {rater.pool_names.get(role) or role}"
     return role
 
 

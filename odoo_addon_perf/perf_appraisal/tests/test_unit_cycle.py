@@ -57,6 +57,25 @@ class TestVillageClinicCycle(PerfCase):
             self.assertEqual(D(str(appraisal.pay_amount)).quantize(D("0.01")), pay, name)
         pays = self.env["perf.pay"].search([("cycle_id", "=", self.cycle.id)])
         self.assertEqual(set(pays.department_id.ids), set(self.clinics.ids))
+        # a clinic's money is its subsidy, called so on the form and the notice, not 绩效工资
+        east = self.by_name["东村卫生室"]
+        self.assertEqual((east.pay_label, east._notice_values()["pay_label"]), ("村卫生室补助", "村卫生室补助"))
+
+    def test_the_total_or_its_areas_settle_a_clinic(self):
+        """The seven areas entered: the directly given total is not needed (4 clinics × 8 lines, all done);
+        a clinic whose assessor gives only the total has its seven areas done by it."""
+        self.assertEqual((self.cycle.done_count, self.cycle.line_count), (32, 32))
+        self.assertTrue(all(self.cycle.appraisal_ids.score_ids.mapped("settled")))
+        clinic = self.env["hr.department"].create({"name": "中村卫生室"})
+        clinic.set_perf_attribute("ag_population", 1200)
+        cycle = self.make_cycle(self.scheme, name="2024 下半年", date_from="2024-07-01", date_to="2024-12-31",
+                                department_ids=[(6, 0, clinic.ids)])
+        cycle.action_start()
+        lines = cycle.appraisal_ids.score_ids
+        self.assertFalse(any(lines.mapped("settled")))
+        lines.filtered(lambda s: s.code == "total").value = 85
+        self.assertTrue(all(lines.mapped("settled")))
+        self.assertEqual((cycle.done_count, cycle.line_count), (8, 8))
 
     def test_publication_tells_no_unit(self):
         """Four clinics published: nobody is told (a unit has no appraisee to notify), and the
