@@ -1308,7 +1308,33 @@ class PerfCycle(models.Model):
                 for a in self.env["perf.appraisal"].search([("user_id", "=", user.id), ("state", "in", DONE_STATES)],
                                                             order="published_date desc", limit=5)]
         return {"officer": officer, "cycles": cycles, "latest": latest.name or "", "grades": grades,
-                "appeals": appeals, "team": team, "to_rate": to_rate, "mine": mine}
+                "appeals": appeals, "team": team, "to_rate": to_rate, "mine": mine,
+                "first_steps": self._first_steps() if officer else [],
+                "idle": not (officer or cycles or team or to_rate or mine)}
+
+    def _first_steps(self):
+        """HR's way to a first published month, each step done or not (read with HR's rights);
+        [] once a cycle was published — the dashboard then shows the work itself."""
+        Cycle = self.with_context(active_test=False)
+        if Cycle.search_count([("state", "in", ("published", "closed"))], limit=1):
+            return []
+        admin = self._perf_has_group("perf_appraisal.group_perf_admin")
+        steps = [
+            ("scheme", self.env._("Choose the scheme: 18 presets ship (nursing, general staff, village clinics …); "
+                                  "adapt a copy to your rules"),
+             bool(Cycle.search_count([], limit=1)), "perf_appraisal.perf_scheme_action" if admin else False),
+            ("attributes", self.env._("Give the people their attributes (title, post, bonus base …) on the "
+                                      "employee's or department's Performance tab"),
+             bool(self.env["perf.attribute"].search_count([], limit=1)), "hr.open_view_employee_list_my"),
+            ("cycle", self.env._("Create a cycle: its period, scheme, the people appraised and the owners of "
+                                 "roles such as the patient survey"),
+             bool(Cycle.search_count([], limit=1)), "perf_appraisal.perf_cycle_action"),
+            ("start", self.env._("Start it: every rater gets their lines to rate and a to-do"),
+             bool(Cycle.search_count([("state", "!=", "draft")], limit=1)), "perf_appraisal.perf_cycle_action"),
+            ("publish", self.env._("Compute, calibrate, send for approval and publish: each appraisee gets the "
+                                   "notice, and pay goes to payroll"), False, "perf_appraisal.perf_cycle_action"),
+        ]
+        return [{"key": key, "label": label, "done": done, "action": action} for key, label, done, action in steps]
 
     # -- the score grid ---------------------------------------------------------------------------------------
     def action_open_score_grid(self):

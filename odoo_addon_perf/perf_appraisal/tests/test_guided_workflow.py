@@ -205,3 +205,31 @@ class TestGuidedWorkflow(PerfCase):
         nurse = self.env["perf.cycle"].with_user(self.nurse_users["张三"]).get_dashboard()
         self.assertEqual((nurse["to_rate"], nurse["team"], nurse["appeals"], nurse["officer"]), (0, [], [], False))
         self.assertTrue(all(c["late"] == 0 for c in nurse["cycles"]), "who is late is HR's")
+        # a cycle started, none published: HR's first steps up to "start" are done, the last is not
+        steps = {step["key"]: step["done"] for step in hr["first_steps"]}
+        self.assertEqual(steps, {"scheme": True, "attributes": True, "cycle": True, "start": True, "publish": False})
+        self.assertFalse(head["first_steps"] or nurse["first_steps"])  # HR's way, not theirs
+        self.assertFalse(nurse["idle"])  # she sees the running cycle
+
+
+@tagged("post_install", "-at_install")
+class TestFirstSteps(PerfCase):
+    """A database with people and no cycle yet."""
+
+    def test_dashboard_of_an_empty_database_shows_the_first_steps(self):
+        """No cycle yet: HR reads the five steps, none done but the attributes (the fixture's nurses
+        have them); an employee with nothing to do is told why the page is empty."""
+        self.assertFalse(self.env["perf.cycle"].search_count([]))
+        hr = self.env["perf.cycle"].with_user(self.officer).get_dashboard()
+        self.assertEqual([(s["key"], s["done"]) for s in hr["first_steps"]],
+                         [("scheme", False), ("attributes", True), ("cycle", False), ("start", False),
+                          ("publish", False)])
+        self.assertEqual(hr["first_steps"][2]["action"], "perf_appraisal.perf_cycle_action")
+        self.assertFalse(hr["first_steps"][0]["action"], "the schemes' menu is the perf admin's")
+        admin = self.env["perf.cycle"].with_user(self.perf_admin).get_dashboard()
+        self.assertEqual(admin["first_steps"][0]["action"], "perf_appraisal.perf_scheme_action")
+        nurse = self.env["perf.cycle"].with_user(self.nurse_users["张三"]).get_dashboard()
+        self.assertEqual((nurse["first_steps"], nurse["idle"]), ([], True))
+        # once a month is published the dashboard shows the work, not the steps
+        self.publish(self.nursing_cycle())
+        self.assertEqual(self.env["perf.cycle"].with_user(self.officer).get_dashboard()["first_steps"], [])
