@@ -249,8 +249,7 @@ class PerfScore(models.Model):
             "item_ids": [fields.Command.create(vals) for vals in lines if vals["kind"] == "item"],
             "extra_ids": [fields.Command.create(vals) for vals in lines if vals["kind"] == "extra"]})
         return {"type": "ir.actions.act_window", "res_model": "perf.worksheet.wizard", "res_id": wizard.id,
-                "view_mode": "form", "target": "new", "name": self.env._("Work Sheet"),
-                "context": {"perf_score_id": self.id}}
+                "view_mode": "form", "target": "new", "name": self.env._("Work Sheet")}
 
     def _check_worksheet_opener(self):
         """A work sheet is opened by whoever may enter the line, while scores are open."""
@@ -632,12 +631,12 @@ def _alternatives(scheme):
                 alternatives.setdefault(indicator.code, []).append(read)
             for code in read:
                 if readers.get(code) == 1:
+                    alternatives.setdefault(code, []).append([indicator.code])
     if scheme.direct_total:  # the total given directly (village clinics) or every indicator scored
         codes = [indicator.code for indicator in scheme.indicators]
         alternatives.setdefault(scheme.direct_total, []).append(codes)
         for indicator in scheme.all_indicators():
             alternatives.setdefault(indicator.code, []).append([scheme.direct_total])
-                    alternatives.setdefault(code, []).append([indicator.code])
     optional = {i.code for i in scheme.inputs if i.default is not None}
     return alternatives, optional
 

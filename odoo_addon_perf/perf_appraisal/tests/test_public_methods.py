@@ -138,6 +138,11 @@ class TestPublicMethods(TrustFixture, TransactionCase):
             ("perf.score", "write"): [line.ids, {"value": 100}],
             ("perf.score", "action_rate_by_items"): [
                 li_june.score_ids.filtered(lambda s: s.code == "head_nurse").ids],
+            ("perf.score", "action_open_worksheet"): [
+                li_june.score_ids.filtered(lambda s: s.code == "head_nurse").ids],
+            ("perf.worksheet.wizard", "create"): [{"score_id": line.id}],
+            ("perf.worksheet.wizard", "action_apply"): [self.env["perf.worksheet.wizard"].sudo().create(
+                {"score_id": line.id}).ids],
             ("perf.cycle", "get_score_grid"): [self.june.ids],
             ("perf.cycle", "action_open_score_grid"): [self.june.ids],
             ("perf.import.wizard", "action_export_template"): [self.nurse_wizard.ids],

@@ -21,16 +21,24 @@ class PerfWorksheetWizardLine(models.TransientModel):
     points = fields.Float(digits=(16, 2), readonly=True)
     description = fields.Char(string="Work Item", size=500)
     status = fields.Selection(selection="_status_selection")
-    count = fields.Integer()
+    count = fields.Integer(string="Items")
 
     @api.model
     def _status_selection(self):
-        """The statuses of the sheet being filled (the context names its score line), else the usual three."""
-        score = self.env["perf.score"].browse(self.env.context.get("perf_score_id")).exists()
-        if score and score.sudo().worksheet_available:
-            return self.env["perf.worksheet.wizard"]._status_names(score)
-        return [("completed", self.env._("Completed")), ("in_progress", self.env._("In Progress")),
-                ("not_started", self.env._("Not Started"))]
+        """Every status a work sheet of the database offers: the client reads a selection's labels
+        without the dialog's context, so not only this sheet's.  The usual three in the reader's
+        language, any other by the scheme's name for it; the sheet itself refuses a status not its own."""
+        standard = {"completed": self.env._("Completed"), "in_progress": self.env._("In Progress"),
+                    "not_started": self.env._("Not Started")}
+        found = dict(standard)
+        schemes = self.env["perf.scheme"].sudo().with_context(active_test=False).search(
+            [("source_yaml", "ilike", "worksheet")])
+        for scheme in schemes:
+            for indicator in scheme._perfcore_scheme().all_indicators():
+                sheet = indicator.worksheet
+                for code in sheet.statuses if sheet is not None else ():
+                    found.setdefault(code, sheet.status_names.get(code) or code)
+        return list(found.items())
 
     @api.constrains("count")
     def _check_count(self):
