@@ -1,4 +1,4 @@
-from odoo.tests import HttpCase, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 
 from .common import PerfFixture
 
@@ -107,3 +107,51 @@ class TestSchemeDesignerTour(PerfFixture, HttpCase):
         weights = {i.code: i.weight for i in self.scheme._perfcore_scheme().indicators}
         self.assertEqual(weights, {"head_nurse": 30, "nursing_dept": 30, "patient": 30, "teamwork": 10})
         self.assertIn("teamwork", self.scheme.source_yaml)
+
+
+@tagged("post_install", "-at_install")
+class TestMonthTours(PerfFixture, HttpCase):
+    """What a month asks of each user, clicked in Chinese in headless Chromium: the 工作计划表 (an
+    employee, general-quarterly), a 表扬 dated outside every cycle (a head nurse), a clinic's
+    attributes (HR, village-clinic)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["res.lang"]._activate_lang("zh_CN")
+        cls.env["ir.module.module"]._load_module_terms(["perf_appraisal"], ["zh_CN"], overwrite=True)
+
+    def test_employee_fills_her_work_sheet(self):
+        """June's self line by its sheet: routine 5 × 完成 × 8 = 40, stage 0, 其他工作 1 × 8 → 48."""
+        scheme = self.env["perf.scheme"].search([("code", "=", "general-quarterly"), ("is_preset", "=", True)])
+        staff = new_test_user(self.env, "gq_staff_tour", groups="base.group_user", lang="zh_CN")
+        employee = self.env["hr.employee"].create({"name": "职员甲", "user_id": staff.id})
+        employee.set_perf_attribute("post_salary_monthly", 4000)
+        employee.set_perf_attribute("thirteenth_salary", 4000)
+        cycle = self.make_cycle(scheme, name="2024-Q2", date_from="2024-04-01", date_to="2024-06-30", peer_count=0,
+                                employee_ids=[(6, 0, employee.ids)])
+        cycle.action_start()
+        self.start_tour("/web#action=perf_appraisal.perf_score_action_to_rate", "perf_worksheet_zh_tour",
+                        login=staff.login)
+        june = cycle.appraisal_ids.score_ids.filtered(
+            lambda s: s.code == "work" and s.rater_role == "self" and s.subperiod == "2024-06")
+        self.assertEqual((june.value, june.worksheet["routine"], june.worksheet["other"]), (48, ["completed"] * 5, 1))
+
+    def test_head_nurse_is_warned_of_an_event_outside_every_cycle(self):
+        """June is open; a 表扬 of 张三 dated 2024-08-15 is warned on the form (it would count in no month)."""
+        cycle = self.make_cycle(self.nursing, name="2024-06", date_from="2024-06-01", date_to="2024-06-30",
+                                employee_ids=[(6, 0, self.nurses.ids)], role_ids=self.role_owners())
+        cycle.action_start()
+        self.head_users["ward-3"].lang = "zh_CN"
+        self.start_tour("/web#action=perf_appraisal.perf_event_action", "perf_event_outside_zh_tour",
+                        login="head_ward-3")
+        event = self.env["perf.event"].search([("code", "=", "praise")])
+        self.assertEqual((event.employee_id.name, str(event.date), event.state), ("张三", "2024-08-15", "draft"))
+
+    def test_hr_gives_a_clinic_its_population(self):
+        """A village clinic's 农业户籍人口 entered on the department's 绩效 tab, by its label."""
+        clinic = self.env["hr.department"].create({"name": "东村卫生室"})
+        self.officer.lang = "zh_CN"
+        self.start_tour("/web#action=hr.hr_department_tree_action", "perf_unit_attributes_zh_tour",
+                        login="perf_officer")
+        self.assertEqual(clinic.perf_attribute_ids.mapped(lambda a: (a.code, a.value)), [("ag_population", "1800")])

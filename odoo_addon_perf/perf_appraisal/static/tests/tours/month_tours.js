@@ -1,0 +1,65 @@
+/** @odoo-module **/
+// A month as its users click it, in Chinese: an employee fills her 工作计划表, a head nurse
+// records a 表扬 dated outside every cycle and is warned, HR gives a village clinic its
+// agricultural population on the department's 绩效 tab.
+
+import { registry } from "@web/core/registry";
+
+const item = (row) => `.modal .o_field_widget[name='item_ids'] .o_data_row:nth-child(${row})`;
+const status = (row, label) => [
+    { trigger: `${item(row)} td[name='status']`, run: "click" },
+    { trigger: `${item(row)} td[name='status'] select`, run: `selectByLabel ${label}` },
+];
+
+registry.category("web_tour.tours").add("perf_worksheet_zh_tour", {
+    url: "/web#action=perf_appraisal.perf_score_action_to_rate",
+    steps: () => [
+        // To Rate groups her lines by cycle
+        { trigger: ".o_group_header:contains('2024-Q2')", run: "click" },
+        { trigger: ".o_data_row:contains('2024-06') button[name='action_open_worksheet']", run: "click" },
+        { trigger: ".modal .o_field_widget[name='item_ids'] .o_data_row:contains('常规工作')" },
+        // the five routine items done, one other work item: 5 × 8 + 1 × 8 = 48
+        ...status(1, "完成"), ...status(2, "完成"), ...status(3, "完成"), ...status(4, "完成"), ...status(5, "完成"),
+        { trigger: ".modal .o_field_widget[name='extra_ids'] .o_data_row:nth-child(1) td[name='count']", run: "click" },
+        { trigger: ".modal .o_field_widget[name='extra_ids'] .o_data_row:nth-child(1) td[name='count'] input", run: "edit 1" },
+        { trigger: ".modal .o_field_widget[name='item_ids'] .o_data_row:nth-child(6) td[name='description']", run: "click" },
+        { trigger: ".modal .o_field_widget[name='explanation']:contains('常规工作 40 + 阶段工作 0 + 其他工作 1 × 8 = 48')" },
+        { trigger: ".modal footer button[name='action_apply']", run: "click" },
+        { trigger: "body:not(:has(.modal))" },
+        // rated by its sheet, June leaves her lines to fill
+        { trigger: ".o_list_view:not(:has(.o_data_row:contains('2024-06')))" },
+    ],
+});
+
+registry.category("web_tour.tours").add("perf_event_outside_zh_tour", {
+    url: "/web#action=perf_appraisal.perf_event_action",
+    steps: () => [
+        { trigger: ".o_list_button_add", run: "click" },
+        { trigger: ".o_field_widget[name='employee_id'] input", run: "edit 张三" },
+        { trigger: ".o-autocomplete--dropdown-item:contains('张三')", run: "click" },
+        { trigger: ".o_field_widget[name='event_type_id'] input", run: "edit 表扬" },
+        { trigger: ".o-autocomplete--dropdown-item:contains('表扬')", run: "click" },
+        // the date defaults into the open month: no warning
+        { trigger: ".o_form_view:not(:has(.alert-warning:visible))" },
+        { trigger: ".o_field_widget[name='date'] input", run: "edit 2024年08月15日" },
+        { trigger: ".o_field_widget[name='note'] textarea", run: "click" },
+        { trigger: ".o_form_view .alert-warning:contains('2024-08-15'):contains('2024-06')" },
+        { trigger: ".o_form_button_save", run: "click" },
+        { trigger: ".o_form_saved" },
+    ],
+});
+
+registry.category("web_tour.tours").add("perf_unit_attributes_zh_tour", {
+    url: "/web#action=hr.hr_department_tree_action",
+    steps: () => [
+        { trigger: ".o_data_row:contains('东村卫生室') td.o_data_cell", run: "click" },
+        { trigger: ".o_form_view .o_notebook a:contains('绩效')", run: "click" },
+        { trigger: ".o_field_widget[name='perf_attribute_ids'] .o_field_x2many_list_row_add a", run: "click" },
+        { trigger: ".o_field_widget[name='definition_id'] input", run: "edit 农业" },
+        { trigger: ".o-autocomplete--dropdown-item:contains('农业户籍人口')", run: "click" },
+        { trigger: ".o_field_widget[name='number_value'] input", run: "edit 1800" },
+        { trigger: ".o_form_button_save", run: "click" },
+        { trigger: ".o_form_saved" },
+        { trigger: ".o_field_widget[name='perf_attribute_ids'] .o_data_row:contains('农业户籍人口'):contains('1,800')" },
+    ],
+});
