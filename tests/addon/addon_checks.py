@@ -1110,6 +1110,9 @@ def check_readme(addon: Addon, repo: Repo) -> list[Problem]:
                                                          "copy the fragment into its section"))
     return problems
 
+#: Source texts a Chinese screen shows as they are: abbreviations (CSV, KPI) and Python expressions
+#: (a report's file name).
+KEPT_AS_IS_RE = re.compile(r"^(?:[A-Z]{2,5}|.*\bobject\.\w+.*)$", re.S)
 PLACEHOLDER_RE = re.compile(r"%(?:\((\w+)\))?[-#0 +]*\d*(?:\.\d+)?[sdifrx]")
 
 
@@ -1137,13 +1140,17 @@ def _po_entries(path: Path) -> Iterator[tuple[str, str, int]]:
 
 
 def check_translations(addon: Addon, repo: Repo) -> list[Problem]:
-    """The UI ships zh_CN: i18n/zh_CN.po exists, and no translation loses or invents a placeholder
+    """The UI ships zh_CN: i18n/zh_CN.po exists, translates every text (but abbreviations and
+    expressions), and no translation loses or invents a placeholder
     (OCA's po-msgstr-variables misses Odoo 18 files: it reads a flag Odoo 18 no longer writes)."""
     po = addon.path / "i18n" / "zh_CN.po"
     if not po.is_file():
         return [Problem(addon.manifest_path, 1, "translations", "i18n/zh_CN.po is missing; the UI ships zh_CN")]
     problems = []
     for msgid, msgstr, line in _po_entries(po):
+        if msgid and not msgstr and not KEPT_AS_IS_RE.match(msgid):
+            problems.append(Problem(po, line, "translations", f"{msgid[:60]!r} has no translation: a zh_CN screen "
+                                                              "would show it in English"))
         if not msgid or not msgstr:
             continue
         wanted = sorted(m.group(0) for m in PLACEHOLDER_RE.finditer(msgid.replace("%%", "")))

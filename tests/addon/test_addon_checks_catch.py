@@ -133,6 +133,8 @@ BREAKAGES = [
     # -- translations
     Breakage("lost-placeholder", f"{APP}/i18n/zh_CN.po", r'msgstr "%\(code\)s 不是方案 %\(scheme\)s 的指标或输入项。"',
              'msgstr "%(code)s 不是方案的指标或输入项。"', "translations", "the source ['%(code)s', '%(scheme)s']"),
+    Breakage("untranslated", f"{APP}/i18n/zh_CN.po", r'msgstr "开始使用"', 'msgstr ""', "translations",
+             "'First Steps' has no translation"),
     Breakage("no-translation", f"{BRIDGE}/i18n/zh_CN.po", r"\A", None, "translations",
              "i18n/zh_CN.po is missing", reported_in=f"{BRIDGE}/__manifest__.py"),
 ]

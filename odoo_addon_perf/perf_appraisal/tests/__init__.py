@@ -23,3 +23,4 @@ from . import test_role_owner_import
 from . import test_click_everywhere
 from . import test_events
 from . import test_attributes
+from . import test_chinese_screens

@@ -1,10 +1,11 @@
+import functools
 from collections import Counter
 
 import perfcore
 from markupsafe import Markup
 from perfcore.decimals import fmt
 from perfcore.presets import example_ids, example_path
-from perfcore.yamlio import PERIOD_MAX_BYTES, parse_text
+from perfcore.yamlio import PERIOD_MAX_BYTES, load_document, parse_text
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
@@ -13,7 +14,20 @@ from ..models.perf_workflow_mixin import ADMIN
 
 
 def _examples(model):
-    return [(name, name) for name in example_ids()]
+    """The shipped examples by what they are: the preset's title and the example's period
+    (护士绩效奖金 · 2024-05), not the file's name."""
+    return [(name, _example_label(name)) for name in example_ids()]
+
+
+@functools.cache
+def _example_label(name):
+    document = load_document(example_path(name))
+    scheme_id, period = document.data.get("scheme"), document.data.get("period")
+    try:
+        title = perfcore.load_preset(scheme_id).title if scheme_id else name
+    except perfcore.UnknownSchemeError:
+        title = name
+    return f"{title} · {period}" if period else title
 
 
 class PerfSchemePreview(models.TransientModel):

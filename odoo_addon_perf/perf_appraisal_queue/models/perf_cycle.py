@@ -18,7 +18,7 @@ class PerfCycle(models.Model):
     _inherit = "perf.cycle"
     _perf_workflow_fields = BaseCycle._perf_workflow_fields | {"step_graph_uuid"}
 
-    step_graph_uuid = fields.Char(readonly=True, copy=False, groups=OFFICER,
+    step_graph_uuid = fields.Char(string="Background Jobs", readonly=True, copy=False, groups=OFFICER,
                                   help="The jobs of the step running in the background (queue_job graph).")
     step_part_count = fields.Integer(string="Parts", compute="_compute_step_jobs", groups=OFFICER)
     step_part_done = fields.Integer(string="Parts Done", compute="_compute_step_jobs", groups=OFFICER)
