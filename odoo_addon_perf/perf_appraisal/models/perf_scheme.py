@@ -66,7 +66,7 @@ def _parsed_path(text):
 def _design_depends():
     line_fields = {model: [field for _key, field, _kind in table] for model, table in DOCUMENT_FIELDS.items()}
     depends = [field for _key, field, _kind in HEADER] + [f"period_{kind}" for kind in PERIOD_KINDS] + [
-        "code", "distribution_mode", "distribution_scope", "pay_basis", "advanced_yaml"]
+        "code", "distribution_mode", "distribution_scope", "pay_basis", "pay_name", "advanced_yaml"]
     indicator = line_fields["perf.scheme.indicator"] + ["scale_min", "scale_max", "own_raters", "sequence"]
     rater = line_fields["perf.scheme.rater"] + ["sequence"]
     for prefix in ("top_indicator_ids", "top_indicator_ids.child_ids", "top_indicator_ids.child_ids.child_ids"):
@@ -93,7 +93,7 @@ _PARSED_SIZE = 64
 
 #: The designer's fields of the scheme itself (its lines are models of their own).
 DESIGN_FIELDS = frozenset({field for _key, field, _kind in HEADER} | {f"period_{kind}" for kind in PERIOD_KINDS} | {
-    "code", "distribution_mode", "distribution_scope", "pay_basis", "advanced_yaml", "top_indicator_ids",
+    "code", "distribution_mode", "distribution_scope", "pay_basis", "pay_name", "advanced_yaml", "top_indicator_ids",
     "scheme_rater_ids", "input_ids", "grade_ids", "event_type_ids", "attribute_ids", "pay_rate_ids",
     "pay_component_ids", "rule_ids", "parameter_ids"})
 #: What decides a cycle's results: fixed once a cycle with the scheme has started (code and company
@@ -157,6 +157,9 @@ class PerfScheme(models.Model):
                                          string="Forced Distribution")
     distribution_scope = fields.Selection([("group", "Per group"), ("all", "Whole cycle")], default="group")
     pay_basis = fields.Char(help="absolute or relative (to the group mean), or a $parameter.")
+    pay_name = fields.Char(string="Pay Called",
+                           help="What the money is called when it is not performance pay (a clinic's 补助); "
+                                "empty: performance pay.")
     advanced_yaml = fields.Text(string="Advanced (YAML)",
                                 help="Parts of the scheme the forms do not show (sub-periods, KPI cards, eligibility, "
                                      "annual roll-up, year-end pools …), as perfcore YAML.")
@@ -272,6 +275,7 @@ class PerfScheme(models.Model):
         quotas = {q["grade"]: to_text(q["percent"]) for q in distribution.get("quotas") or []}
         pay = data.get("pay") or {}
         values["pay_basis"] = to_text(pay.get("basis")) if pay.get("basis") is not None else False
+        values["pay_name"] = pay.get("name") or False
         advanced = {key: data[key] for key in ADVANCED_KEYS if key in data}
         if any(key in pay for key in ADVANCED_PAY_KEYS):
             advanced["pay"] = {key: pay[key] for key in ADVANCED_PAY_KEYS if key in pay}

@@ -17,6 +17,7 @@ class PerfSchemeRater(models.Model):
     weight = fields.Char(default="100", help="Percent (the roles of an indicator sum to 100) or a formula.")
     required = fields.Boolean()
     pool_roles = fields.Char(string="Pool", help="Codes of the roles whose raters are drawn from this one (peers), comma-separated.")
+    pool_names_yaml = fields.Text(string="Pool Names", help="The pool members' names, as YAML: finance: 财务部")
     max_valid = fields.Char(string="Max Valid Score")
     replace_with = fields.Char(help="Role whose score stands in when this one is missing.")
     replace_offset = fields.Char()

@@ -31,7 +31,8 @@ INDICATOR = (("code", "code", "text"), ("name", "name", "text"), ("weight", "wei
              ("clamp", "clamp", "bool"), ("aggregation", "aggregation", "text"),
              ("worksheet", "worksheet_yaml", "yaml"))
 RATER = (("code", "code", "text"), ("name", "name", "text"), ("weight", "weight", "num_or_formula"),
-         ("required", "required", "bool"), ("pool", "pool_roles", "codes"), ("max_valid", "max_valid", "num"),
+         ("required", "required", "bool"), ("pool", "pool_roles", "codes"), ("pool_names", "pool_names_yaml", "yaml"),
+         ("max_valid", "max_valid", "num"),
          ("replace_with", "replace_with", "text"), ("replace_offset", "replace_offset", "num"),
          ("replace_flag", "replace_flag", "text"))
 INPUT = (("code", "code", "text"), ("name", "name", "text"), ("min", "minimum", "num"), ("max", "maximum", "num"),
@@ -229,6 +230,8 @@ def export_document(scheme):
         if scheme.distribution_scope and scheme.distribution_scope != "group":
             doc["distribution"]["scope"] = scheme.distribution_scope
     pay = {}
+    if scheme.pay_name:
+        pay["name"] = scheme.pay_name
     if scheme.pay_basis:
         pay["basis"] = scheme.pay_basis
     tables = {}
