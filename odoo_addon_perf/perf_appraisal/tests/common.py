@@ -1,4 +1,8 @@
+import base64
+import io
 from decimal import Decimal
+
+import openpyxl
 
 from odoo.tests import TransactionCase, new_test_user
 
@@ -84,6 +88,23 @@ class PerfFixture:
     def make_cycle(cls, scheme, name="2024-05", date_from="2024-05-01", date_to="2024-05-31", **values):
         return cls.env["perf.cycle"].create({"name": name, "scheme_id": scheme.id, "date_from": date_from,
                                              "date_to": date_to, **values})
+
+    def owner_sheet(self, user, cycle):
+        """The XLSX score sheet ``user`` downloads from the cycle (her lines, a row per appraisee)."""
+        wizard = self.env["perf.import.wizard"].with_user(user).create({"cycle_id": cycle.id, "kind": "scores"})
+        action = wizard.action_export_template()
+        attachment = self.env["ir.attachment"].browse(int(action["url"].split("/")[3].split("?")[0]))
+        return openpyxl.load_workbook(io.BytesIO(attachment.raw))
+
+    def upload_sheet(self, user, cycle, book):
+        """``book`` uploaded by ``user``; the import's result text."""
+        buffer = io.BytesIO()
+        book.save(buffer)
+        wizard = self.env["perf.import.wizard"].with_user(user).create({
+            "cycle_id": cycle.id, "kind": "scores", "data": base64.b64encode(buffer.getvalue()),
+            "filename": "sheet.xlsx"})
+        wizard.action_import()
+        return wizard.result
 
     @classmethod
     def grade(cls, scheme, code):

@@ -59,6 +59,15 @@ class TestInputKinds(PerfCase):
     def test_general_quarterly_months_self_and_peers(self):
         """general-quarterly: each month's work line by self, finance, admin and superior; the composite by
         self, anonymous peers (HR chooses them) and the committee; sub-period and period events."""
+        self.run_general_quarterly(owners_by_sheet=False)
+
+    def test_general_quarterly_owners_enter_their_sheets(self):
+        """The same quarter with the finance, admin and committee owners (who read no appraisal) filling
+        their XLSX sheets: each has a row per appraisee and a column per month (finance, admin) or the
+        composite (committee); the results are the example's."""
+        self.run_general_quarterly(owners_by_sheet=True)
+
+    def run_general_quarterly(self, owners_by_sheet):
         scheme = self.scheme("general-quarterly")
         boss_user = new_test_user(self.env, "gq_boss", groups="base.group_user,perf_appraisal.group_perf_manager")
         boss = self.env["hr.employee"].create({"name": "主任", "user_id": boss_user.id})
@@ -84,18 +93,19 @@ class TestInputKinds(PerfCase):
         work = {"职员甲": {"2024-04": (88, 84, 86, 87), "2024-05": (95, 80, 82, 86), "2024-06": (None, 85, 85, 88)},
                 "职员乙": {"2024-04": (78, 74, 76, 75), "2024-05": (76, 72, 74, 70), "2024-06": (80, 78, None, 77)}}
         composite = {"职员甲": (88, [80, 84, 86], 85), "职员乙": (80, [75, 78], 76)}
+        owner_cells = {}  # {owner role: {(name, column key): value}}
         for name, months in work.items():
             appraisal = by_name[name]
             for month, (own, finance, admin, superior) in months.items():
                 if own is not None:
                     self.line(appraisal, "work", "self", month).with_user(users[name]).value = own
-                self.line(appraisal, "work", "finance", month).with_user(owners["finance"]).value = finance
-                if admin is not None:
-                    self.line(appraisal, "work", "admin", month).with_user(owners["admin"]).value = admin
+                for role, value in (("finance", finance), ("admin", admin)):
+                    if value is not None:
+                        owner_cells.setdefault(role, {})[name, f"work|{role}|{month}"] = value
                 self.line(appraisal, "work", "superior", month).with_user(boss_user).value = superior
             own, peer_scores, committee = composite[name]
             self.line(appraisal, "composite", "self").with_user(users[name]).value = own
-            self.line(appraisal, "composite", "committee").with_user(owners["committee"]).value = committee
+            owner_cells.setdefault("committee", {})[name, "composite|committee|"] = committee
             placeholder = self.line(appraisal, "composite", "peer")  # HR names the peers, one line each
             placeholder.with_user(self.officer).rater_user_id = peers[0]
             extra = self.env["perf.score"].with_user(self.officer).create([
@@ -106,6 +116,20 @@ class TestInputKinds(PerfCase):
         # the appraisee reads neither the peers' lines nor who they are
         self.assertFalse(self.env["perf.score"].with_user(users["职员甲"]).search(
             [("appraisal_id", "=", by_name["职员甲"].id), ("rater_role", "=", "peer")]))
+        for role, cells in owner_cells.items():
+            if owners_by_sheet:
+                book = self.owner_sheet(owners[role], cycle)
+                sheet = book.active
+                keys = [cell.value for cell in sheet[2]]
+                rows = {row[2].value: row for row in sheet.iter_rows(min_row=3)}
+                self.assertEqual(sorted(rows), ["职员乙", "职员甲"], role)  # her rows: the appraisees she rates
+                for (name, key), value in cells.items():
+                    rows[name][keys.index(key)].value = value
+                self.assertIn(str(len(cells)), self.upload_sheet(owners[role], cycle, book))
+            else:
+                for (name, key), value in cells.items():
+                    code, rater, month = key.split("|")
+                    self.line(by_name[name], code, rater, month or None).with_user(owners[role]).value = value
         # 职员甲's June sheet as she fills it in the dialog: routine 4 done + 1 in progress = 4×8 + ½×8 = 36,
         # stage 3 done + 1 in progress + 1 not started = 3×10 + ½×10 = 35, one other work item 1×8 = 8 → 79
         june = self.line(by_name["职员甲"], "work", "self", "2024-06").with_user(users["职员甲"])

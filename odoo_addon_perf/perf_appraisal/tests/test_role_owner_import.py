@@ -1,8 +1,4 @@
-import base64
-import io
 from decimal import Decimal
-
-import openpyxl
 
 from odoo.tests import tagged
 
@@ -17,24 +13,9 @@ class TestRoleOwnerImport(PerfCase):
     (role owners, who read no appraisal) and each head nurse download their sheet, fill it and
     upload it — the results are the nursing example's, derived by hand in common.NURSING_RESULTS."""
 
-    def sheet(self, user, cycle):
-        wizard = self.env["perf.import.wizard"].with_user(user).create({"cycle_id": cycle.id, "kind": "scores"})
-        action = wizard.action_export_template()
-        attachment = self.env["ir.attachment"].browse(int(action["url"].split("/")[3].split("?")[0]))
-        return openpyxl.load_workbook(io.BytesIO(attachment.raw))
-
-    def upload(self, user, cycle, book):
-        buffer = io.BytesIO()
-        book.save(buffer)
-        wizard = self.env["perf.import.wizard"].with_user(user).create({
-            "cycle_id": cycle.id, "kind": "scores", "data": base64.b64encode(buffer.getvalue()),
-            "filename": "sheet.xlsx"})
-        wizard.action_import()
-        return wizard.result
-
     def fill(self, user, cycle, column, code):
         """The user's sheet: a row per appraisee whose line ``column`` she enters, filled from NURSES."""
-        book = self.sheet(user, cycle)
+        book = self.owner_sheet(user, cycle)
         sheet = book.active
         keys = [cell.value for cell in sheet[2]]
         self.assertIn(column, keys)
@@ -57,15 +38,15 @@ class TestRoleOwnerImport(PerfCase):
         # the clerk reads no appraisal, yet her sheet has a row per nurse she rates (all seven)
         book, names = self.fill(self.survey_clerk, cycle, "patient|patient|", "patient")
         self.assertEqual(sorted(names), every)
-        self.assertIn("7", self.upload(self.survey_clerk, cycle, book))
+        self.assertIn("7", self.upload_sheet(self.survey_clerk, cycle, book))
         # 护理部: six scores (孙八's comes from her failing case, which HR enters)
         book, names = self.fill(self.quality_officer, cycle, "nursing_dept|nursing_dept|", "nursing_dept")
         self.assertEqual(sorted(names), every)
-        self.assertIn("6", self.upload(self.quality_officer, cycle, book))
+        self.assertIn("6", self.upload_sheet(self.quality_officer, cycle, book))
         for ward, user in self.head_users.items():
             book, names = self.fill(user, cycle, "head_nurse|superior|", "head_nurse")
             self.assertEqual(sorted(names), sorted(n for n, w, *_r in NURSES if w == ward))
-            self.upload(user, cycle, book)
+            self.upload_sheet(user, cycle, book)
         sun = cycle.appraisal_ids.filtered(lambda a: a.employee_id.name == "孙八")
         sun.set_score("nd_failing_cases", 1)
         for nurse, (_n, _w, _t, _p, _b, _s, events) in zip(self.nurses, NURSES):
@@ -88,7 +69,7 @@ class TestRoleOwnerImport(PerfCase):
         from odoo.exceptions import UserError
 
         with self.assertRaisesRegex(UserError, "nursing_dept"):
-            self.upload(self.survey_clerk, cycle, book)
+            self.upload_sheet(self.survey_clerk, cycle, book)
         self.assertFalse(cycle.appraisal_ids.score_ids.filtered(lambda s: s.code == "patient" and s.rated))
 
     def test_someone_who_enters_no_line_gets_no_sheet(self):
@@ -100,7 +81,7 @@ class TestRoleOwnerImport(PerfCase):
         cycle.with_user(self.officer).action_start()
         nurse = self.nurse_users["李四"]
         with self.assertRaisesRegex(UserError, "You enter no score lines"):
-            self.sheet(nurse, cycle)
+            self.owner_sheet(nurse, cycle)
         rows = self.env["perf.import.wizard"].with_user(nurse).create({"cycle_id": cycle.id})._rows(
             self.env["perf.score"].with_user(nurse).search([("cycle_id", "=", cycle.id)]))
         self.assertEqual(rows, [])  # she reads no appraisal of the cycle and rates none

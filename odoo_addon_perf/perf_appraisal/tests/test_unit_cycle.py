@@ -1,4 +1,4 @@
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from .common import D, PerfCase
 
@@ -76,6 +76,27 @@ class TestVillageClinicCycle(PerfCase):
         lines.filtered(lambda s: s.code == "total").value = 85
         self.assertTrue(all(lines.mapped("settled")))
         self.assertEqual((cycle.done_count, cycle.line_count), (8, 8))
+
+    def test_the_towns_assessor_enters_the_areas_from_her_sheet(self):
+        """The 镇考核组's owner (a plain user) downloads her sheet — a row per clinic, a column per area —
+        fills the seven areas of the four clinics and uploads it: the totals are 93, 81, 72, 62 again."""
+        assessor = new_test_user(self.env, "town_assessor", groups="base.group_user")
+        cycle = self.make_cycle(self.scheme, name="2024 上半年（镇考核组）", date_from="2024-01-01",
+                                date_to="2024-06-30", department_ids=[(6, 0, self.clinics.ids)],
+                                role_ids=[(0, 0, {"role": "assessor", "user_id": assessor.id})])
+        cycle.action_start()
+        book = self.owner_sheet(assessor, cycle)
+        sheet = book.active
+        keys = [cell.value for cell in sheet[2]]
+        rows = {row[2].value: row for row in sheet.iter_rows(min_row=3)}
+        self.assertEqual(set(rows), set(CLINICS))
+        for name, (points, _population) in CLINICS.items():
+            for code, value in zip(AREAS, points):
+                rows[name][keys.index(f"{code}|assessor|")].value = value
+        self.assertIn("28", self.upload_sheet(assessor, cycle, book))  # 4 clinics × 7 areas
+        cycle.action_compute()
+        self.assertEqual({a.subject_name: D(a.total_exact) for a in cycle.appraisal_ids},
+                         {"东村卫生室": D("93"), "西村卫生室": D("81"), "南村卫生室": D("72"), "北村卫生室": D("62")})
 
     def test_publication_tells_no_unit(self):
         """Four clinics published: nobody is told (a unit has no appraisee to notify), and the
