@@ -28,6 +28,10 @@ class PerfAppeal(models.Model):
     company_id = fields.Many2one(related="appraisal_id.company_id", store=True, index=True)
     date_filed = fields.Date(required=True, default=lambda self: self._perf_today(), readonly=True)
     reason = fields.Text(required=True)
+    # the appellant's documents (a shift roster, a patient's letter): attached to the appeal, so read
+    # by whoever reads it — she, and HR
+    attachment_ids = fields.Many2many("ir.attachment", string="Evidence",
+                                      help="Documents supporting the appeal (a roster, a letter …).")
     state = fields.Selection([("submitted", "Submitted"), ("upheld", "Upheld"), ("rejected", "Rejected")],
                              default="submitted", required=True, tracking=True)
     response = fields.Text(string="Draft Answer", groups="perf_appraisal.group_perf_officer",
@@ -84,22 +88,34 @@ class PerfAppeal(models.Model):
             appraisal = self.env["perf.appraisal"].browse(vals.get("appraisal_id")).sudo()
             if not self.env.su and appraisal.user_id != self.env.user and not self._perf_is_officer():
                 raise AccessError(self.env._("Only the appraisee (or HR on their behalf) files an appeal."))
-        return super().create(vals_list)  # an appeal is filed submitted: the guard refuses any other state
+            self.env["ir.attachment"]._perf_check_linkable(vals.get("attachment_ids"))
+        appeals = super().create(vals_list)
+        appeals._perf_adopt_evidence()
+        return appeals
+
+    def _perf_adopt_evidence(self):
+        for appeal in self:
+            appeal.attachment_ids._perf_adopt(appeal)
 
     def write(self, vals):
         if not in_workflow():
             self._perf_refuse_workflow_fields(vals)
             names = set(vals)
-            if names - {"reason", "response"} and not self.env.su:
+            editable = {"reason", "response", "attachment_ids"}
+            if names - editable and not self.env.su:
                 raise AccessError(self.env._("%(fields)s of an appeal cannot be edited.",
-                                             fields=", ".join(sorted(names - {"reason", "response"}))))
+                                             fields=", ".join(sorted(names - editable))))
             if any(appeal.state != "submitted" for appeal in self):
                 raise UserError(self.env._("An answered appeal is closed."))
-            if "reason" in names and not self.env.su and any(a.user_id != self.env.user for a in self):
-                raise AccessError(self.env._("Only the appraisee changes the reason of an appeal."))
+            if {"reason", "attachment_ids"} & names and not self.env.su and any(a.user_id != self.env.user for a in self):
+                raise AccessError(self.env._("Only the appraisee changes the reason of an appeal and its evidence."))
+            self.env["ir.attachment"]._perf_check_linkable(vals.get("attachment_ids"))
             if "response" in names:
                 self._check_may_answer()
-        return super().write(vals)
+        result = super().write(vals)
+        if "attachment_ids" in vals:
+            self._perf_adopt_evidence()
+        return result
 
     def _check_may_answer(self):
         self._perf_check_officer(self.env._("answer appeals"))

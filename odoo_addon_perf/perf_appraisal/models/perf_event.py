@@ -178,10 +178,14 @@ class PerfEvent(models.Model):
             self._validate_numbers(vals)
             if vals.get("event_type_id") and not vals.get("code"):  # chosen by name in the form
                 vals["code"] = self.env["perf.scheme.event"].browse(vals["event_type_id"]).code
+        for vals in vals_list:
+            self.env["ir.attachment"]._perf_check_linkable(vals.get("attachment_ids"))
         events = super().create(vals_list)
         if not in_workflow():
             events._check_not_about_me(self.env._("record"))
             events._check_in_scope(self.env._("record"))
+        for event in events:
+            event.attachment_ids._perf_adopt(event)
         return events
 
     def write(self, vals):
@@ -194,10 +198,14 @@ class PerfEvent(models.Model):
                 raise UserError(self.env._("An approved or refused event is locked; HR reverses it with a reason."))
             self._check_not_about_me(self.env._("edit"))
             self._check_in_scope(self.env._("edit"))
+        self.env["ir.attachment"]._perf_check_linkable(vals.get("attachment_ids"))
         result = super().write(vals)
         if not in_workflow():
             self._check_not_about_me(self.env._("record"))  # also about the new subject
             self._check_in_scope(self.env._("record"))
+        if "attachment_ids" in vals:
+            for event in self:
+                event.attachment_ids._perf_adopt(event)
         return result
 
     @api.model

@@ -2,7 +2,7 @@ import datetime
 
 from freezegun import freeze_time
 
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
 from odoo.addons.perf_appraisal.models.perf_workflow_mixin import workflow
@@ -51,6 +51,27 @@ class TestAppeal(PerfCase):
             appeal.with_user(self.officer).write({"response": "维持原评分"})
             appeal.with_user(self.officer).action_reject()
         self.assertEqual((appeal.date_filed, appeal.date_answered), (datetime.date(2024, 6, 6), datetime.date(2024, 6, 6)))
+
+    def test_evidence_uploaded_with_the_appeal_is_read_by_hr(self):
+        """赵六 uploads her roster in the form before the appeal exists (Odoo's upload gives it no
+        record); filed, it is the appeal's: HR reads it, a colleague does not, and nobody links another's
+        document to an appeal to read it."""
+        roster = self.env["ir.attachment"].with_user(self.nurse).create(
+            {"name": "排班表.txt", "raw": "5月15日 夜班".encode(), "res_model": "perf.appeal", "res_id": 0})
+        with freeze_time(datetime.date(2024, 6, 5)):
+            appeal = self.env["perf.appeal"].with_user(self.nurse).create(
+                {"appraisal_id": self.appraisal.id, "reason": "当日不在岗", "attachment_ids": [(6, 0, roster.ids)]})
+        self.assertEqual((roster.res_model, roster.res_id), ("perf.appeal", appeal.id))
+        self.assertEqual(roster.with_user(self.officer).raw, "5月15日 夜班".encode())
+        with self.assertRaises(AccessError):
+            roster.with_user(self.nurse_users["张三"]).read(["raw"])
+        # HR's document about 李四 is not linked to 赵六's appeal (to read it through the appeal)
+        note = self.env["ir.attachment"].with_user(self.officer).create(
+            {"name": "hr.txt", "raw": b"HR only", "res_model": "perf.appraisal",
+             "res_id": self.cycle.appraisal_ids.filtered(lambda a: a.subject_name == "李四").id})
+        with self.assertRaises(AccessError):
+            appeal.with_user(self.nurse).write({"attachment_ids": [(4, note.id)]})
+        self.assertEqual(appeal.attachment_ids, roster)
 
     def test_answer_due_in_five_working_days_across_a_weekend(self):
         """Filed Thursday 2024-06-06: Fri 7, Mon 10, Tue 11, Wed 12, Thu 13 → due 2024-06-13."""

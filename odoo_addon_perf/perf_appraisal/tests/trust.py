@@ -186,6 +186,10 @@ class TrustFixture(PerfFixture):
                        lambda s: s.code == "head_nurse").ids, {"worksheet": {"routine": ["completed"]}}],
                    refused=ValidationError, watch=record_values(
                        "perf.score", cls.june_by_name["李四"].score_ids.ids, ["value", "rated", "worksheet"])),
+            Attack(1, "an appellant does not link HR's note on a colleague to her appeal to read it",
+                   cls.nurse_users["李四"], "perf.appeal", "write",
+                   [cls.li_appeal.ids, {"attachment_ids": [(6, 0, cls.hr_attachment.ids)]}],
+                   watch=record_values("perf.appeal", cls.li_appeal.ids, ["attachment_ids"])),
             Attack(1, "a nurse does not read the head nurse's uploaded sheet", cls.nurse_users["张三"],
                    "perf.import.wizard", "read", [cls.head_import.ids, ["data", "result"]]),
             Attack(1, "nor does HR: an upload is its uploader's", cls.officer,
