@@ -100,3 +100,27 @@ class TestLabels(PerfCase):
         pay = self.cycle.appraisal_ids.pay_ids[:1]
         self.assertIn("绩效奖金", pay.components_html)
         self.assertNotIn(">bonus<", pay.components_html)
+
+
+@tagged("post_install", "-at_install")
+class TestNoCodeColumns(PerfCase):
+    """No view of the addons shows an appraisal's grade code where its label exists (the employee
+    form's history listed "excellent")."""
+
+    CODE_FIELDS = {"perf.appraisal": {"grade", "final_grade", "band_grade", "grade_override"}}
+
+    def test_grade_codes_are_never_shown(self):
+        data = self.env["ir.model.data"].search([("module", "like", "perf_appraisal%"), ("model", "=", "ir.ui.view")])
+        shown = []
+        for view in self.env["ir.ui.view"].browse(data.mapped("res_id")):
+            root = etree.fromstring(view.arch_db.encode())
+            for node in root.iter("field"):
+                # the model a field belongs to: its view's, or the comodel of the x2many it is listed in
+                holder = next((p for p in node.iterancestors("field")), None)
+                model = self.env[view.model]
+                if holder is not None and holder.get("name") in model._fields:
+                    model = self.env[model._fields[holder.get("name")].comodel_name or model._name]
+                hidden = node.get("invisible") in HIDDEN or node.get("column_invisible") in HIDDEN
+                if node.get("name") in self.CODE_FIELDS.get(model._name, ()) and not hidden:
+                    shown.append(f"{view.xml_id}: {model._name}.{node.get('name')}")
+        self.assertFalse(shown, "grade codes shown instead of their labels")
