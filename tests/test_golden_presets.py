@@ -203,7 +203,7 @@ def test_general_quarterly_work_sheet_total_and_its_reason_in_chinese():
     g01 = run_example("general-quarterly").result("G01")
     [june_self] = [line for line in g01.breakdown if line.code == "2024-06/work.self" and line.kind == "rater" and "sheet" in line.to_dict("en")["reason"]]
     assert june_self.to_dict("en")["reason"] == "work sheet: routine 36 + stage 35 + other 1 × 8 = 79"
-    assert june_self.to_dict("zh_CN")["reason"] == "工作清单：常规工作 36 + 阶段工作 35 + 其他工作 1 × 8 = 79"
+    assert june_self.to_dict("zh_CN")["reason"] == "工作计划表：常规工作 36 + 阶段工作 35 + 其他工作 1 × 8 = 79"
     # 职能部门 = the mean of its members, named: (84 + 86) / 2 = 85
     [april] = [line for line in g01.breakdown if line.code == "2024-04/work.functional" and line.kind == "rater"
                and "mean" in line.to_dict("en")["reason"]]
