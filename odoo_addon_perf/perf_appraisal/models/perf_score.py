@@ -378,7 +378,7 @@ class PerfScore(models.Model):
         if problems:
             raise ValidationError(self.env._("%(line)s of %(name)s: %(problem)s (got %(value)s).",
                                              line=self.name or self.code, name=self.subject_name,
-                                             problem=problems[0].message, value=text))
+                                             problem=problems[0].message, value=_shown(text)))
 
     def _check_rater(self, user_id):
         for line in self:
@@ -565,6 +565,14 @@ def _number(cell):
         return float(str(cell).strip().replace(",", ""))
     except ValueError:
         return str(cell)
+
+
+def _shown(text):
+    """A checked number as the person typed it (250, not the stored 250.0000)."""
+    try:
+        return fmt(perfcore.D(text))
+    except (ValueError, ArithmeticError, TypeError):
+        return text
 
 
 def _list_text(cell):

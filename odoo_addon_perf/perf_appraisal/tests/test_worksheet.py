@@ -72,6 +72,10 @@ class TestWorksheet(PerfCase):
         self.assertIn("95", answer["warning"]["message"])
         self.assertIn("上级", answer["warning"]["message"])  # whose score counts instead: 上级 − 10
         self.assertFalse(line.onchange({"value_input": "90"}, ["value_input"], {"value_input": {}}).get("warning"))
+        # a value off the scale is refused as it was typed (250, not the stored 250.0000)
+        with self.assertRaises(ValidationError) as info:
+            self.june_superior.with_user(self.boss_user).value = 250
+        self.assertIn("(got 250)", str(info.exception))
         # the superior's own line has no such rule
         superior = self.june_superior.with_user(self.boss_user)
         self.assertFalse(superior.onchange({"value_input": "99"}, ["value_input"], {"value_input": {}}).get("warning"))
