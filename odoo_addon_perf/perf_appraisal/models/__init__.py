@@ -41,6 +41,7 @@ from . import perf_pay
 from . import mail_mail
 from . import mail_notification
 from . import mail_message
+from . import mail_thread
 from . import ir_attachment
 from . import ir_http
 from . import ir_actions_report

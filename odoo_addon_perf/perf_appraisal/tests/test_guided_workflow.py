@@ -233,3 +233,16 @@ class TestFirstSteps(PerfCase):
         # once a month is published the dashboard shows the work, not the steps
         self.publish(self.nursing_cycle())
         self.assertEqual(self.env["perf.cycle"].with_user(self.officer).get_dashboard()["first_steps"], [])
+
+    def test_hr_without_an_email_address_runs_a_cycle(self):
+        """The walk's HR officer had no e-mail address: Odoo refused to post "Cycle started" and with
+        it the start.  She starts, computes and publishes a month all the same; the messages are hers."""
+        self.officer.partner_id.email = False
+        cycle = self.make_cycle(self.nursing, employee_ids=[(6, 0, self.nurses.ids)], role_ids=self.role_owners())
+        cycle.with_user(self.officer).action_start()
+        self.enter_example_scores(cycle)
+        cycle.with_user(self.officer).action_compute()
+        self.assertEqual(cycle.state, "running")
+        started = cycle.message_ids.filtered(lambda m: "7" in (m.body or "") and m.author_id == self.officer.partner_id)
+        self.assertTrue(started, "Cycle started: 7 appraisals … posted as HR")
+
