@@ -15,6 +15,9 @@ class PerfScoreLog(models.Model):
     company_id = fields.Many2one(related="score_id.company_id", store=True, index=True)
     code = fields.Char(related="score_id.code")
     rater_role = fields.Char(related="score_id.rater_role")
+    # what HR reads in the log: the line by the scheme's names (护理部专项 · 护理部), not its codes
+    indicator_name = fields.Char(related="score_id.name", string="Indicator")
+    rater_role_label = fields.Char(related="score_id.rater_role_label", string="Rater Role")
     subperiod = fields.Char(related="score_id.subperiod")
     user_id = fields.Many2one("res.users", string="Changed by", required=True, readonly=True)
     old_value = fields.Float(digits=(16, 4), readonly=True)

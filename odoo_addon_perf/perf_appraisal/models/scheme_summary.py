@@ -71,7 +71,7 @@ def summary_html(env, s):
             low, high = i.resolved_scale
             raters = "、".join(
                 f"{escape(r.name or r.code)} {escape(r.weight if isinstance(r.weight, str) else fmt(r.weight) + '%')}"
-                + (f" ({escape('、'.join(r.pool))})" if r.pool else "")
+                + (f" ({escape('、'.join(r.pool_names.get(m) or m for m in r.pool))})" if r.pool else "")
                 for r in s.raters_of(i)) if i.resolved_source in ("given", "given_or_items", "given_or_formula") else ""
             rows.append([f"<span style='padding-left:{depth * 16}px'>{_named(i.name, i.code)}</span>",
                          escape(share), escape(f"{fmt(low)}–{fmt(high)}"),

@@ -104,12 +104,13 @@ class TestLabels(PerfCase):
 
 @tagged("post_install", "-at_install")
 class TestNoCodeColumns(PerfCase):
-    """No view of the addons shows an appraisal's grade code where its label exists (the employee
-    form's history listed "excellent")."""
+    """No view of the addons shows a code where its label exists (the employee form's history
+    listed "excellent", the score log nursing_dept)."""
 
-    CODE_FIELDS = {"perf.appraisal": {"grade", "final_grade", "band_grade", "grade_override"}}
+    CODE_FIELDS = {"perf.appraisal": {"grade", "final_grade", "band_grade", "grade_override"},
+                   "perf.score.log": {"code", "rater_role"}}
 
-    def test_grade_codes_are_never_shown(self):
+    def test_codes_are_never_shown(self):
         data = self.env["ir.model.data"].search([("module", "like", "perf_appraisal%"), ("model", "=", "ir.ui.view")])
         shown = []
         for view in self.env["ir.ui.view"].browse(data.mapped("res_id")):
@@ -123,4 +124,9 @@ class TestNoCodeColumns(PerfCase):
                 hidden = node.get("invisible") in HIDDEN or node.get("column_invisible") in HIDDEN
                 if node.get("name") in self.CODE_FIELDS.get(model._name, ()) and not hidden:
                     shown.append(f"{view.xml_id}: {model._name}.{node.get('name')}")
-        self.assertFalse(shown, "grade codes shown instead of their labels")
+        self.assertFalse(shown, "codes shown instead of their labels")
+
+    def test_a_pool_is_summarised_by_its_members_names(self):
+        """general-quarterly's 职能部门 is the mean of 财务部 and 行政部, not of finance and admin."""
+        scheme = self.env["perf.scheme"].search([("code", "=", "general-quarterly"), ("is_preset", "=", True)])
+        self.assertIn("职能部门 30% (财务部、行政部)", str(scheme.summary_html))
