@@ -82,6 +82,11 @@ class PerfScore(models.Model):
             line.items_available = bool(line._missing_items(schemes[scheme_record.id]))
             line.worksheet_available = bool(line._worksheet_spec(schemes[scheme_record.id]))
 
+    def _line_label(self, name=None):
+        """What a sheet column or a dialog calls this line: 月度工作 · 自评 · 2024-06 (``name`` for
+        one of its checklist items instead of the indicator)."""
+        return " · ".join(filter(None, [name or self.name or self.code, self.rater_role_label, self.subperiod]))
+
     def _worksheet_spec(self, scheme):
         """The scheme's work sheet of this line's indicator (perfcore ``Worksheet``), if it has one."""
         indicator = scheme.indicator(self.code) if scheme is not None and self.rater_role else None

@@ -45,7 +45,7 @@ class PerfImportWizard(models.TransientModel):
         for line in writable.sorted(lambda s: (s.sequence, s.code, s.rater_role or "", s.id)):
             key = "|".join([line.code, line.rater_role or "", line.subperiod or ""])
             if key not in columns:
-                label = " · ".join(filter(None, [line.name or line.code, line.rater_role_label, line.subperiod]))
+                label = line._line_label()
                 scale = line.scale_text
                 columns[key] = [f"{label} [{scale}]" if scale else label, {}]
             columns[key][1].setdefault(line.appraisal_id.id, line)
@@ -56,7 +56,7 @@ class PerfImportWizard(models.TransientModel):
             for item in line._missing_items(scheme):
                 key = "|".join([item.code, line.rater_role or "", line.subperiod or ""])
                 if key not in columns:
-                    label = " · ".join(filter(None, [item.name or item.code, line.rater_role_label, line.subperiod]))
+                    label = line._line_label(item.name or item.code)
                     low, high = item.resolved_scale
                     columns[key] = [f"{label} [{fmt(low)}–{fmt(high)}]", {}]
                 columns[key][1].setdefault(line.appraisal_id.id, line)

@@ -32,8 +32,7 @@ class PerfWorksheetWizard(models.TransientModel):
             if not self.env.su:  # (server code may hold one for a test; a caller is always checked)
                 score._check_worksheet_opener()
             # what the dialog shows of the line is the line's, whatever the caller sent
-            vals.update(subject_name=score.subject_name, indicator_name=" · ".join(filter(None, [
-                score.name or score.code, score.rater_role_label, score.subperiod])))
+            vals.update(subject_name=score.subject_name, indicator_name=score._line_label())
         return super().create(vals_list)
 
     def _sheet(self):
