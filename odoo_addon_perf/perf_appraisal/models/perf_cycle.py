@@ -1319,16 +1319,17 @@ class PerfCycle(models.Model):
         if Cycle.search_count([("state", "in", ("published", "closed"))], limit=1):
             return []
         admin = self._perf_has_group("perf_appraisal.group_perf_admin")
+        has_cycle = bool(Cycle.search_count([], limit=1))  # a scheme was chosen when a cycle exists
         steps = [
             ("scheme", self.env._("Choose the scheme: 18 presets ship (nursing, general staff, village clinics …); "
                                   "adapt a copy to your rules"),
-             bool(Cycle.search_count([], limit=1)), "perf_appraisal.perf_scheme_action" if admin else False),
+             has_cycle, "perf_appraisal.perf_scheme_action" if admin else False),
             ("attributes", self.env._("Give the people their attributes (title, post, bonus base …) on the "
                                       "employee's or department's Performance tab"),
              bool(self.env["perf.attribute"].search_count([], limit=1)), "hr.open_view_employee_list_my"),
             ("cycle", self.env._("Create a cycle: its period, scheme, the people appraised and the owners of "
                                  "roles such as the patient survey"),
-             bool(Cycle.search_count([], limit=1)), "perf_appraisal.perf_cycle_action"),
+             has_cycle, "perf_appraisal.perf_cycle_action"),
             ("start", self.env._("Start it: every rater gets their lines to rate and a to-do"),
              bool(Cycle.search_count([("state", "!=", "draft")], limit=1)), "perf_appraisal.perf_cycle_action"),
             ("publish", self.env._("Compute, calibrate, send for approval and publish: each appraisee gets the "
