@@ -90,12 +90,8 @@ class PerfAppeal(models.Model):
                 raise AccessError(self.env._("Only the appraisee (or HR on their behalf) files an appeal."))
             self.env["ir.attachment"]._perf_check_linkable(vals.get("attachment_ids"))
         appeals = super().create(vals_list)
-        appeals._perf_adopt_evidence()
+        appeals._perf_adopt_attachments()
         return appeals
-
-    def _perf_adopt_evidence(self):
-        for appeal in self:
-            appeal.attachment_ids._perf_adopt(appeal)
 
     def write(self, vals):
         if not in_workflow():
@@ -114,7 +110,7 @@ class PerfAppeal(models.Model):
                 self._check_may_answer()
         result = super().write(vals)
         if "attachment_ids" in vals:
-            self._perf_adopt_evidence()
+            self._perf_adopt_attachments()
         return result
 
     def _check_may_answer(self):

@@ -184,8 +184,7 @@ class PerfEvent(models.Model):
         if not in_workflow():
             events._check_not_about_me(self.env._("record"))
             events._check_in_scope(self.env._("record"))
-        for event in events:
-            event.attachment_ids._perf_adopt(event)
+        events._perf_adopt_attachments()
         return events
 
     def write(self, vals):
@@ -204,8 +203,7 @@ class PerfEvent(models.Model):
             self._check_not_about_me(self.env._("record"))  # also about the new subject
             self._check_in_scope(self.env._("record"))
         if "attachment_ids" in vals:
-            for event in self:
-                event.attachment_ids._perf_adopt(event)
+            self._perf_adopt_attachments()
         return result
 
     @api.model

@@ -103,6 +103,12 @@ class PerfWorkflowMixin(models.AbstractModel):
               or company.partner_id.tz)
         return fields.Date.context_today(self.with_context(tz=tz))
 
+    def _perf_adopt_attachments(self):
+        """Evidence uploaded in the form before the record existed becomes the record's
+        (``ir.attachment._perf_adopt``); for models with an ``attachment_ids`` field."""
+        for record in self:
+            record.attachment_ids._perf_adopt(record)
+
     def _perf_one(self):
         """The one record a method works on — a clean error for several or none (no ensure_one crash)."""
         if len(self) != 1:
