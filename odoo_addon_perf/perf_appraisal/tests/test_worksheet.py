@@ -93,6 +93,12 @@ class TestWorksheet(PerfCase):
         self.assertEqual((line.rated, line.value, line.worksheet), (False, 0, False))
         with self.assertRaises(ValidationError):  # items are written with their sheet, not alone
             line.write({"worksheet_items": {"routine": ["x"]}})
+        # the items' texts are short plain texts: not 101 of them, not 501 characters, not a number
+        sheet = {"routine": ["completed"]}
+        for items in ({"routine": ["周报"] * 101}, {"routine": ["长" * 501]}, {"routine": [2**31]}, ["周报"]):
+            with self.subTest(items=str(items)[:40]), self.assertRaises(ValidationError):
+                line.write({"worksheet": sheet, "worksheet_items": items})
+        self.assertEqual((line.rated, line.worksheet), (False, False))
 
     def test_a_sheet_is_its_raters_and_a_dialog_its_creators(self):
         wizard = self.open_sheet(self.staff_user, self.june_self)
