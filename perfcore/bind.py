@@ -222,7 +222,7 @@ class Binder:
                 plan = plans[code]
                 if not plan.givable:
                     self.problem(path + (code,), _("indicator {code} is computed ({source}); give its inputs instead",
-                                                   code=repr(code), source=plan.source), value)
+                                                   code=named(repr(code), plan.name), source=plan.source), value)
                     continue
                 if plan.single_role or not plan.roles:
                     kind = type(value)
@@ -245,7 +245,7 @@ class Binder:
                 here = path + (code,)
                 values = value if isinstance(value, list) else [value]
                 if isinstance(value, list) and not spec.list:
-                    self.problem(here, _("input {code} takes one number, not a list", code=repr(code)), value)
+                    self.problem(here, _("input {code} takes one number, not a list", code=named(repr(code), spec.name)), value)
                     continue
                 numbers = [self.number(v, here) for v in values]
                 if any(n is None for n in numbers):
@@ -253,7 +253,7 @@ class Binder:
                 for number in numbers:
                     assert number is not None
                     if (spec.min is not None and number < spec.min) or (spec.max is not None and number > spec.max):
-                        self.problem(here, _("input {code} must lie in {range}", code=repr(code),
+                        self.problem(here, _("input {code} must lie in {range}", code=named(repr(code), spec.name),
                                              range=_range(spec.min, spec.max)), value)
                 out_inputs[code] = numbers if spec.list else numbers[0]
             else:
@@ -267,19 +267,19 @@ class Binder:
         roles = plan.roles
         if isinstance(value, dict):
             if not roles:
-                self.problem(path, _("indicator {code} has no raters; give one number", code=repr(plan.code)), value)
+                self.problem(path, _("indicator {code} has no raters; give one number", code=named(repr(plan.code), plan.name)), value)
                 return None
             allowed = plan.allowed_raters
             out: dict[str, Any] = {}
             for rater, given in value.items():
                 here = path + (rater,)
                 if rater not in allowed:
-                    self.problem(here, _("unknown rater for indicator {code} (raters: {raters})", code=repr(plan.code),
+                    self.problem(here, _("unknown rater for indicator {code} (raters: {raters})", code=named(repr(plan.code), plan.name),
                                          raters=", ".join(sorted(allowed))), rater)
                     continue
                 if isinstance(given, dict):
                     if plan.worksheet is None:
-                        self.problem(here, _("indicator {code} has no work sheet; give a number", code=repr(plan.code)),
+                        self.problem(here, _("indicator {code} has no work sheet; give a number", code=named(repr(plan.code), plan.name)),
                                      given)
                         continue
                     out[rater] = self.bind_worksheet(plan.worksheet, given, here)
@@ -296,11 +296,11 @@ class Binder:
                         out[rater] = number
             return out
         if isinstance(value, list):
-            self.problem(path, _("indicator {code}: a list needs a rater, e.g. {{peer: [80, 84]}}", code=repr(plan.code)),
+            self.problem(path, _("indicator {code}: a list needs a rater, e.g. {{peer: [80, 84]}}", code=named(repr(plan.code), plan.name)),
                          value)
             return None
         if len(roles) > 1:
-            self.problem(path, _("indicator {code} is rated by {raters}; give {{rater: score}}", code=repr(plan.code),
+            self.problem(path, _("indicator {code} is rated by {raters}; give {{rater: score}}", code=named(repr(plan.code), plan.name),
                                  raters=", ".join(r.code for r in roles)), value)
             return None
         return self.scaled(plan, value, path)
@@ -355,7 +355,7 @@ class Binder:
                 continue
             if etype.scope != "both" and (etype.scope == "subperiod") != sub:
                 where = _("a sub-period") if etype.scope == "subperiod" else _("the period itself")
-                self.problem(here + ("code",), _("event {code} belongs to {where}", code=repr(entry.code), where=where),
+                self.problem(here + ("code",), _("event {code} belongs to {where}", code=named(repr(entry.code), etype.name), where=where),
                              entry.code)
                 continue
             count = entry.count
@@ -365,42 +365,42 @@ class Binder:
             most = etype.max_count or scheme.event_max_count
             if count > most:
                 self.problem(here + ("count",), _("count of event {code} may be at most {most} in one entry",
-                                                  code=repr(entry.code), most=most), count)
+                                                  code=named(repr(entry.code), etype.name), most=most), count)
                 continue
             if (etype.note_required or scheme.event_note_required) and not (entry.note or "").strip():
-                self.problem(here + ("note",), _("event {code} requires a note (reason)", code=repr(entry.code)), entry.note)
+                self.problem(here + ("note",), _("event {code} requires a note (reason)", code=named(repr(entry.code), etype.name)), entry.note)
                 continue
             points = entry.points
             if etype.kind == "points":
                 if etype.points is not None:
                     if points is not None and points != etype.points:
                         self.problem(here + ("points",), _("event {code} has fixed points {points} per occurrence; give "
-                                                           "count, not points", code=repr(entry.code),
+                                                           "count, not points", code=named(repr(entry.code), etype.name),
                                                            points=fmt(etype.points)), points)
                         continue
                     points = None
                 elif points is None:
                     if etype.range:
                         self.problem(here + ("points",), _("event {code} needs explicit points within {range}",
-                                                           code=repr(entry.code),
+                                                           code=named(repr(entry.code), etype.name),
                                                            range=f"{fmt(etype.range[0])}..{fmt(etype.range[1])}"), None)
                     else:
-                        self.problem(here + ("points",), _("event {code} needs explicit points", code=repr(entry.code)),
+                        self.problem(here + ("points",), _("event {code} needs explicit points", code=named(repr(entry.code), etype.name)),
                                      None)
                     continue
                 elif etype.range and not (etype.range[0] <= points <= etype.range[1]):
-                    self.problem(here + ("points",), _("points of {code} must lie within {range}", code=repr(entry.code),
+                    self.problem(here + ("points",), _("points of {code} must lie within {range}", code=named(repr(entry.code), etype.name),
                                                        range=f"{fmt(etype.range[0])}..{fmt(etype.range[1])}"), points)
                     continue
                 elif not etype.range and abs(points) > (etype.max_points or scheme.event_max_points):
                     most_points = etype.max_points or scheme.event_max_points
                     self.problem(here + ("points",), _("points of {code} must lie within {range} per occurrence",
-                                                       code=repr(entry.code),
+                                                       code=named(repr(entry.code), etype.name),
                                                        range=f"-{fmt(most_points)}..{fmt(most_points)}"), points)
                     continue
             elif points is not None:
                 self.problem(here + ("points",), _("event {code} is a {kind} event and takes no points",
-                                                   code=repr(entry.code), kind=etype.kind), points)
+                                                   code=named(repr(entry.code), etype.name), kind=etype.kind), points)
                 continue
             out.append(Event(etype, count, points, entry.note, f"{subject_id}:{entry.code}"))
         return out

@@ -122,7 +122,7 @@ def show(scheme: Annotated[str, typer.Argument(help="Preset id or scheme file.")
     if s.description:
         out.print(s.description.strip())
     if s.parameters:
-        table = Table(title=_("parameters ((A) = assumption of SCHEMES.md, editable)").render())
+        table = Table(title=_("parameters ((A) = assumed where the source documents are silent, editable)").render())
         for column in (_("name"), _("value"), _("(A)"), _("source")):
             table.add_column(column.render())
         for name, p in s.parameters.items():

@@ -17,7 +17,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 from .decimals import D
 from .errors import InputError, Problem, pydantic_message
 from .yamlio import PERIOD_MAX_BYTES, Document, load_document
-from .i18n import _
+from .i18n import Message, _, p_
 
 __all__ = [
     "EventInput",
@@ -30,7 +30,16 @@ __all__ = [
     "load_period_input",
     "parse_period",
     "parse_period_input",
+    "period_kind_name",
 ]
+
+
+def period_kind_name(kind: str) -> Message | str:
+    """A period kind as a reader says it (年度, not year); an unknown kind as written."""
+    names = {"week": p_("period kind", "week"), "month": p_("period kind", "month"),
+             "quarter": p_("period kind", "quarter"), "half_year": p_("period kind", "half-year"),
+             "year": p_("period kind", "year")}
+    return names.get(kind, kind)
 
 _PERIOD = re.compile(r"^(\d{4})(?:-(?:(0[1-9]|1[0-2])|Q([1-4])|H([12])|W(0[1-9]|[1-4]\d|5[0-3])))?$")
 

@@ -78,7 +78,7 @@ class _Model(BaseModel):
 
 
 class Parameter(_Model):
-    """A named value of a preset; ``assumption`` marks SCHEMES.md's (A) defaults."""
+    """A named value of a preset; ``assumption`` marks a default the source documents do not state (A)."""
 
     value: Any
     #: What a reader calls it where a formula shows it (护理部每例不合格扣分).

@@ -16,7 +16,7 @@ from .decimals import MAX_MAGNITUDE, ONE_HUNDRED, ZERO, D, round_score
 from .decimals import show as fmt
 from .formula import FormulaError
 from .i18n import Message, _, named, scheme_text
-from .period import Period, parse_period
+from .period import Period, parse_period, period_kind_name
 from .plan import IndicatorPlan, Plan
 from .result import SubjectResult, SubperiodResult
 from .scheme import RaterRole, Worksheet
@@ -141,12 +141,12 @@ class Scorer:
                 how = _("= {formula}", formula=p.formula.explain({**self.names, **children}, self.c.term_names))
         elif source == "subperiod_mean":
             if "subperiod_mean" not in self.names:
-                raise Incomplete(_("no sub-periods for indicator {code}", code=repr(code)))
+                raise Incomplete(_("no sub-periods for indicator {code}", code=named(repr(code), p.name)))
             value = self.names["subperiod_mean"]
             if tr:
                 how = _("mean of {count} sub-period scores", count=self.names["subperiod_count"])
         else:
-            raise Incomplete(_("no score for indicator {code}", code=repr(code)))
+            raise Incomplete(_("no score for indicator {code}", code=named(repr(code), p.name)))
         if p.events:
             adjustments = [e for e in events if e.type.code in p.events]
         else:
@@ -223,7 +223,7 @@ class Scorer:
                                                          code=named(code, p.name)))
                 else:
                     raise Incomplete(_("{role} score of {code} above {limit} and no {other} score to replace it",
-                                       role=named(role.code, role.name), code=repr(code), limit=fmt(role.max_valid),
+                                       role=named(role.code, role.name), code=named(repr(code), p.name), limit=fmt(role.max_valid),
                                        other=_role_named(roles, role.replace_with) if role.replace_with
                                        else _("replacement")))
         weights: dict[str, Decimal] = {}
@@ -238,14 +238,14 @@ class Scorer:
         for role in roles:
             if role.code not in scores and weights[role.code] != 0:
                 if role.required:
-                    raise Incomplete(_("required rater {role} missing for indicator {code}", role=repr(role.code),
-                                       code=repr(code)))
+                    raise Incomplete(_("required rater {role} missing for indicator {code}",
+                                       role=named(repr(role.code), role.name), code=named(repr(code), p.name)))
                 self.r.flag(f"rater_missing:{role.code}",
                             _("no {role} score for {code}; remaining raters re-weighted proportionally",
-                              role=named(role.code, role.name), code=code) if tr else "")
+                              role=named(role.code, role.name), code=named(code, p.name)) if tr else "")
         weight_sum = sum(present.values(), ZERO)
         if weight_sum == 0:
-            raise Incomplete(_("no rater score for indicator {code}", code=repr(code)))
+            raise Incomplete(_("no rater score for indicator {code}", code=named(repr(code), p.name)))
         total = ZERO
         for role_code, weight in present.items():
             share = weight / weight_sum
@@ -402,8 +402,12 @@ def eligibility(c: Plan, attributes: dict[str, Any]) -> Message | str | None:
         if isinstance(value, Decimal) and not isinstance(expected, list):
             expected = D(expected)
         if _ELIGIBILITY_OPS[rule.op](value, expected):
-            # the scheme's own words: translated where the catalog has them, else as written
-            return scheme_text(rule.reason, value=fmt(value) if isinstance(value, Decimal) else value)
+            # the scheme's own words: translated where the catalog has them, else as written; a
+            # coded value reads as the scheme labels it (试用期, not probation)
+            attribute = c.attributes.get(rule.attribute)
+            shown = fmt(value) if isinstance(value, Decimal) else (
+                attribute.labels.get(value, value) if attribute is not None and isinstance(value, str) else value)
+            return scheme_text(rule.reason, value=shown)
     return None
 
 
@@ -414,11 +418,12 @@ def history_eligibility(c: Plan, b: Bound, period: Period) -> Message | None:
         earlier = [(parse_period(h.period), h) for h in b.source.history]
         earlier = [(p, h) for p, h in earlier if p.kind == rule.from_kind and p.end < period.start]
         if not earlier:
-            return _("{reason}: no earlier {kind} grade", reason=scheme_text(rule.reason), kind=rule.from_kind)
+            return _("{reason}: no earlier {kind} grade", reason=scheme_text(rule.reason),
+                     kind=period_kind_name(rule.from_kind))
         last_period, last = max(earlier, key=lambda item: item[0].start)
         if last.grade not in rule.grades:
             return _("{reason}: {period} grade {grade}", reason=scheme_text(rule.reason), period=last_period.text,
-                     grade=last.grade)
+                     grade=named(last.grade, c.grade_labels.get(last.grade)))
     return None
 
 

@@ -93,4 +93,4 @@ def test_screen_reports_eligibility_without_scores():
     reasons = screen(load_preset("sales-staff"), {"period": "2024-05", "subjects": [
         {"id": "A", "attributes": {"employment_status": "regular"}},
         {"id": "B", "attributes": {"employment_status": "intern"}}]})
-    assert reasons == {"A": None, "B": "intern"}
+    assert reasons == {"A": None, "B": "实习员工不参加考核"}  # intern, as the scheme labels it

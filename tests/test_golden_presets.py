@@ -68,7 +68,7 @@ def test_sales_staff_indicator_events_clamped_and_exclusion():
     s002 = e.result("S002")
     assert s002.total == D("80.00") and s002.indicators["attitude"] == 100
     s003 = e.result("S003")
-    assert (s003.eligible, s003.status, s003.excluded_reason, s003.total) == (False, "excluded", "probation", None)
+    assert (s003.eligible, s003.status, s003.excluded_reason, s003.total) == (False, "excluded", "见习员工不参加考核", None)  # 见习: the label of probation
 
 
 # -- company-monthly (000 篇四) ---------------------------------------------------------
@@ -88,7 +88,8 @@ def test_semiannual_review_bands_and_exclusions():
     # 91 ≥ 90 excellent; 64.5 ≥ 60 needs_improvement (A bands)
     assert grades(e)["R001"] == "excellent" and grades(e)["R002"] == "needs_improvement"
     reasons = {r.id: r.excluded_reason for r in e.results if not r.eligible}
-    assert reasons == {"R003": "months_in_service 4 < 6", "R004": "part_time", "R005": "leave_months 7 ≥ 6"}
+    assert reasons == {"R003": "在职 4 个月，不满半年", "R004": "兼职、特约人员不参加考核",
+                       "R005": "考核前请假累计 7 个月，达半年以上"}
 
 
 # -- government-unit (000 篇六, 002 篇1) -------------------------------------------------

@@ -107,6 +107,39 @@ def test_problems_in_chinese():
         assert str(caught.value).startswith("1 个输入问题:")
 
 
+def test_problems_name_inputs_and_indicators_as_the_scheme_does():
+    """In Chinese a problem calls an input and an indicator by the scheme's names, not their codes
+    (a clerk typed −1 failing cases; a nurse's satisfaction score came as a list)."""
+    with pytest.raises(InputError) as caught:
+        evaluate(load_preset("nursing"), {"period": "2024-05", "subjects": [
+            {"id": "N1", "attributes": {"title": "nurse", "post": "ward_day", "bonus_base": 1000},
+             "scores": {"nd_failing_cases": -1, "patient": [90, 91]}}]})
+    shown = [p.render("zh_CN") for p in caught.value.problems]
+    assert shown == ["<输入>: subjects[0].scores.nd_failing_cases: 录入项 护理部专项检查不合格例数 应在 0..∞ 之间（得到 -1）",
+                     "<输入>: subjects[0].scores.patient: 指标 患者满意度：多个分数需注明评分人，例如 {peer: [80, 84]}"
+                     "（得到 [90, 91]）"], shown
+    # English keeps the codes, the reference text
+    assert any("input 'nd_failing_cases' must lie in" in str(p) for p in caught.value.problems)
+
+
+def test_exclusions_read_as_the_scheme_labels_them():
+    """An exclusion quoting a coded attribute shows its label; a history rule names the period kind and
+    the grade (000 篇五: 年中考核 only for last year's 有待提高 / 急需提高)."""
+    scheme = load_preset("semiannual-review")
+    base = {"months_in_service": 12, "employment_status": "regular", "employment_type": "full_time"}
+    result = evaluate(scheme, {"period": "2024-H1", "subjects": [
+        {"id": "R1", "attributes": dict(base), "scores": {}},
+        {"id": "R2", "attributes": dict(base), "scores": {},
+         "history": [{"period": "2023", "grade": "good", "total": 85}]}]})
+    with use_locale("zh_CN"):
+        reasons = {r.id: str(r.excluded_reason) for r in result.results}
+    assert reasons == {"R1": "年中考核只针对上年度考核为有待提高或急需提高的员工：此前没有年度等级",
+                       "R2": "年中考核只针对上年度考核为有待提高或急需提高的员工：2023 等级为 良好"}, reasons
+    sales = evaluate(load_preset("sales-staff"), {"period": "2024-05", "subjects": [
+        {"id": "S9", "attributes": {"employment_status": "intern"}, "scores": {}}]})
+    assert sales.results[0].excluded_reason == "实习员工不参加考核"  # intern's label is 实习
+
+
 @pytest.mark.parametrize(("name", "expected"), [("zh_CN.UTF-8", "zh_CN"), ("zh-cn", "zh_CN"), ("zh", "zh_CN"),
                                                ("en_US.UTF-8", "en"), ("C", "en"), (None, "en"), ("fr_FR", "en")])
 def test_locale_names(name, expected):
