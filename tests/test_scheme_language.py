@@ -39,6 +39,18 @@ def test_every_assumption_parameter_cites_its_source():
                 assert parameter.source, f"{scheme_id}.{name} is (A) without a source"
 
 
+def test_every_parameter_reads_in_chinese_to_hr():
+    """The scheme summary shows each parameter's name and note to HR: Chinese, no English sentence,
+    no citation of a file outside the project."""
+    import re
+    for scheme_id in preset_ids():
+        for name, parameter in load_preset(scheme_id).parameters.items():
+            where = f"{scheme_id}.{name}"
+            assert re.search(r"[\u4e00-\u9fff]", parameter.name or ""), f"{where} has no Chinese name"
+            assert re.search(r"[\u4e00-\u9fff]", parameter.source), f"{where}: note {parameter.source!r}"
+            assert not re.search(r"[A-Za-z]{3,}", parameter.source), f"{where}: English in {parameter.source!r}"
+
+
 def test_all_semantic_problems_are_reported_together():
     found = problems_of(scheme(
         indicators=[{"code": "a", "weight": 60}, {"code": "b", "weight": 35}],
