@@ -19,6 +19,7 @@ from . import perf_attribute_mixin
 from . import perf_attribute
 from . import hr_department
 from . import hr_employee
+from . import hr_employee_public
 from . import perf_cycle
 from . import perf_cycle_distribution
 from . import perf_cycle_exclusion

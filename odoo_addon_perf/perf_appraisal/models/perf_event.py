@@ -1,4 +1,7 @@
+from decimal import Decimal, InvalidOperation
+
 import perfcore
+from perfcore.decimals import show
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -40,10 +43,15 @@ class PerfEvent(models.Model):
     explicit_points = fields.Boolean(related="event_type_id.explicit_points")
     count = fields.Integer(default=1)
     points = fields.Float(digits=(16, 4), help="Explicit points, for ranged or free events.")
+    total_points = fields.Char(string="Points", compute="_compute_total_points",
+                               help="What the entry adds to or takes from the score: count × points each.")
     note = fields.Text(help="The reason; some schemes require it.")
     attachment_ids = fields.Many2many("ir.attachment", string="Evidence")
     state = fields.Selection([("draft", "Draft"), ("approved", "Approved"), ("refused", "Refused"),
                               ("reversed", "Reversed")], default="draft", required=True, tracking=True)
+    can_approve = fields.Boolean(compute="_compute_can_decide",
+                                 help="You may approve it: a manager of its subject or HR, not its recorder, not its subject.")
+    can_refuse = fields.Boolean(compute="_compute_can_decide")
     decided_by_id = fields.Many2one("res.users", string="Decided by", readonly=True, tracking=True)
     decided_date = fields.Date(readonly=True)
     reversal_reason = fields.Text(readonly=True, tracking=True)
@@ -122,6 +130,39 @@ class PerfEvent(models.Model):
             subject = (event.employee_id or event.department_id).sudo().name
             event.display_name = " · ".join(filter(None, [subject, event.event_type_id.name or event.code,
                                                           event.date and fields.Date.to_string(event.date)]))
+
+    @api.depends("scheme_id", "code", "count", "points")
+    def _compute_total_points(self):
+        """+10 for one 表扬 of 10 each, −4 for two lates of −2: the list shows what every entry counts
+        (a fixed-point event stores no points of its own)."""
+        for event in self:
+            etype = event.event_type_id
+            if not etype or etype.kind != "points":
+                event.total_points = etype.points or False
+                continue
+            each = Decimal(repr(event.points)) if event.points else None
+            if each is None:
+                try:
+                    each = event.scheme_id._perfcore_scheme().event(event.code).points
+                except (ValueError, InvalidOperation, AttributeError):  # a scheme that no longer parses
+                    each = None
+            if each is None:
+                event.total_points = False
+                continue
+            total = each * (event.count or 1)
+            event.total_points = ("+" if total > 0 else "") + show(total)
+
+    @api.depends_context("uid")
+    @api.depends("state", "create_uid", "employee_id", "department_id")
+    def _compute_can_decide(self):
+        """The buttons a user sees are the decisions she may take (the server checks again)."""
+        officer = self._perf_is_officer()
+        for event in self:
+            sudo = event.sudo()
+            may = (event.state == "draft" and self.env.user not in sudo._subject_users()
+                   and (officer or self.env.user in sudo.scope_department_id.perf_scope_user_ids))
+            event.can_refuse = may
+            event.can_approve = may and sudo.create_uid != self.env.user
 
     @api.depends("scheme_id", "code")
     def _compute_event_type_id(self):

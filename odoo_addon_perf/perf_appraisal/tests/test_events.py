@@ -48,6 +48,68 @@ class TestEvents(PerfCase):
         event.with_user(self.director_user).action_approve()
         self.assertEqual((event.state, event.decided_by_id), ("approved", self.director_user))
 
+    def test_the_head_nurse_picks_only_her_ward(self):
+        """The 员工 list of the event form: the head nurse of ward-3 is offered ward-3's four nurses —
+        not the emergency nurses, not herself; HR is offered everyone but herself. Picked through the
+        model a manager's web client reads (hr.employee.public) and through hr.employee."""
+        ward3 = self.nurses.filtered(lambda n: n.department_id == self.wards["ward-3"])
+        domain = [("perf_event_recordable", "=", True), ("id", "in", (self.nurses | self.heads["ward-3"]).ids)]
+        for model in ("hr.employee.public", "hr.employee"):
+            offered = self.env[model].with_user(self.head).search(domain)
+            self.assertEqual(set(offered.ids), set(ward3.ids), model)
+        # the director above both wards is offered all seven nurses and both head nurses
+        above = self.env["hr.employee.public"].with_user(self.director_user).search(domain)
+        self.assertEqual(set(above.ids), set((self.nurses | self.heads["ward-3"]).ids))
+        self.assertNotIn(self.director.id, self.env["hr.employee.public"].with_user(self.director_user).search(
+            [("perf_event_recordable", "=", True)]).ids)
+        hr = self.env["hr.employee"].with_user(self.officer).search(domain)
+        self.assertEqual(set(hr.ids), set((self.nurses | self.heads["ward-3"]).ids))
+        # a nurse is offered nobody; the negation is the rest
+        nurse = self.nurse_users["张三"]
+        self.assertFalse(self.env["hr.employee.public"].with_user(nurse).search(domain))
+        rest = self.env["hr.employee.public"].with_user(self.head).search(
+            [("perf_event_recordable", "=", False), ("id", "in", self.nurses.ids)])
+        self.assertEqual(set(rest.ids), set((self.nurses - ward3).ids))
+        with self.assertRaises(ValueError):
+            self.env["hr.employee"].with_user(self.head).search([("perf_event_recordable", "in", [1])])
+        # units: the head nurse records for her ward, not for the department above her
+        units = self.env["hr.department"].with_user(self.head).search(
+            [("perf_event_recordable", "=", True), ("id", "in", [*self.wards["ward-3"].ids, *self.nursing_dept.ids])])
+        self.assertEqual(units, self.env["hr.department"])  # she manages ward-3: never about her own unit
+        units = self.env["hr.department"].with_user(self.director_user).search(
+            [("perf_event_recordable", "=", True), ("id", "in", [w.id for w in self.wards.values()])])
+        self.assertEqual(len(units), 2)
+
+    def test_the_buttons_are_the_decisions_she_may_take(self):
+        """Her own draft shows no 批准 (another manager approves it) but 驳回; the director sees both;
+        a nurse about herself neither; a decided event neither."""
+        event = self.record("2024-05-20")
+        mine = event.with_user(self.head)
+        self.assertEqual((mine.can_approve, mine.can_refuse), (False, True))
+        director = event.with_user(self.director_user)
+        self.assertEqual((director.can_approve, director.can_refuse), (True, True))
+        other_head = event.with_user(self.head_users["emergency"])
+        self.assertEqual((other_head.can_approve, other_head.can_refuse), (False, False))
+        director.action_approve()
+        event.invalidate_recordset(["can_approve", "can_refuse"])
+        self.assertEqual((director.can_approve, director.can_refuse), (False, False))
+
+    def test_the_list_shows_what_each_entry_counts(self):
+        """分值 of fixed-point events: one 表扬 of +10 → +10; two 差错或投诉 of −10 each → −20;
+        0.5 per 参加学习 × 3 → +1.5; a count-only 无故不参与考核 shows no number."""
+        praise = self.record("2024-05-20")
+        self.assertEqual(praise.total_points, "+10")
+        Event = self.env["perf.event"].with_user(self.head)
+        errors = Event.create({"scheme_id": self.nursing.id, "employee_id": self.zhang.id, "date": "2024-05-20",
+                               "code": "error_or_complaint", "count": 2, "note": "给药差错"})
+        self.assertEqual(errors.total_points, "-20")
+        study = Event.create({"scheme_id": self.nursing.id, "employee_id": self.zhang.id, "date": "2024-05-20",
+                              "code": "study_session", "count": 3})
+        self.assertEqual(study.total_points, "+1.5")
+        absent = Event.create({"scheme_id": self.nursing.id, "employee_id": self.zhang.id, "date": "2024-05-20",
+                               "code": "unexcused_absence"})
+        self.assertFalse(absent.total_points)
+
     def test_compute_lists_the_events_it_left_out(self):
         """A draft of May and an approved +10 dated in July: neither counts, both are named."""
         self.record("2024-05-20")
