@@ -49,6 +49,9 @@ def superior_of(employee):
     return parent if parent != employee else parent.browse()
 
 
+#: Indicator sources a rater types a score for (the others are computed, or start full).
+GIVEN_SOURCES = ("given", "given_or_items", "given_or_formula")
+
 ROLE_RATERS = {
     "self": lambda employee: employee.user_id,
     "superior": lambda employee: superior_of(employee).user_id,
@@ -537,11 +540,14 @@ class PerfCycle(models.Model):
     def _owner_roles(self):
         """[(code, name)] of the scheme's rater roles HR names an owner for: not the org chart's
         (superior, skip …), not a pool of others (职能部门 = finance + admin: those are named), not
-        the anonymous peers (HR assigns them line by line)."""
+        the anonymous peers (HR assigns them line by line), nor a role of indicators nobody types
+        (an item that starts full and loses points by events: teacher-ethics's 学校考核小组)."""
         scheme = self.scheme_id._perfcore_scheme()
         names = scheme.term_names()
         roles = {}
         for indicator in scheme.all_indicators():
+            if indicator.resolved_source not in GIVEN_SOURCES:
+                continue
             for role in scheme.raters_of(indicator):
                 if role.pool:
                     roles.update((member, names.get(member, member)) for member in role.pool)
@@ -766,7 +772,7 @@ class PerfCycle(models.Model):
         def walk(indicators, depth, subperiod, base):
             for index, indicator in enumerate(indicators):
                 source = indicator.resolved_source
-                if source in ("given", "given_or_items", "given_or_formula"):
+                if source in GIVEN_SOURCES:
                     add(indicator, base + depth * 100 + index, subperiod)
                 if source == "items" or (source == "given_or_items" and not on_demand_items(scheme, indicator)):
                     walk(indicator.items, depth + 1, subperiod, base)

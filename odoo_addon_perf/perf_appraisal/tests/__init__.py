@@ -20,6 +20,7 @@ from . import test_worksheet
 from . import test_scheme_versions
 from . import test_scheme_designer
 from . import test_role_owner_import
+from . import test_role_owner_presets
 from . import test_click_everywhere
 from . import test_events
 from . import test_attributes
