@@ -96,8 +96,8 @@ class PerfAppraisal(models.Model):
     # currency up for every appraisal a computation writes, to round the cents again
     pay_amount = fields.Float(digits=(16, 2), readonly=True)
     pay_shown = fields.Float(
-        string="Performance Pay", digits=(16, 2), compute="_compute_pay_shown",
-        help="The pay as the reader may see it. Pay computed from wages is kept on the pay results only, "
+        string="Amount to Pay", digits=(16, 2), compute="_compute_pay_shown",
+        help="The pay as the reader may see it (a bonus, a clinic's subsidy: the form names it as the scheme does). Pay computed from wages is kept on the pay results only, "
              "read by the appraisee (once published) and by those who read contracts.")
     pay_hidden = fields.Boolean(compute="_compute_pay_shown", string="Pay Confidential")
     pay_label = fields.Char(compute="_compute_pay_label", string="Pay Called",
