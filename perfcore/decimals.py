@@ -107,17 +107,28 @@ def fmt(value: Decimal | None, places: int | None = None) -> str | None:
     return "0" if text in ("-0", "") else text
 
 
-def show(value: Decimal | None, places: int | None = None) -> str:
-    """Text for a human reason: exact when short, else ``≈`` and 4 decimals."""
+def show(value: Decimal | None, places: int | None = None, grouped: bool = False) -> str:
+    """Text for a human reason: exact when short, else ``≈`` and 4 decimals.  ``grouped``: thousands
+    separated as money is read (奖金基数 1,000 = 1,837.80), for formulas and pay."""
     if value is None:
         return "—"
     if places is not None:
-        return fmt(value, places) or ""
+        text = fmt(value, places) or ""
+        return _grouped(text) if grouped else text
     text = format(value, "f")
     dot = text.find(".")
     if dot >= 0:
         text = text.rstrip("0")  # 1317.4000 (a product's scale) is exact, not ≈
         if len(text) - dot - 1 > 4:
-            return "≈" + (fmt(value, 4) or "").rstrip("0").rstrip(".")
+            text = (fmt(value, 4) or "").rstrip("0").rstrip(".")
+            return "≈" + (_grouped(text) if grouped else text)
         text = text.rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
+    text = "0" if text in ("-0", "") else text
+    return _grouped(text) if grouped else text
+
+
+def _grouped(text: str) -> str:
+    """``-1234567.5`` → ``-1,234,567.5``: commas in the integer part only."""
+    sign = "-" if text.startswith("-") else ""
+    whole, dot, fraction = text.lstrip("-").partition(".")
+    return f"{sign}{int(whole):,}{dot}{fraction}" if whole.isdigit() else text

@@ -264,7 +264,7 @@ class _Explainer(ast.NodeTransformer):
 def _number(value: Any) -> str | None:
     if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
         return None
-    return _show(D(value))
+    return _show(D(value), grouped=True)
 
 
 class Formula:

@@ -209,14 +209,14 @@ def _subject_pay(scheme: Scheme, subject: PayContext, components: Sequence[PayCo
             if tr:
                 result.add("pay", component.code, value,
                            _("{name} = {formula} = {exact} → {value} (half-up to 0.01)", name=label,
-                             formula=formula(component.formula).explain(names, labels), exact=fmt(exact),
-                             value=fmt(value, 2)))
+                             formula=formula(component.formula).explain(names, labels),
+                             exact=fmt(exact, grouped=True), value=fmt(value, 2, grouped=True)))
         values[component.code] = value
         names[component.code] = value
     amount = sum(values.values(), ZERO)
     result.pay = Pay(amount, values)
     if tr:
         names_of = {x.code: x.name for x in components}
-        parts = Seq([_("{code} {amount}", code=named(k, names_of.get(k)), amount=fmt(v, 2)) for k, v in values.items()],
+        parts = Seq([_("{code} {amount}", code=named(k, names_of.get(k)), amount=fmt(v, 2, grouped=True)) for k, v in values.items()],
                     " + ")
-        result.add("pay", "amount", amount, _("pay = {parts} = {amount}", parts=parts, amount=fmt(amount, 2)))
+        result.add("pay", "amount", amount, _("pay = {parts} = {amount}", parts=parts, amount=fmt(amount, 2, grouped=True)))

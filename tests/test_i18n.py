@@ -87,11 +87,11 @@ def test_locale_of_the_block_and_messages_as_data():
     li = nursing().result("N002")
     line = li.breakdown[-1]
     with use_locale("zh_CN.UTF-8"):
-        assert line.reason == "绩效工资 = 绩效奖金 1317.40 = 1317.40"
-    assert line.reason == "pay = bonus 1317.40 = 1317.40"
+        assert line.reason == "绩效工资 = 绩效奖金 1,317.40 = 1,317.40"
+    assert line.reason == "pay = bonus 1,317.40 = 1,317.40"
     data = json.loads(json.dumps(line.message.to_json()))
-    assert Message.from_json(data).render("zh_CN") == "绩效工资 = 绩效奖金 1317.40 = 1317.40"
-    assert render(Message.from_json(data)) == "pay = bonus 1317.40 = 1317.40"
+    assert Message.from_json(data).render("zh_CN") == "绩效工资 = 绩效奖金 1,317.40 = 1,317.40"
+    assert render(Message.from_json(data)) == "pay = bonus 1,317.40 = 1,317.40"
 
 
 def test_problems_in_chinese():

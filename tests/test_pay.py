@@ -231,11 +231,11 @@ def test_a_formula_is_shown_with_its_terms_names_and_numbers():
             return str(line.reason)
 
     assert reason("N002", "pay", "bonus") == (
-        "绩效奖金 = 绩效得分 94.1 ÷ 100 × 职称系数 1 × 岗位系数 1.4 × 奖金基数 1000 = 1317.4 → 1317.40（四舍五入到 0.01）")
+        "绩效奖金 = 绩效得分 94.1 ÷ 100 × 职称系数 1 × 岗位系数 1.4 × 奖金基数 1,000 = 1,317.4 → 1,317.40（四舍五入到 0.01）")
     assert "= max(0, 100 − 每例不合格扣分 2 × 护理部专项检查不合格例数 1)" in reason("N006", "indicator", "nursing_dept")
     with use_locale("en"):  # English names the codes themselves
         line = next(b for b in e.result("N002").breakdown if b.kind == "pay" and b.code == "bonus")
-        assert str(line.reason).startswith("绩效奖金 = pay_score 94.1 ÷ 100 × title_coef 1 × post_coef 1.4 × bonus_base 1000")
+        assert str(line.reason).startswith("绩效奖金 = pay_score 94.1 ÷ 100 × title_coef 1 × post_coef 1.4 × bonus_base 1,000")
 
 
 def test_explained_formulas_keep_their_grouping():
@@ -250,3 +250,15 @@ def test_explained_formulas_keep_their_grouping():
     assert shown("a - (b - c)", {}) == "a − (b − c)"
     assert shown("a * b / c", {}) == "a × b ÷ c"
     assert shown("0.80 * x", {"x": D("2.50")}) == "0.8 × x 2.5"
+
+
+def test_money_in_reasons_is_grouped_by_thousands():
+    """Formulas and pay read as money is read: 奖金基数 1,000, 1,837.80; scores below 1,000 unchanged,
+    and the grouping never touches the decimals."""
+    from perfcore.decimals import show
+
+    assert show(D("1837.8"), 2, grouped=True) == "1,837.80"
+    assert show(D("-1234567.5"), grouped=True) == "-1,234,567.5"
+    assert show(D("94.1"), grouped=True) == "94.1"
+    assert show(D("10000") / 3, grouped=True) == "≈3,333.3333"
+    assert show(D("1837.8"), 2) == "1837.80"  # machine-read text stays plain

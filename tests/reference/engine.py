@@ -681,7 +681,10 @@ def _eligibility(c: _Compiled, attributes: dict[str, Any]) -> str | None:
         if isinstance(value, Decimal) and not isinstance(expected, list):
             expected = D(expected)
         if _ELIGIBILITY_OPS[rule.op](value, expected):
-            return rule.reason.format(value=fmt(value) if isinstance(value, Decimal) else value)
+            labels = next((a.labels for a in c.scheme.attributes if a.code == rule.attribute), {})
+            shown = fmt(value) if isinstance(value, Decimal) else labels.get(value, value) if isinstance(value, str) \
+                else value
+            return rule.reason.format(value=shown)
     return None
 
 

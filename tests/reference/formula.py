@@ -268,7 +268,7 @@ def explain(source: str, names: Mapping[str, Any]) -> str:
     def number(value: Any) -> str | None:
         if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
             return None
-        return show(D(value))
+        return show(D(value), grouped=True)
 
     def named(code: str, value: Any) -> ast.Name:
         shown = number(value)

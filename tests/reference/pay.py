@@ -168,10 +168,11 @@ def _subject_pay(scheme: Scheme, subject: PayContext, components: Sequence[PayCo
             exact = _evaluate(formula, component.formula, names, f"pay component {component.code}", number=True)
             value = round_money(exact)
             result.add("pay", component.code, value,
-                       f"{label} = {explain(component.formula, names)} = {fmt(exact)} → {fmt(value, 2)} (half-up to 0.01)")
+                       f"{label} = {explain(component.formula, names)} = {fmt(exact, grouped=True)} → "
+                       f"{fmt(value, 2, grouped=True)} (half-up to 0.01)")
         values[component.code] = value
         names[component.code] = value
     amount = sum(values.values(), ZERO)
     result.pay = Pay(amount, values)
-    result.add("pay", "amount", amount, "pay = " + " + ".join(f"{k} {fmt(v, 2)}" for k, v in values.items())
-               + f" = {fmt(amount, 2)}")
+    result.add("pay", "amount", amount, "pay = " + " + ".join(f"{k} {fmt(v, 2, grouped=True)}" for k, v in values.items())
+               + f" = {fmt(amount, 2, grouped=True)}")
