@@ -302,8 +302,11 @@ class PerfAppraisal(models.Model):
         # a value as the reasons show it: exact when short, else ≈ and 4 decimals (a mean of three
         # months is 83.8666…, not 38 digits); peers stay anonymous in the reasons themselves (their
         # ratings and mean, never who gave them), so the appraisee reads every line HR reads
+        # money in cents and thousands (1,837.80), as the payslip shows it
         return [(steps.get(line["kind"], line["kind"]), names.get(line["code"], line["code"]),
-                 show(perfcore.D(line["value"])) if line["value"] not in (None, "") else "",
+                 "" if line["value"] in (None, "") else
+                 show(perfcore.D(line["value"]), 2, grouped=True) if line["kind"] == "pay" else
+                 show(perfcore.D(line["value"])),
                  _reason(line, self.env.lang)) for line in data["breakdown"]]
 
     def _step_words(self):

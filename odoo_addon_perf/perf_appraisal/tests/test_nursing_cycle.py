@@ -39,6 +39,10 @@ class TestNursingCycle(PerfCase):
     def test_breakdown_readable_and_pay_results(self):
         """The breakdown is on the appraisal; one draft perf.pay per nurse with named components."""
         self.assertIn("excellent is full, moved to good", self.by_name["李四"].breakdown_html)
+        # 张三's pay as money reads: 102.1 ÷ 100 × 1.2 × 1.5 × bonus_base 1,000 = 1,837.8 → 1,837.80
+        pay_rows = [row for row in self.by_name["张三"]._breakdown_rows() if row[1] == "绩效奖金"]
+        self.assertEqual([row[2] for row in pay_rows], ["1,837.80"])
+        self.assertIn("bonus_base 1,000 = 1,837.8 → 1,837.80", pay_rows[0][3])
         pays = self.env["perf.pay"].search([("cycle_id", "=", self.cycle.id)])
         self.assertEqual(len(pays), len(NURSES))
         self.assertEqual(set(pays.mapped("state")), {"draft"})
