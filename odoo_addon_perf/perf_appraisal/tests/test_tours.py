@@ -113,7 +113,8 @@ class TestSchemeDesignerTour(PerfFixture, HttpCase):
 class TestMonthTours(PerfFixture, HttpCase):
     """What a month asks of each user, clicked in Chinese in headless Chromium: the 工作计划表 (an
     employee, general-quarterly), a 表扬 dated outside every cycle (a head nurse), a clinic's
-    attributes (HR, village-clinic)."""
+    attributes (HR, village-clinic), approving a mixed selection (the director), an appeal's answer
+    in the nurse's inbox."""
 
     @classmethod
     def setUpClass(cls):
@@ -147,6 +148,31 @@ class TestMonthTours(PerfFixture, HttpCase):
                         login="head_ward-3")
         event = self.env["perf.event"].search([("code", "=", "praise")])
         self.assertEqual((event.employee_id.name, str(event.date), event.state), ("张三", "2024-08-15", "draft"))
+
+    def test_director_approves_a_mixed_selection(self):
+        """May in approval: the head nurse of ward-3 confirmed her four, the emergency ward's three are not
+        confirmed. The director selects all seven and clicks 批准: four approved, three listed (钱七 …)
+        with 直接上级尚未确认."""
+        cycle = self.nursing_cycle()
+        cycle.action_calibrate()
+        cycle.action_to_approval()
+        ward3 = cycle.appraisal_ids.filtered(lambda a: a.employee_id.department_id == self.wards["ward-3"])
+        ward3.with_user(self.head_users["ward-3"]).action_confirm()
+        self.director_user.lang = "zh_CN"
+        self.start_tour("/web#action=perf_appraisal.perf_appraisal_action", "perf_bulk_approve_zh_tour",
+                        login="perf_director")
+        self.assertEqual(cycle.appraisal_ids.filtered("approved"), ward3)
+
+    def test_the_appeal_answer_reaches_the_nurse(self):
+        """赵六 appealed May; HR rejected it with an answer. She has no e-mail address (as most nurses):
+        she opens Discuss and the answer is in her inbox."""
+        cycle = self.publish(self.nursing_cycle())
+        zhao = cycle.appraisal_ids.filtered(lambda a: a.subject_name == "赵六")
+        nurse = self.nurse_users["赵六"]
+        nurse.write({"lang": "zh_CN", "email": False})
+        appeal = self.env["perf.appeal"].with_user(nurse).create({"appraisal_id": zhao.id, "reason": "差错扣分有误。"})
+        appeal.with_user(self.officer).with_context(lang="zh_CN").action_reject("复核后维持原评分。")
+        self.start_tour("/web#action=mail.action_discuss", "perf_appeal_answer_reaches_her_zh_tour", login=nurse.login)
 
     def test_hr_gives_a_clinic_its_population(self):
         """A village clinic's 农业户籍人口 entered on the department's 绩效 tab, by its label."""

@@ -1,7 +1,8 @@
 /** @odoo-module **/
 // A month as its users click it, in Chinese: an employee fills her 工作计划表, a head nurse
 // records a 表扬 dated outside every cycle and is warned, HR gives a village clinic its
-// agricultural population on the department's 绩效 tab.
+// agricultural population on the department's 绩效 tab, the director approves a mixed selection, a
+// nurse reads the answer to her appeal.
 
 import { registry } from "@web/core/registry";
 
@@ -61,5 +62,27 @@ registry.category("web_tour.tours").add("perf_unit_attributes_zh_tour", {
         { trigger: ".o_form_button_save", run: "click" },
         { trigger: ".o_form_saved" },
         { trigger: ".o_field_widget[name='perf_attribute_ids'] .o_data_row:contains('农业户籍人口'):contains('1,800')" },
+    ],
+});
+
+// The director approves the whole month at once: ward-3 is confirmed by its head nurse, the emergency
+// ward not yet — ward-3 is approved, the others are listed with the reason in a sticky warning.
+registry.category("web_tour.tours").add("perf_bulk_approve_zh_tour", {
+    url: "/web#action=perf_appraisal.perf_appraisal_action",
+    steps: () => [
+        { trigger: ".o_list_view .o_data_row:contains('张三')" },
+        { trigger: ".o_list_view thead .o_list_record_selector input", run: "click" },
+        { trigger: ".o_list_selection_container button:contains('批准')", run: "click" },
+        { trigger: ".o_notification:contains('3 条未处理'):contains('钱七'):contains('直接上级尚未确认')" },
+        { trigger: ".o_notification:contains('4')" },
+    ],
+});
+
+// 赵六's appeal was answered by HR: the answer is in her inbox, in Chinese.
+registry.category("web_tour.tours").add("perf_appeal_answer_reaches_her_zh_tour", {
+    url: "/web#action=mail.action_discuss",
+    steps: () => [
+        { trigger: ".o-mail-DiscussSidebar, .o-mail-Discuss" },
+        { trigger: ".o-mail-Message:contains('您的申诉已'):contains('复核后维持原评分')" },
     ],
 });
