@@ -244,6 +244,22 @@ class PerfScore(models.Model):
                                        "indicator is rated: its score counts, not the items)."))
         return True
 
+    def action_open_sheet(self):
+        """To Rate ▸ 表格录入: the XLSX/CSV sheet of the lines one enters — a role owner (the patient-
+        survey clerk) reads no cycle form, this is her way to the sheet. The cycle is that of the
+        selected lines, else of her open lines when they are in one cycle."""
+        lines = self or self.search([("rater_user_id", "=", self.env.uid), ("state", "in", ("running", "rating"))])
+        lines.check_access("read")  # the record rules: only lines she sees name a cycle
+        cycles = lines.sudo().cycle_id
+        if not cycles:
+            raise UserError(self.env._("You have no score lines to enter in a running cycle."))
+        if len(cycles) > 1:
+            raise UserError(self.env._("Your lines are in several cycles (%s): select lines of one cycle, then "
+                                       "click again.", "、".join(cycles.mapped("name"))))
+        return {"type": "ir.actions.act_window", "res_model": "perf.import.wizard", "view_mode": "form",
+                "target": "new", "name": self.env._("Enter by Sheet"),
+                "context": {"default_cycle_id": cycles.id, "default_kind": "scores"}}
+
     def action_open_worksheet(self):
         """The work sheet of this line (工作计划表), filled as it was entered, in a dialog."""
         self.ensure_one()

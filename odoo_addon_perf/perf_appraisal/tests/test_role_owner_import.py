@@ -1,5 +1,6 @@
 from decimal import Decimal
 
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
 from .common import NURSES, NURSING_RESULTS, PerfCase
@@ -58,6 +59,30 @@ class TestRoleOwnerImport(PerfCase):
                for a in cycle.appraisal_ids}
         self.assertEqual(got, NURSING_RESULTS)
 
+    def test_the_clerk_reaches_her_sheet_from_to_rate(self):
+        """She reads no cycle form: To Rate ▸ 表格录入 opens the sheet wizard of her cycle; with lines in
+        May and June she is asked to pick lines of one; a nurse with no line is told so."""
+        may = self.make_cycle(self.nursing, employee_ids=[(6, 0, self.nurses.ids)], role_ids=self.role_owners())
+        may.with_user(self.officer).action_start()
+        Score = self.env["perf.score"].with_user(self.survey_clerk)
+        action = Score.action_open_sheet()
+        self.assertEqual((action["res_model"], action["context"]["default_cycle_id"]), ("perf.import.wizard", may.id))
+        wizard = self.env["perf.import.wizard"].with_user(self.survey_clerk).with_context(action["context"]).create({})
+        self.assertEqual(wizard.cycle_id, may)
+        self.assertTrue(wizard.action_export_template()["url"].startswith("/web/content/"))
+        june = self.make_cycle(self.nursing, name="2024-06", date_from="2024-06-01", date_to="2024-06-30",
+                               employee_ids=[(6, 0, self.nurses.ids)], role_ids=self.role_owners())
+        june.with_user(self.officer).action_start()
+        with self.assertRaisesRegex(UserError, "2024-05"):
+            Score.action_open_sheet()
+        june_lines = Score.search([("cycle_id", "=", june.id)])
+        self.assertEqual(june_lines.action_open_sheet()["context"]["default_cycle_id"], june.id)
+        with self.assertRaisesRegex(UserError, "no score lines"):
+            self.env["perf.score"].with_user(self.nurse_users["李四"]).action_open_sheet()
+        # another's lines by id: the record rules refuse them before any cycle is named
+        with self.assertRaises(AccessError):
+            Score.browse(self.env["perf.score"].search([("rater_role", "=", "superior")], limit=1).ids).action_open_sheet()
+
     def test_a_role_owner_cannot_enter_a_line_she_does_not_rate(self):
         """The clerk's sheet given a 护理部 column: refused by column, nothing written."""
         cycle = self.make_cycle(self.nursing, employee_ids=[(6, 0, self.nurses.ids)], role_ids=self.role_owners())
@@ -66,7 +91,6 @@ class TestRoleOwnerImport(PerfCase):
         sheet = book.active
         sheet.cell(row=2, column=sheet.max_column + 1, value="nursing_dept|nursing_dept|")
         sheet.cell(row=3, column=sheet.max_column, value=99)
-        from odoo.exceptions import UserError
 
         with self.assertRaisesRegex(UserError, "nursing_dept"):
             self.upload_sheet(self.survey_clerk, cycle, book)
@@ -75,7 +99,6 @@ class TestRoleOwnerImport(PerfCase):
     def test_someone_who_enters_no_line_gets_no_sheet(self):
         """A nurse (no line of anyone's) asking for the score sheet of the cycle: refused, no row, no
         name; the clerk's rows are only the appraisals whose lines she enters."""
-        from odoo.exceptions import UserError
 
         cycle = self.make_cycle(self.nursing, employee_ids=[(6, 0, self.nurses.ids)], role_ids=self.role_owners())
         cycle.with_user(self.officer).action_start()
