@@ -67,7 +67,7 @@ class TestRoleOwnerImport(PerfCase):
         Score = self.env["perf.score"].with_user(self.survey_clerk)
         action = Score.action_open_sheet()
         self.assertEqual((action["res_model"], action["context"]["default_cycle_id"]), ("perf.import.wizard", may.id))
-        wizard = self.env["perf.import.wizard"].with_user(self.survey_clerk).with_context(action["context"]).create({})
+        wizard = self.env["perf.import.wizard"].with_user(self.survey_clerk).with_context(**action["context"]).create({})
         self.assertEqual(wizard.cycle_id, may)
         self.assertTrue(wizard.action_export_template()["url"].startswith("/web/content/"))
         june = self.make_cycle(self.nursing, name="2024-06", date_from="2024-06-01", date_to="2024-06-30",
