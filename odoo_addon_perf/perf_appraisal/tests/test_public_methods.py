@@ -138,6 +138,7 @@ class TestPublicMethods(TrustFixture, TransactionCase):
             ("perf.score", "write"): [line.ids, {"value": 100}],
             ("perf.score", "action_rate_by_items"): [
                 li_june.score_ids.filtered(lambda s: s.code == "head_nurse").ids],
+            ("perf.score", "action_open_sheet"): [line.ids],
             ("perf.score", "action_open_worksheet"): [
                 li_june.score_ids.filtered(lambda s: s.code == "head_nurse").ids],
             ("perf.worksheet.wizard", "create"): [{"score_id": line.id}],
