@@ -121,6 +121,25 @@ class TestWorksheet(PerfCase):
             wizard.with_user(self.officer).read(["total"])
         self.assertFalse(self.june_self.rated)
 
+    def test_another_companys_hr_reaches_no_sheet(self):
+        """HR of a branch (分院, its own company only) with the line's and the dialog's ids: no sheet is
+        opened, made, read or applied, and the line keeps no value."""
+        branch = self.env["res.company"].create({"name": "分院"})
+        branch_hr = new_test_user(self.env, "ws_branch_hr", company_id=branch.id, company_ids=[(6, 0, branch.ids)],
+                                  groups="base.group_user,perf_appraisal.group_perf_officer")
+        wizard = self.open_sheet(self.staff_user, self.june_self)
+        with self.assertRaises(AccessError):
+            self.june_self.with_user(branch_hr).action_open_worksheet()
+        with self.assertRaises(AccessError):
+            self.env["perf.worksheet.wizard"].with_user(branch_hr).create({"score_id": self.june_self.id})
+        with self.assertRaises(AccessError):
+            wizard.with_user(branch_hr).read(["total"])
+        with self.assertRaises(AccessError):
+            wizard.with_user(branch_hr).action_apply()
+        with self.assertRaises(AccessError):
+            self.june_self.with_user(branch_hr).write({"worksheet": {"routine": ["completed"] * 5}})
+        self.assertFalse(self.june_self.rated)
+
     def test_a_number_replaces_the_sheet(self):
         line = self.june_self.with_user(self.staff_user)
         line.write({"worksheet": {"routine": ["completed"] * 5, "suggestion_adopted": 1},
