@@ -5,6 +5,7 @@ scheme is data an administrator uploads."""
 
 from html import escape
 
+import perfcore
 from perfcore.decimals import fmt
 
 __all__ = ["PERIOD_KINDS", "period_kinds_label", "summary_html"]
@@ -46,8 +47,20 @@ def _named(name, code):
     return escape(code)
 
 
-def _formula(text):
-    return f"<code>{escape(text)}</code>" if text else ""
+def _formula(env, scheme, text):
+    """A formula as HR reads it — the scheme's names for its terms, × and ÷ (max(0, 100 − 每例不合格扣分 ×
+    护理部专项检查不合格例数)) — with the written formula below it for whoever edits the scheme."""
+    if not text:
+        return ""
+    written = f"<code>{escape(text)}</code>"
+    try:
+        explained = perfcore.compile_formula(text).explain({}, scheme.term_names())
+    except (perfcore.FormulaError, SyntaxError, ValueError):
+        return written
+    named = perfcore.Message("{formula}", {"formula": explained}).render(env.lang or "en")
+    if named.replace(" ", "") == text.replace(" ", ""):
+        return written
+    return f"{escape(named)}<br/><small class='text-muted'>{written}</small>"
 
 
 def summary_html(env, s):
@@ -75,7 +88,7 @@ def summary_html(env, s):
                 for r in s.raters_of(i)) if i.resolved_source in ("given", "given_or_items", "given_or_formula") else ""
             rows.append([f"<span style='padding-left:{depth * 16}px'>{_named(i.name, i.code)}</span>",
                          escape(share), escape(f"{fmt(low)}–{fmt(high)}"),
-                         escape(sources.get(i.resolved_source, i.resolved_source)), _formula(i.formula), raters])
+                         escape(sources.get(i.resolved_source, i.resolved_source)), _formula(env, s, i.formula), raters])
             walk(i.items, depth + 1)
 
     walk(s.indicators, 0)
@@ -90,7 +103,7 @@ def summary_html(env, s):
         parts.append(_table([env._("Indicator"), env._("Weight"), env._("Scale"), env._("Scored"), env._("Formula"), env._("Raters")], rows))
     if s.variables:
         parts.append("<h5>" + escape(env._("Variables")) + "</h5>")
-        parts.append(_table([env._("Name"), env._("Formula")], [[escape(k), _formula(v)] for k, v in s.variables.items()]))
+        parts.append(_table([env._("Name"), env._("Formula")], [[escape(k), _formula(env, s, v)] for k, v in s.variables.items()]))
     if s.inputs:
         parts.append("<h5>" + escape(env._("Inputs")) + "</h5>")
         parts.append(_table([env._("Input"), env._("Range"), env._("Default")], [
@@ -113,7 +126,7 @@ def summary_html(env, s):
         quotas = {q.grade: q.percent for q in s.distribution.quotas} if s.distribution else {}
         parts.append("<h5>" + escape(env._("Grades")) + "</h5>")
         parts.append(_table([env._("Grade"), env._("Band or condition"), env._("Quota")], [
-            [_named(g.label, g.code), escape(env._("total ≥ %s", fmt(g.min))) if g.min is not None else _formula(g.when),
+            [_named(g.label, g.code), escape(env._("total ≥ %s", fmt(g.min))) if g.min is not None else _formula(env, s, g.when),
              escape(f"{fmt(quotas[g.code])}%" if g.code in quotas else "")] for g in s.grades]))
         if s.distribution:
             mode = env._("exactly these shares") if s.distribution.mode == "forced" else env._("at most these shares")
@@ -144,12 +157,12 @@ def _pay_html(env, s):
         parts.append(_table([env._("Key"), env._("Value")], [[escape(_key_label(s, key)), escape(fmt(value))]
                                                      for key, value in table.items()]))
     if pay.variables:
-        parts.append(_table([env._("Name"), env._("Formula")], [[escape(k), _formula(v)] for k, v in pay.variables.items()]))
+        parts.append(_table([env._("Name"), env._("Formula")], [[escape(k), _formula(env, s, v)] for k, v in pay.variables.items()]))
     rows = []
     for c in pay.components:
-        how = _formula(c.formula) if c.formula else (
+        how = _formula(env, s, c.formula) if c.formula else (
             escape(env._("pool %(pool)s shared by %(weight)s", pool=c.split.pool, weight=c.split.weight)) if c.split else "")
-        rows.append([_named(c.name, c.code), how, _formula(c.when),
+        rows.append([_named(c.name, c.code), how, _formula(env, s, c.when),
                      escape(period_kinds_label(env, c.periods)) if c.periods else ""])
     if rows:
         parts.append(_table([env._("Component"), env._("Amount"), env._("Only when"), env._("Periods")], rows))

@@ -130,3 +130,16 @@ class TestNoCodeColumns(PerfCase):
         """general-quarterly's 职能部门 is the mean of 财务部 and 行政部, not of finance and admin."""
         scheme = self.env["perf.scheme"].search([("code", "=", "general-quarterly"), ("is_preset", "=", True)])
         self.assertIn("职能部门 30% (财务部、行政部)", str(scheme.summary_html))
+
+    def test_the_summary_reads_formulas_by_their_terms_names(self):
+        """HR reads 护理部专项 as max(0, 100 − 每例不合格扣分 × 护理部专项检查不合格例数) and the bonus as
+        绩效得分 ÷ 100 × 职称系数 × 岗位系数 × 奖金基数; the written formula stays below it for the editor; the
+        parameters' notes are Chinese (原文：护理部专项检查每发现一例不合格扣2分)."""
+        self.env["res.lang"]._activate_lang("zh_CN")
+        nursing = self.env["perf.scheme"].search([("code", "=", "nursing"), ("is_preset", "=", True)])
+        summary = str(nursing.with_context(lang="zh_CN").summary_html)
+        self.assertIn("max(0, 100 − 每例不合格扣分 × 护理部专项检查不合格例数)", summary)
+        self.assertIn("<code>max(0, 100 - nd_points_per_failing_case * nd_failing_cases)</code>", summary)
+        self.assertIn("绩效得分 ÷ 100 × 职称系数 × 岗位系数 × 奖金基数", summary)
+        self.assertIn("原文：护理部专项检查每发现一例不合格扣2分", summary)
+        self.assertNotIn("SCHEMES", summary)
