@@ -17,6 +17,7 @@ from . import perf_scheme_event
 from . import perf_attribute_value_mixin
 from . import perf_attribute_mixin
 from . import perf_attribute
+from . import perf_event_subject_mixin
 from . import hr_department
 from . import hr_employee
 from . import hr_employee_public

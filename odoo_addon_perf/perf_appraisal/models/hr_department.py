@@ -1,13 +1,12 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
-from odoo.osv import expression
 
-from .perf_workflow_mixin import OFFICER, real_user_is_hr
+from .perf_workflow_mixin import real_user_is_hr
 
 
 class HrDepartment(models.Model):
     _name = "hr.department"
-    _inherit = ["hr.department", "perf.attribute.mixin"]
+    _inherit = ["hr.department", "perf.attribute.mixin", "perf.event.subject.mixin"]
 
     perf_attribute_ids = fields.One2many(
         "perf.attribute", "department_id", string="Performance Attributes", groups="perf_appraisal.group_perf_officer"
@@ -37,25 +36,12 @@ class HrDepartment(models.Model):
             self._perf_flush_scope()
         return result
 
-    perf_event_recordable = fields.Boolean(
-        compute="_compute_perf_event_recordable", search="_search_perf_event_recordable",
-        help="You may record a 加减分 event for this unit: HR, or a manager above it — never about your own unit.")
-
-    def _compute_perf_event_recordable(self):
-        allowed = self.search([("id", "in", self.ids), ("perf_event_recordable", "=", True)])
-        for department in self:
-            department.perf_event_recordable = department in allowed
-
-    def _search_perf_event_recordable(self, operator, value):
-        if operator not in ("=", "!=") or not isinstance(value, bool):
-            raise ValueError(self.env._("Unsupported search on %(field)s: %(operator)s %(value)r",
-                                        field="perf_event_recordable", operator=operator, value=value))
-        uid = self.env.uid
-        domain = ["|", ("manager_id", "=", False), ("manager_id.user_id", "!=", uid)]
-        if not self.env.user.has_group(OFFICER):
-            domain += [("id", "in", self.sudo()._search([("perf_scope_user_ids", "in", uid)]))]
-        domain = expression.normalize_domain(domain)
-        return domain if (operator == "=") == value else ["!", *domain]
+    def _perf_recordable_domain(self):
+        """A unit: never one the user manages herself; a manager the units below her."""
+        domain = ["|", ("manager_id", "=", False), ("manager_id.user_id", "!=", self.env.uid)]
+        if not self._perf_is_event_officer():
+            domain += [("id", "in", self._perf_scope_departments())]
+        return domain
 
     def _perf_flush_scope(self):
         # Record rules read the stored scope in SQL: store the new scope now, not at the end of
