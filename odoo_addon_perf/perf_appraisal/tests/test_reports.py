@@ -50,7 +50,7 @@ class TestReports(PerfFixture, HttpCase):
         text = pdf_text(pdf)
         deadline = fields.Date.to_string(fields.Date.context_today(li) + datetime.timedelta(days=7))
         for expected in ("考核结果通知书", "李四", "94.10", "良好", "4 人中第 2 名", "1317.40", deadline,
-                         "护士长考核", "参加学习", "调整为良好", "绩效工资 = 绩效奖金 1317.40 = 1317.40"):
+                         "护士长考核", "参加学习", "调整为良好", "绩效工资 = 绩效奖金 1,317.40 = 1,317.40"):
             self.assertIn(expected, text)
         # perfcore's breakdown in Chinese too: no grade code, no English step
         for english in ("good", "excellent", "given by", "moved to"):
