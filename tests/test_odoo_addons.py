@@ -235,6 +235,8 @@ with odoo.registry(odoo.tools.config["db_name"]).cursor() as cr:
         "appeals": env["perf.appeal"].search_count([]),
         "wards": sorted(env["hr.department"].search([("parent_id.name", "=", "护理部")]).mapped("name")),
         "logins": env["res.users"].search_count([("login", "like", "demo_nurse_%")]),
+        "chatter": sorted({m.body.striptags() if hasattr(m.body, "striptags") else str(m.body)
+                           for m in env["mail.message"].search([("model", "like", "perf.%")])}),
     }))
 """
 
@@ -253,6 +255,10 @@ def test_demo_data_gives_a_hospital(database):
     found = json.loads(done.stdout.strip().splitlines()[-1])
     assert found["cycles"] == [["published", 10], ["running", 10]]
     assert (found["appeals"], found["wards"], found["logins"]) == (1, ["心内科病区", "急诊科"], 10)
+    # the chatter written at install reads Chinese (已计算：已评分 10 …), not the labels of before the
+    # module's translations were loaded (Scored 10, Appraisal Scheme 创建)
+    english = [text for text in found["chatter"] if "Scored" in text or "Appraisal Scheme" in text]
+    assert not english, english
     # 张晓红: 92 × 30 % + 95 × 30 % + 90 × 40 % = 92.10, +10 表扬 = 102.10; × 1.2 (主管护师) × 1.5 (夜班) ×
     # 1000 / 100 = 1837.80 — the nursing example's first nurse, as demo data
     assert "1837.80" in found["published_pay"]

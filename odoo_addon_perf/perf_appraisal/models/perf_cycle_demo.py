@@ -31,6 +31,10 @@ class PerfCycle(models.Model):
         and this month running with some scores entered — every screen of the app has something to
         show.  Run through the ORM as HR runs a month (demo data only)."""
         env = self.env(context=dict(self.env.context, tracking_disable=True, no_reset_password=True, lang="zh_CN"))
+        if env["res.lang"]._lang_get("zh_CN"):
+            # Odoo loads a module's translations after its data: the chatter written here would keep
+            # English labels (已计算：Scored 10) without them
+            env["ir.module.module"]._load_module_terms(["perf_appraisal"], ["zh_CN"])
         nursing = env["perf.scheme"].search([("code", "=", "nursing"), ("is_preset", "=", True)], limit=1)
         if not nursing:
             return

@@ -628,9 +628,10 @@ class PerfScheme(models.Model):
                     existing.write({"preset_source_hash": digest})
                 continue
             title = perfcore.parse_scheme(parse_text(source, scheme_id)).title
-            with workflow():
-                Scheme.create({"name": title, "code": scheme_id, "source_yaml": source,
-                               "is_preset": True, "sequence": sequence, "preset_source_hash": digest})
+            with workflow():  # shipped, not created by anyone: no "created" note (in the install's language)
+                Scheme.with_context(mail_create_nolog=True).create({
+                    "name": title, "code": scheme_id, "source_yaml": source, "is_preset": True,
+                    "sequence": sequence, "preset_source_hash": digest})
         # what a new version of the addon reads from every scheme (attribute definitions …)
         schemes = Scheme.search([("source_yaml", "!=", False)])
         schemes._sync_from_source()
