@@ -864,9 +864,11 @@ class PerfCycle(models.Model):
         words = dict(Appraisal._fields["status"]._description_selection(self.env))
         parts = [f"{words[key]} {status[key]}" for key in ("scored", "incomplete", "excluded", "pending")
                  if status.get(key)]
-        text = self.env._("%(what)s: %(counts)s", what=what, counts=", ".join(parts) or "0")
+        # Chinese reads 已评分 10；优秀 2，良好 4 — its own punctuation, not "; " and ", "
+        comma, semicolon = ("，", "；") if (self.env.lang or "").startswith("zh") else (", ", "; ")
+        text = self.env._("%(what)s: %(counts)s", what=what, counts=comma.join(parts) or "0")
         if grades:
-            text += "; " + ", ".join(f"{grade.label or grade.code or '-'} {count}" for grade, count in grades)
+            text += semicolon + comma.join(f"{grade.label or grade.code or '-'} {count}" for grade, count in grades)
         return text
 
     def _period_input(self, scheme, appraisals):

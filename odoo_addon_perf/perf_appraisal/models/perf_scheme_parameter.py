@@ -15,7 +15,7 @@ class PerfSchemeParameter(models.Model):
     label = fields.Char(string="Name", help="What a reader calls it where a formula shows it (每例不合格扣分).")
     value = fields.Char(help="Overrides the default; checked by perfcore when saved.")
     default_value = fields.Char(string="Default", help="A number, true / false or a text.")
-    assumption = fields.Boolean(string="Assumption (A)",
+    assumption = fields.Boolean(string="Assumed",
                                 help="A default fixed by the scheme catalogue where the source document is silent.")
     source = fields.Char(help="Where the value comes from in the source documents.")
     description = fields.Char()

@@ -66,8 +66,7 @@ def _formula(env, scheme, text):
 def summary_html(env, s):
     """The digest of a parsed perfcore scheme ``s``, for the scheme form."""
     parts = []
-    if s.description:
-        parts.append(f"<p>{escape(s.description)}</p>")
+    # the description is the form's own field, above the summary: not repeated here
     facts = [(env._("Appraises"), env._("departments") if s.subject == "unit" else env._("employees")),
              (env._("Periods"), period_kinds_label(env, s.periods))]
     if s.seed:
@@ -144,7 +143,7 @@ def summary_html(env, s):
     if s.parameters:
         parts.append("<h5>" + escape(env._("Parameters")) + "</h5>")
         parts.append(_table([env._("Parameter"), env._("Value"), env._("Source")], [
-            [_named(p.name or p.description, name), escape(_param_text(p.value)) + (" <i>(A)</i>" if p.assumption else ""),
+            [_named(p.name or p.description, name), escape(_param_text(p.value, _value_words(env))) + (" <i>(A)</i>" if p.assumption else ""),
              escape(p.source)] for name, p in s.parameters.items()]))
     return "".join(parts)
 
@@ -215,13 +214,21 @@ def _event_points(env, e):
     return env._("points given")
 
 
-def _param_text(value):
+def _value_words(env):
+    """The coded text values perfcore's presets give parameters, as HR reads them."""
+    return {"absolute": env._("absolute (on one's own score)"),
+            "relative": env._("relative (score ÷ the group's mean)"),
+            "score_over_department_sum": env._("score ÷ the department's total")}
+
+
+def _param_text(value, words=None):
+    words = words or {}
     if isinstance(value, bool):
         return "true" if value else "false"
     if hasattr(value, "quantize"):
         return fmt(value)
     if isinstance(value, dict):
-        return ", ".join(f"{k}: {_param_text(v)}" for k, v in value.items())
+        return ", ".join(f"{k}: {_param_text(v, words)}" for k, v in value.items())
     if isinstance(value, list):
-        return ", ".join(_param_text(v) for v in value)
-    return "" if value is None else str(value)
+        return ", ".join(_param_text(v, words) for v in value)
+    return "" if value is None else words.get(value, str(value))

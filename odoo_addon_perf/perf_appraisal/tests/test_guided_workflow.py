@@ -162,6 +162,11 @@ class TestGuidedWorkflow(PerfCase):
         self.assertIn("7", body)
         for label, count in (("优秀", 2), ("良好", 3), ("合格", 2)):
             self.assertIn(f"{label} {count}", body)
+        # in Chinese with Chinese punctuation: 已计算：已评分 7；优秀 2，良好 3，合格 2
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["perf_appraisal"], ["zh_CN"])
+        summary = self.cycle.with_context(lang="zh_CN")._results_summary("已计算")
+        self.assertEqual(summary, "已计算：已评分 7；优秀 2，良好 3，合格 2")
 
     def test_bulk_confirm_and_approve_check_every_record(self):
         """Over a selection each record is checked against its approver: what the user may is done, the

@@ -143,3 +143,5 @@ class TestNoCodeColumns(PerfCase):
         self.assertIn("绩效得分 ÷ 100 × 职称系数 × 岗位系数 × 奖金基数", summary)
         self.assertIn("原文：护理部专项检查每发现一例不合格扣2分", summary)
         self.assertNotIn("SCHEMES", summary)
+        self.assertIn("绝对值", summary)  # pay_basis: absolute, as HR reads it
+        self.assertNotIn(">absolute<", summary)
