@@ -1,6 +1,9 @@
+import csv
+import io
+
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from .common import PerfFixture
+from .common import NURSES, PerfFixture
 
 
 @tagged("post_install", "-at_install")
@@ -173,6 +176,27 @@ class TestMonthTours(PerfFixture, HttpCase):
         appeal = self.env["perf.appeal"].with_user(nurse).create({"appraisal_id": zhao.id, "reason": "差错扣分有误。"})
         appeal.with_user(self.officer).with_context(lang="zh_CN").action_reject("复核后维持原评分。")
         self.start_tour("/web#action=mail.action_discuss", "perf_appeal_answer_reaches_her_zh_tour", login=nurse.login)
+
+    def test_the_survey_clerk_uploads_her_sheet(self):
+        """The clerk (a role owner, no cycle form) fills her seven patient scores offline and uploads the
+        CSV from To Rate ▸ 表格录入: the seven lines hold them."""
+        cycle = self.make_cycle(self.nursing, employee_ids=[(6, 0, self.nurses.ids)], role_ids=self.role_owners())
+        cycle.action_start()
+        book = self.owner_sheet(self.survey_clerk, cycle)
+        rows = [[cell.value for cell in row] for row in book.active.iter_rows()]
+        column = rows[1].index("patient|patient|")
+        scores = {name: values["patient"] for name, _w, _t, _p, _b, values, _e in NURSES}
+        for row in rows[2:]:
+            row[column] = scores[row[2]]
+        buffer = io.StringIO()
+        csv.writer(buffer).writerows([["" if v is None else v for v in row] for row in rows])
+        self.env["ir.attachment"].with_user(self.survey_clerk).create({"name": "tour-sheet.csv",
+                                                                       "raw": buffer.getvalue().encode()})
+        self.survey_clerk.lang = "zh_CN"
+        self.start_tour("/web#action=perf_appraisal.perf_score_action_to_rate", "perf_owner_sheet_upload_zh_tour",
+                        login=self.survey_clerk.login)
+        lines = cycle.appraisal_ids.score_ids.filtered(lambda s: s.rater_role == "patient")
+        self.assertEqual({line.appraisal_id.subject_name: line.value for line in lines}, scores)
 
     def test_hr_gives_a_clinic_its_population(self):
         """A village clinic's 农业户籍人口 entered on the department's 绩效 tab, by its label."""

@@ -86,3 +86,33 @@ registry.category("web_tour.tours").add("perf_appeal_answer_reaches_her_zh_tour"
         { trigger: ".o-mail-Message:contains('您的申诉已'):contains('复核后维持原评分')" },
     ],
 });
+
+// The patient-survey clerk enters May's satisfaction scores from her sheet: To Rate ▸ 表格录入, the
+// filled CSV chosen in the dialog, 导入. (The test leaves the filled sheet as her attachment
+// tour-sheet.csv: a browser cannot type a file.)
+registry.category("web_tour.tours").add("perf_owner_sheet_upload_zh_tour", {
+    url: "/web#action=perf_appraisal.perf_score_action_to_rate",
+    steps: () => [
+        { trigger: ".o_list_view .o_group_header, .o_list_view .o_data_row" },
+        { trigger: ".o_control_panel button:contains('表格录入'), .o_list_view button:contains('表格录入')", run: "click" },
+        { trigger: ".modal .o_field_widget[name='cycle_id']:contains('2024-05')" },
+        {
+            trigger: ".modal .o_field_widget[name='data'] input[type='file']:not(:visible)",
+            async run() {
+                const response = await fetch("/web/dataset/call_kw/ir.attachment/search_read", {
+                    method: "POST", headers: { "Content-Type": "application/json" },
+                    body: JSON.stringify({ jsonrpc: "2.0", method: "call", params: {
+                        model: "ir.attachment", method: "search_read",
+                        args: [[["name", "=", "tour-sheet.csv"]], ["raw"]], kwargs: {} } }),
+                });
+                const text = (await response.json()).result[0].raw;
+                const transfer = new DataTransfer();
+                transfer.items.add(new File([text], "sheet.csv", { type: "text/csv" }));
+                this.anchor.files = transfer.files;
+                this.anchor.dispatchEvent(new Event("change", { bubbles: true }));
+            },
+        },
+        { trigger: ".modal footer button[name='action_import']", run: "click" },
+        { trigger: ".modal .o_field_widget[name='result']:contains('已导入 7 个值')" },
+    ],
+});
