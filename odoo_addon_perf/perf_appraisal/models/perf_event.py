@@ -158,11 +158,9 @@ class PerfEvent(models.Model):
         """The buttons a user sees are the decisions she may take (the server checks again)."""
         officer = self._perf_is_officer()
         for event in self:
-            sudo = event.sudo()
-            may = (event.state == "draft" and self.env.user not in sudo._subject_users()
-                   and (officer or self.env.user in sudo.scope_department_id.perf_scope_user_ids))
+            may = event.state == "draft" and not event._is_about_me() and event._in_my_scope(officer)
             event.can_refuse = may
-            event.can_approve = may and sudo.create_uid != self.env.user
+            event.can_approve = may and event.sudo().create_uid != self.env.user
 
     @api.depends("scheme_id", "code")
     def _compute_event_type_id(self):
@@ -196,21 +194,29 @@ class PerfEvent(models.Model):
         """The users an event is about: the employee, or the unit's manager."""
         return (self.employee_id.user_id | self.department_id.manager_id.user_id).sudo()
 
+    def _is_about_me(self):
+        return self.env.user in self.sudo()._subject_users()
+
+    def _in_my_scope(self, officer):
+        """HR, or a manager of the subject's department (or above)."""
+        return officer or self.env.user in self.sudo().scope_department_id.perf_scope_user_ids
+
     def _check_not_about_me(self, action):
         if self.env.su:
             return
-        for event in self.sudo():
-            if self.env.user in event._subject_users():
+        for event in self:
+            if event._is_about_me():
                 raise AccessError(self.env._("Nobody may %(action)s an event about themselves.", action=action))
 
     def _check_in_scope(self, action):
         """HR, or a manager of the subject's department (or above)."""
         if self.env.su or self._perf_is_officer():
             return
-        for event in self.sudo():
-            if self.env.user not in event.scope_department_id.perf_scope_user_ids:
+        for event in self:
+            if not event._in_my_scope(officer=False):
                 raise AccessError(self.env._("Only HR or a manager of %(subject)s may %(action)s its events.",
-                                             subject=(event.employee_id or event.department_id).name, action=action))
+                                             subject=(event.sudo().employee_id or event.sudo().department_id).name,
+                                             action=action))
 
     # -- CRUD -----------------------------------------------------------------------------------------
     @api.model_create_multi
