@@ -9,6 +9,14 @@ from .pdf_text import named_by_ideographs
 class IrActionsReport(models.Model):
     _inherit = "ir.actions.report"
 
+    def _get_rendering_context(self, report, docids, data):
+        # Every record of the report passes the record rules before any is rendered: a notice read
+        # with sudo() fills the cache a colleague's record would otherwise be refused from
+        # (/report/pdf/…/<own>,<colleague> printed both).
+        if (report.report_name or "").startswith("perf_appraisal.") and not self.env.su:
+            self.env[report.model].browse(docids).check_access("read")
+        return super()._get_rendering_context(report, docids, data)
+
     def _run_wkhtmltopdf(self, bodies, report_ref=False, header=None, footer=None, landscape=False,
                          specific_paperformat_args=None, set_viewport_size=False):
         report = self._get_report(report_ref) if report_ref else self.browse()

@@ -111,3 +111,15 @@ class TestReports(PerfFixture, HttpCase):
             other = self.url_open(f"/report/pdf/perf_appraisal.report_appraisal_notice/{li.id}")
         self.assertNotEqual(other.headers.get("Content-Type"), "application/pdf")
         self.assertNotIn(b"94.10", other.content)
+
+    def test_notices_of_several_ids_are_checked_each(self):
+        """A nurse asking for her own notice and a colleague's in one URL gets neither: every record of
+        a multi-record report passes the record rules, in either order and as HTML or PDF."""
+        zhang, li = self.by_name["张三"], self.by_name["李四"]
+        self.authenticate(zhang.user_id.login, zhang.user_id.login)
+        for kind in ("html", "pdf"):
+            for ids in (f"{zhang.id},{li.id}", f"{li.id},{zhang.id}"):
+                with self.subTest(kind=kind, ids=ids), mute_logger("odoo.http"):
+                    response = self.url_open(f"/report/{kind}/perf_appraisal.report_appraisal_notice/{ids}")
+                    self.assertNotEqual(response.status_code, 200)
+                    self.assertNotIn(li.subject_name.encode(), response.content)
