@@ -21,6 +21,7 @@ from odoo.tools import float_repr
 
 from .perf_score import ANONYMOUS_ROLES, on_demand_items
 from .perf_workflow_mixin import batch_defaults, workflow
+from .spreadsheet_cells import append_row
 
 # An appraisal's results that are its own (few appraisals share them): written one appraisal at a
 # time; the others (status, grade, rank, flags …) once per set of appraisals that share them.
@@ -1069,15 +1070,15 @@ class PerfCycle(models.Model):
                       self.env._("Grade"), self.env._("Band Grade"), self.env._("Flags"), self.env._("Pay")])
         shown = {a.id: (a.pay_hidden, a.pay_shown) for a in appraisals.with_env(self.env)}  # as the reader may see it
         for appraisal in appraisals:
-            sheet.append([appraisal.group_name or "", appraisal.rank or None, appraisal.subject_name,
+            append_row(sheet, [appraisal.group_name or "", appraisal.rank or None, appraisal.subject_name,
                           float(perfcore.D(appraisal.total_exact or "0").quantize(perfcore.D("0.01"))),
                           appraisal.final_grade_id.label or appraisal.final_grade or "", appraisal.band_grade_label or "",
                           appraisal.flags_label or "", None if shown[appraisal.id][0] else shown[appraisal.id][1]])
         summary = book.create_sheet(self.env._("Distribution")[:31])
         summary.append([self.env._("Group"), self.env._("Grade"), self.env._("Quota"), self.env._("Actual")])
         for row in cycle.sudo().distribution_ids:
-            summary.append([row.group_name or "", row.grade_id.label or row.grade_id.code, row.quota_count,
-                            row.actual_count])
+            append_row(summary, [row.group_name or "", row.grade_id.label or row.grade_id.code, row.quota_count,
+                                 row.actual_count])
         buffer = io.BytesIO()
         book.save(buffer)
         attachment = self.env["ir.attachment"].create({

@@ -1,4 +1,5 @@
 import base64
+import binascii
 import csv
 import io
 import re
@@ -12,10 +13,14 @@ from perfcore.decimals import fmt
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..models.spreadsheet_cells import append_row, csv_cell, csv_value
+
 # The first three columns of a score or attribute sheet; the inputs follow.
 KEY, BADGE, NAME = "key", "badge", "name"
 EVENT_COLUMNS = ("key", "date", "code", "count", "points", "note")
-MAX_ROWS = 100000
+MAX_ROWS = 100000  # filled rows of one sheet
+MAX_COLUMNS = 2000  # far beyond a scheme's lines and items
+MAX_CELLS = 20_000_000  # what an XLSX may declare (rows × columns), read or not
 MAX_PROBLEMS = 500
 
 
@@ -126,17 +131,14 @@ class PerfImportWizard(models.TransientModel):
         if self.file_format == "csv":
             buffer = io.StringIO()
             writer = csv.writer(buffer)
-            writer.writerow(header)
-            writer.writerow(keys)
-            writer.writerows(body)
+            for row in [header, keys] + body:
+                writer.writerow([csv_cell(cell) for cell in row])
             return buffer.getvalue().encode("utf-8-sig"), "text/csv", "csv"
         book = openpyxl.Workbook()
         sheet = book.active
         sheet.title = self._kind_label()[:31]
-        sheet.append(header)
-        sheet.append(keys)
-        for row in body:
-            sheet.append(row)
+        for row in [header, keys] + body:
+            append_row(sheet, row)
         for cell in sheet[1]:
             cell.font = Font(bold=True)
             cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -152,32 +154,38 @@ class PerfImportWizard(models.TransientModel):
 
     # -- import --------------------------------------------------------------------------------------------
     def _read(self):
-        """(keys of row 2, [(row number, cells)]) of the uploaded file."""
+        """(keys of row 2, [(row number, cells)]) of the uploaded file: read as a stream, its filled
+        rows only, within MAX_ROWS rows and MAX_COLUMNS columns (a 4 KB XLSX may declare millions
+        of cells, a CSV be a million empty lines)."""
         if not self.data:
             raise UserError(self.env._("Choose the file to import."))
-        raw = base64.b64decode(self.data)
+        try:
+            raw = base64.b64decode(self.data, validate=True)
+        except (binascii.Error, ValueError):
+            raise UserError(self.env._("The uploaded file could not be read; choose it again.")) from None
         if len(raw) > 64 * 1024 * 1024:
             raise UserError(self.env._("The file is larger than 64 MiB."))
         name = (self.filename or "").lower()
         if name.endswith(".csv") or (not name.endswith(".xlsx") and not raw.startswith(b"PK")):
-            try:
-                text = raw.decode("utf-8-sig")
-            except UnicodeDecodeError:
-                raise UserError(self.env._("The CSV file is not UTF-8 text.")) from None
-            rows = list(csv.reader(io.StringIO(text)))
+            lines = _csv_rows(self.env, raw)
         else:
-            try:
-                book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-            except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds on a bad file
-                raise UserError(self.env._("The file is not an Excel (XLSX) workbook: %s", exc)) from None
-            rows = [list(row) for row in book.active.iter_rows(values_only=True)]
-        if len(rows) < 2:
+            lines = _xlsx_rows(self.env, raw)
+        rows = []
+        for number, row in lines:
+            if len(row) > MAX_COLUMNS:
+                raise UserError(self.env._("Row %(row)s has %(count)s columns; a sheet has at most %(max)s columns.",
+                                           row=number, count=len(row), max=MAX_COLUMNS))
+            while row and row[-1] in (None, ""):
+                row = row[:-1]
+            if row or number == 2:
+                rows.append((number, row))
+            if len(rows) > MAX_ROWS + 2:
+                raise UserError(self.env._("At most %s rows are imported at once.", MAX_ROWS))
+        keys_row = next((row for number, row in rows if number == 2), None)
+        if not keys_row:
             raise UserError(self.env._("The file has no key row (row 2): download the template and fill it."))
-        if len(rows) > MAX_ROWS:
-            raise UserError(self.env._("At most %s rows are imported at once.", MAX_ROWS))
-        keys = [str(k).strip() if k is not None else "" for k in rows[1]]
-        return keys, [(number, row) for number, row in enumerate(rows[2:], 3)
-                      if any(c not in (None, "") for c in row)]
+        keys = [str(k).strip() if k is not None else "" for k in keys_row]
+        return keys, [(number, row) for number, row in rows if number > 2]
 
     def action_import(self):
         self.ensure_one()
@@ -277,7 +285,7 @@ class PerfImportWizard(models.TransientModel):
                     continue
                 try:
                     vals[name] = int(value) if name == "count" else float(value)
-                except (TypeError, ValueError):
+                except (TypeError, ValueError, OverflowError):  # "abc", "nan", inf
                     self._problem(problems, number, column, name, value, self.env._("not a number"))
             problem = self.env["perf.event"]._check_entry(vals)
             if problem:
@@ -348,3 +356,42 @@ def _attribute_text(definition, cell):
         if lowered in ("否", "no", "n", "0", "false"):
             return "false"
     return re.sub(r"\s*[,，;；]\s*", ",", text) if definition.type == "list" else text
+
+
+def _csv_rows(env, raw):
+    """(row number, cells) of a CSV file, one at a time; a cell's export quote (') taken off."""
+    lines = io.TextIOWrapper(io.BytesIO(raw), encoding="utf-8-sig", newline="")  # decoded as read
+    try:
+        for number, row in enumerate(csv.reader(lines), 1):
+            yield number, [csv_value(cell) for cell in row] if len(row) <= MAX_COLUMNS else row
+    except UnicodeDecodeError:
+        raise UserError(env._("The CSV file is not UTF-8 text.")) from None
+    except csv.Error as exc:
+        raise UserError(env._("The CSV file cannot be read: %s", exc)) from None
+
+
+def _xlsx_rows(env, raw):
+    """(row number, cells) of the first worksheet of an XLSX file (the active one unless it is a
+    chart), one at a time, refused whole if it declares more than a sheet of this product holds."""
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds on a bad file
+        raise UserError(env._("The file is not an Excel (XLSX) workbook: %s", exc)) from None
+    sheet = book.active if hasattr(book.active, "iter_rows") else next(iter(book.worksheets), None)
+    if sheet is None:
+        raise UserError(env._("The workbook has no worksheet."))
+    try:
+        columns, rows = sheet.max_column or 0, sheet.max_row or 0
+    except Exception:  # noqa: BLE001 - a malformed dimension: read the cells within the limits
+        columns = rows = 0
+    if columns > MAX_COLUMNS or columns * rows > MAX_CELLS:
+        raise UserError(env._("The sheet declares %(rows)s rows × %(columns)s columns; a sheet has at most "
+                              "%(max)s columns and %(cells)s cells.", rows=rows, columns=columns, max=MAX_COLUMNS,
+                              cells=f"{MAX_CELLS:,}"))
+    try:
+        for number, row in enumerate(sheet.iter_rows(max_col=columns or MAX_COLUMNS + 1, values_only=True), 1):
+            yield number, list(row)
+    except UserError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a damaged sheet inside a valid archive
+        raise UserError(env._("The file is not an Excel (XLSX) workbook: %s", exc)) from None
