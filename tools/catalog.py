@@ -16,7 +16,7 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
-from babel.messages.mofile import write_mo
+from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,6 +51,19 @@ def compiled(catalog: Catalog) -> bytes:
     return buffer.getvalue()
 
 
+def _po_messages(catalog: Catalog) -> dict:
+    """{(context, id): translation} of the translated messages a .mo compiled from ``catalog`` holds."""
+    return {(m.context, m.id): m.string for m in catalog if m.id and m.string and not m.fuzzy}
+
+
+def _messages(mo: Path) -> dict:
+    """The same of a compiled .mo: compared by its messages, not its bytes (Babel's layout of a .mo
+    may change between versions; what the program reads does not)."""
+    with mo.open("rb") as handle:
+        catalog = read_mo(handle)
+    return _po_messages(catalog)
+
+
 def _fields(text: str) -> set[str]:
     import string
 
@@ -75,7 +88,7 @@ def problems(locale: str) -> list[str]:
     known = {(m.id, m.context) for m in template}
     out += [f"{locale}: {m.id!r} is translated but no longer used" for m in catalog if m.id and (m.id, m.context) not in known]
     mo = po_path(locale).with_suffix(".mo")
-    if not mo.exists() or mo.read_bytes() != compiled(catalog):
+    if not mo.exists() or _messages(mo) != _po_messages(catalog):
         out.append(f"{locale}: {mo.relative_to(ROOT)} is not the .po compiled (run tools/catalog.py)")
     return out
 
