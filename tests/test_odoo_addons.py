@@ -131,8 +131,8 @@ def _check(done: subprocess.CompletedProcess, what: str) -> None:
     assert done.returncode == 0 and not errors, f"{what} failed:\n" + "\n".join(errors[-80:] or done.stderr.splitlines()[-40:])
     # A test Odoo skips (a browser tour without Chromium or websocket-client) has not passed.
     skipped = [f"{m.group(2)}: {m.group(3)}" for m in map(SKIPPED.search, done.stderr.splitlines()) if m]
-    assert not skipped, (f"{what}: tests were skipped (install Debian's chromium and `pip install websocket-client` "
-                         "in the Odoo environment):\n" + "\n".join(skipped))
+    assert not skipped, (f"{what}: tests were skipped (install Debian's chromium and `pip install websocket-client "
+                         "hypothesis` in the Odoo environment):\n" + "\n".join(skipped))
 
 
 def _installable(module: str) -> bool:

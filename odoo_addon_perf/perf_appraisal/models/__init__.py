@@ -1,3 +1,4 @@
+from . import base_numbers
 from . import perf_workflow_mixin
 from . import perf_cycle_runner  # before anything imports perf_cycle (it inherits the runner)
 from . import perf_scheme_design_mixin

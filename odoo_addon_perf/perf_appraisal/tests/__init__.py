@@ -12,6 +12,7 @@ from . import test_integrity
 from . import test_input_kinds
 from . import test_import_export
 from . import test_import_edges
+from . import test_numbers_at_edge
 from . import test_tours
 from . import test_labels
 from . import test_guided_workflow
