@@ -74,6 +74,8 @@ class PerfAppraisalAttribute(models.Model):
                 if vals.get("code") in CONFIDENTIAL_ATTRIBUTES:
                     self._check_contract_reader()
                     vals["confidential"] = True  # a wage stays a wage, whoever enters it
+        if checked:
+            self._perf_check_parent_writable("appraisal_id", vals_list)
         set_appraisal_scope(self.env, vals_list, names=("company_id",))
         with workflow():  # appraisal and code are set once, here
             lines = super().create(vals_list)

@@ -21,6 +21,7 @@ class PerfCycleFactMixin(models.AbstractModel):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self._perf_check_parent_writable("cycle_id", vals_list)
         facts = super().create(vals_list)
         facts.cycle_id.sudo().appraisal_ids._mark_inputs_changed()
         return facts

@@ -51,6 +51,7 @@ class PerfCycleRole(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self._perf_check_parent_writable("cycle_id", vals_list)
         owners = super().create(vals_list)
         owners._check_open()
         owners._assign_lines(self.env["res.users"])

@@ -21,7 +21,8 @@ class PerfCycleRunner(models.AbstractModel):
     step_running = fields.Selection(
         [("start", "Starting"), ("compute", "Computing"), ("calibrate", "Calibrating"), ("publish", "Publishing")],
         readonly=True, copy=False, help="A step running in the background: the cycle waits for it to finish.")
-    step_error = fields.Text(readonly=True, copy=False, help="Why the last background step failed.")
+    step_error = fields.Text(readonly=True, copy=False, groups="perf_appraisal.group_perf_officer",
+                             help="Why the last background step failed (HR's: it names people and their missing scores).")
 
     # -- chunks ---------------------------------------------------------------------------------------
     def _needs_whole_cycle(self):

@@ -210,10 +210,14 @@ class PerfEvent(models.Model):
 
     def _check_in_scope(self, action):
         """HR, or a manager of the subject's department (or above)."""
-        if self.env.su or self._perf_is_officer():
+        if self.env.su:
             return
         for event in self:
-            if not event._in_my_scope(officer=False):
+            subject = event.sudo().employee_id or event.sudo().department_id
+            if subject.company_id and subject.company_id not in self.env.user.company_ids:
+                raise AccessError(self.env._("%(subject)s belongs to %(company)s: its HR or managers %(action)s its events.",
+                                             subject=subject.name, company=subject.company_id.name, action=action))
+            if not event._perf_is_officer_of(subject.company_id) and not event._in_my_scope(officer=False):
                 raise AccessError(self.env._("Only HR or a manager of %(subject)s may %(action)s its events.",
                                              subject=(event.sudo().employee_id or event.sudo().department_id).name,
                                              action=action))

@@ -45,10 +45,10 @@ class PerfImprovementPlan(models.Model):
         """HR, or a manager of the employee's department — never about themselves — while unsigned."""
         if self.env.su:
             return
-        officer = self._perf_is_officer()
         for plan in self.sudo():
             if plan.user_id == self.env.user:
                 raise AccessError(self.env._("Nobody writes their own improvement plan; it is signed on one side."))
+            officer = self._perf_is_officer_of(plan.employee_id.company_id) and self._perf_is_officer_of(plan.company_id)
             if not officer and self.env.user not in plan.employee_id.department_id.perf_scope_user_ids:
                 raise AccessError(self.env._("Only HR or a manager of %s writes their improvement plan.",
                                              plan.employee_id.name))
@@ -76,11 +76,11 @@ class PerfImprovementPlan(models.Model):
     def action_sign(self):
         """Sign your side: the employee the employee side; the manager or HR the manager side."""
         today = self._perf_today()
-        officer = self._perf_is_officer()
+        self.check_access("read")  # the caller's companies and scope, before sudo()
         for plan in self.sudo():
             if plan.user_id and plan.user_id == self.env.user:
                 values = {"employee_signed": True, "employee_signed_date": today}
-            elif officer or self.env.user in plan.employee_id.department_id.perf_scope_user_ids:
+            elif self._perf_is_officer_of(plan.company_id) or self.env.user in plan.employee_id.department_id.perf_scope_user_ids:
                 values = {"manager_signed": True, "manager_signed_date": today}
             else:
                 raise AccessError(self.env._("Only %s or their manager signs this plan.", plan.employee_id.name))

@@ -116,12 +116,12 @@ class PerfKpi(models.Model):
     def action_sign(self):
         """Sign your side of these KPIs: the appraisee theirs, the superior (or HR) the other."""
         today = self._perf_today()
-        officer = self._perf_is_officer()
+        self.check_access("read")  # the caller's companies and scope, before sudo()
         for kpi in self.sudo():
             appraisal = kpi.appraisal_id
             if appraisal.user_id == self.env.user:
                 values = {"employee_signed": True, "employee_signed_date": today}
-            elif appraisal.superior_user_id == self.env.user or officer:
+            elif appraisal.superior_user_id == self.env.user or self._perf_is_officer_of(kpi.company_id):
                 values = {"manager_signed": True, "manager_signed_date": today}
             else:
                 raise AccessError(self.env._("Only %s or the superior signs this KPI card.", appraisal.subject_name))

@@ -91,6 +91,19 @@ class PerfWorkflowMixin(models.AbstractModel):
     def _perf_is_officer(self):
         return self._perf_has_group(OFFICER)
 
+    def _perf_check_parent_writable(self, field, vals_list):
+        """Before new child records are inserted: the caller may write their parents (``field``, a
+        cycle or an appraisal) — its company and scope, not only a unique key refusing a duplicate."""
+        if self.env.su or in_workflow():
+            return
+        comodel = self._fields[field].comodel_name
+        self.env[comodel].browse({vals[field] for vals in vals_list if vals.get(field)}).check_access("write")
+
+    def _perf_is_officer_of(self, company):
+        """HR of ``company`` (a record's company): an officer who belongs to it (分院's HR is not the
+        main hospital's). No company: any officer."""
+        return self._perf_is_officer() and (not company or company in self.env.user.company_ids)
+
     def _perf_is_manager(self):
         return self._perf_has_group(MANAGER)
 

@@ -122,3 +122,18 @@ class TestSecurity(PerfCase):
         self.assertFalse(self.visible(head) & emergency)
         with self.assertRaises(AccessError):
             self.by_name["周九"].with_user(head).read(["total"])
+
+    def test_a_failed_steps_error_is_hrs(self):
+        """A failed background step's message names colleagues and their missing scores: HR reads it;
+        a nurse or a head nurse can neither read it nor search by it (no search oracle)."""
+        from ..models.perf_workflow_mixin import workflow
+
+        with workflow():
+            self.cycle.write({"step_error": "计算未完成：李四 缺少 患者满意度"})
+        self.assertIn("李四", self.cycle.with_user(self.officer).step_error)
+        for user in (self.nurse_users["张三"], self.head_users["ward-3"]):
+            with self.subTest(user=user.login):
+                with self.assertRaises(AccessError):
+                    self.cycle.with_user(user).read(["step_error"])
+                with self.assertRaises(AccessError):
+                    self.env["perf.cycle"].with_user(user).search_count([("step_error", "ilike", "李四")])
