@@ -406,6 +406,8 @@ class PerfCycle(models.Model):
         if facts & set(vals):
             if any(cycle.state in ("published", "closed") for cycle in self):
                 raise UserError(self.env._("The facts of a published cycle are fixed: its pay was computed from them."))
+        if "pay_date" in vals and any(cycle.state in ("published", "closed") for cycle in self):
+            raise UserError(self.env._("The pay date of a published cycle is fixed: its pay records carry it."))
         result = super().write(vals)
         if facts & set(vals):
             self.sudo().appraisal_ids._mark_inputs_changed()
@@ -818,6 +820,12 @@ class PerfCycle(models.Model):
             self.write({"computed_at": fields.Datetime.now(), "step_running": False, "step_error": False})
         self._write_distribution()
         self.message_post(body=self._results_summary(self.env._("Computed")))
+        kept = self.sudo().appraisal_ids.filtered(lambda a: a.state in DONE_STATES and a.results_stale)
+        if kept:
+            self.message_post(body=self.env._(
+                "%(count)s published results kept as published although their inputs changed since: %(names)s. "
+                "An upheld appeal reopens one for re-rating.", count=len(kept),
+                names="、".join(kept.sorted("subject_name").mapped("subject_name"))))
         left_out = self._left_out_events_text()
         if left_out:
             self.message_post(body=left_out)
@@ -978,8 +986,11 @@ class PerfCycle(models.Model):
             # flush batches them into UPDATE … FROM (VALUES …) statements, and computed fields (final
             # grade) and caches follow.
             shared_writes, own_writes = defaultdict(list), []
+            # a published result is what the employee was told and paid: evaluated with its group
+            # (ranks and quotas need everybody), never rewritten — an upheld appeal reopens one
+            frozen = scored.filtered(lambda a: a.state in DONE_STATES)
             with workflow():
-                for appraisal in scored.with_context(tracking_disable=True):
+                for appraisal in (scored - frozen).with_context(tracking_disable=True):
                     if appraisal.id in refused:
                         values = {"status": "incomplete", "status_reason": refused[appraisal.id],
                                   "total": 0.0, "total_exact": False, "grade": False, "grade_label": False,
@@ -1014,8 +1025,10 @@ class PerfCycle(models.Model):
                 for appraisal, own in own_writes:
                     appraisal.write(own)
             self.env["perf.pay"]._sync_from_evaluation(
-                self, evaluation, {a: k for a, k in keys.items() if a not in refused})
-        self.env["perf.pay"]._drop_unpaid(appraisals - scored | appraisals.browse(list(refused)))
+                self, evaluation, {a: k for a, k in keys.items() if a not in refused and a not in frozen.ids})
+        else:
+            frozen = scored
+        self.env["perf.pay"]._drop_unpaid((appraisals - scored | appraisals.browse(list(refused))) - frozen)
         with workflow():
             (appraisals - scored).write({"results_stale": False})
 

@@ -150,3 +150,20 @@ class TestAppeal(PerfCase):
                                                        ("mail_message_id.model", "=", "perf.appraisal")], order="id desc",
                                                       limit=1)
         self.assertEqual(notice.notification_type, "inbox")
+
+    def test_a_published_result_changes_only_by_reopening(self):
+        """An event dated in the published May, approved after publication, and HR's recompute leave
+        李四's published result as she was told it (94.10, 良好, 1,317.40 to pay); HR is told why.
+        Only an upheld appeal reopens it (test above). The pay date is fixed with the publication."""
+        li = self.cycle.appraisal_ids.filtered(lambda a: a.subject_name == "李四")
+        told = (li.total_exact, li.final_grade, li.pay_ids.amount, li.pay_ids.state)
+        self.assertEqual(told, ("94.1", "good", 1317.40, "to_pay"))
+        event = self.env["perf.event"].with_user(self.head_users["ward-3"]).create({
+            "scheme_id": self.nursing.id, "employee_id": li.employee_id.id, "code": "praise", "count": 1,
+            "date": "2024-05-20", "note": "补录表扬"})
+        event.with_user(self.officer).action_approve()
+        self.cycle.with_user(self.officer).action_compute()
+        self.assertEqual((li.total_exact, li.final_grade, li.pay_ids.amount, li.pay_ids.state), told)
+        self.assertIn("李四", self.cycle.message_ids[:3].mapped("body")[0] + self.cycle.message_ids[:3].mapped("body")[1])
+        with self.assertRaisesRegex(UserError, "pay date"):
+            self.cycle.with_user(self.officer).write({"pay_date": "2024-06-30"})
