@@ -1,11 +1,10 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
-from .perf_cycle import CONFIDENTIAL_ATTRIBUTES
+from .wages import CONFIDENTIAL_ATTRIBUTES, CONTRACT_READERS
 from .perf_score import set_appraisal_scope
 from .perf_workflow_mixin import in_workflow, workflow
 
-CONTRACT_READERS = "hr_contract.group_hr_contract_employee_manager"
 
 
 class PerfAppraisalAttribute(models.Model):

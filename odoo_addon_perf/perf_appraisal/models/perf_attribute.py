@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 
+from .wages import CONFIDENTIAL_ATTRIBUTES, CONTRACT_READERS
+
 
 class PerfAttribute(models.Model):
     """An attribute of an employee (or department) that schemes read: 职称, 岗位, 奖金基数 …,
@@ -48,6 +50,8 @@ class PerfAttribute(models.Model):
             if vals.get("definition_id") and not vals.get("code"):
                 vals["code"] = self.env["perf.scheme.attribute"].browse(vals["definition_id"]).code
             self._value_from_label(vals, vals.get("code"))
+        if any(vals.get("code") in CONFIDENTIAL_ATTRIBUTES for vals in vals_list):
+            self._check_contract_reader()
         lines = super().create(vals_list)
         lines._check_not_own()
         return lines
@@ -60,9 +64,16 @@ class PerfAttribute(models.Model):
             for code in set(self.mapped("code")) if "code" not in vals else {vals["code"]}:
                 self._value_from_label(vals, code)
         self._check_not_own()
+        if vals.get("code") in CONFIDENTIAL_ATTRIBUTES or CONFIDENTIAL_ATTRIBUTES & set(self.sudo().mapped("code")):
+            self._check_contract_reader()
         result = super().write(vals)
         self._check_not_own()
         return result
+
+    def _check_contract_reader(self):
+        """A wage (current_wage, post_salary_monthly) is as confidential as the contract it comes from."""
+        if not (self.env.su or self.env.user.has_group(CONTRACT_READERS)):
+            raise AccessError(self.env._("Wages are entered by users who may read contracts."))
 
     def _value_from_label(self, vals, code):
         """A value typed as people read it (护师) is stored as the code the schemes read (nurse)."""

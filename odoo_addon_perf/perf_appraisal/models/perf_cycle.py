@@ -22,6 +22,7 @@ from odoo.tools import float_repr
 from .perf_score import ANONYMOUS_ROLES, on_demand_items
 from .perf_workflow_mixin import batch_defaults, workflow
 from .spreadsheet_cells import append_row
+from .wages import CONFIDENTIAL_ATTRIBUTES
 
 # An appraisal's results that are its own (few appraisals share them): written one appraisal at a
 # time; the others (status, grade, rank, flags …) once per set of appraisals that share them.
@@ -60,10 +61,6 @@ ROLE_RATERS = {
     "dm": lambda employee: superior_of(employee).user_id,
     "skip": lambda employee: superior_of(superior_of(employee)).user_id,
 }
-
-# Attributes read from contracts: wages.  Their snapshots are readable only by users who may
-# read contracts (hr_contract's contract readers), not by every officer or manager.
-CONFIDENTIAL_ATTRIBUTES = frozenset({"current_wage", "post_salary_monthly"})
 
 # HR fields a scheme attribute may come from when the subject has no value of its own.
 HR_ATTRIBUTES = {
@@ -519,7 +516,10 @@ class PerfCycle(models.Model):
                 for code, getter in HR_ATTRIBUTES.items():
                     if code in codes:
                         raw[code] = getter(subject)
-            raw.update(values.get(subject.id, {}))
+            own = values.get(subject.id, {})
+            # a wage is the contract's: an attribute typed over it counts only without a contract
+            raw.update({code: value for code, value in own.items()
+                        if code not in CONFIDENTIAL_ATTRIBUTES or raw.get(code) is None})
             out[self._subject_key(subject)] = self._typed_attributes(scheme, raw)
         return out
 

@@ -16,7 +16,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools.translate import LazyTranslate
 
-from .perf_cycle import CONFIDENTIAL_ATTRIBUTES
+from .wages import CONFIDENTIAL_ATTRIBUTES
 from .perf_scheme_design_mixin import design_batch, in_design_batch
 from .perf_workflow_mixin import ADMIN, in_workflow, workflow
 from .scheme_document import (

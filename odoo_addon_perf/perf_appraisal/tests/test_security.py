@@ -1,3 +1,5 @@
+import base64
+
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
@@ -137,3 +139,27 @@ class TestSecurity(PerfCase):
                     self.cycle.with_user(user).read(["step_error"])
                 with self.assertRaises(AccessError):
                     self.env["perf.cycle"].with_user(user).search_count([("step_error", "ilike", "李四")])
+
+    def test_wages_are_the_contracts(self):
+        """An HR officer without contract rights neither reads nor sets a nurse's monthly post salary
+        (attribute, export, import); a wage typed over the contract does not count: general-quarterly's
+        start takes the contract's 5,300, not 99,999."""
+        zhang = self.nurses[0]
+        self.env["hr.contract"].create({"name": "张三 合同", "employee_id": zhang.id, "wage": 5300,
+                                        "state": "open", "date_start": "2024-01-01"})
+        zhang.set_perf_attribute("post_salary_monthly", 99999)  # as the superuser: a typed wage
+        with self.assertRaises(AccessError):
+            zhang.with_user(self.officer).set_perf_attribute("post_salary_monthly", 99999)
+        self.assertFalse(self.env["perf.attribute"].with_user(self.officer).search(
+            [("employee_id", "=", zhang.id), ("code", "=", "post_salary_monthly")]))
+        general = self.env["perf.scheme"].search([("code", "=", "general-quarterly"), ("is_preset", "=", True)])
+        cycle = self.make_cycle(general, name="2024-Q2", date_from="2024-04-01", date_to="2024-06-30", peer_count=0,
+                                employee_ids=[(6, 0, zhang.ids)])
+        wizard = self.env["perf.import.wizard"].with_user(self.officer).create({"cycle_id": cycle.id, "kind": "attributes"})
+        self.assertNotIn("post_salary_monthly", [code for code, _label in wizard._attribute_columns()])
+        sheet = "Key,Badge,Name,月岗位工资\nkey,badge,name,post_salary_monthly\nE%d,,张三,88888\n" % zhang.id
+        wizard.write({"data": base64.b64encode(sheet.encode()), "filename": "wages.csv"})
+        with self.assertRaisesRegex(UserError, "contract"):
+            wizard.action_import()
+        snapshot = cycle._subject_attributes(general._perfcore_scheme(), zhang)[f"E{zhang.id}"]
+        self.assertEqual(float(snapshot["post_salary_monthly"]), 5300)

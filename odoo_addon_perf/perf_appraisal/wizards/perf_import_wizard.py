@@ -14,6 +14,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..models.spreadsheet_cells import append_row, csv_cell, csv_value
+from ..models.wages import CONFIDENTIAL_ATTRIBUTES, CONTRACT_READERS
 
 # The first three columns of a score or attribute sheet; the inputs follow.
 KEY, BADGE, NAME = "key", "badge", "name"
@@ -68,10 +69,12 @@ class PerfImportWizard(models.TransientModel):
         return [(key, label, by_appraisal) for key, (label, by_appraisal) in columns.items()]
 
     def _attribute_columns(self):
+        """The scheme's attributes; its wages only for users who may read contracts."""
         scheme = self.cycle_id.scheme_id
+        wages = self.env.user.has_group(CONTRACT_READERS)
         return [(a.code, f"{a.name or a.code} ({a.code})" + (f" [{', '.join(v.label for v in a.value_ids)}]"
                                                             if a.value_ids else ""))
-                for a in scheme.attribute_ids]
+                for a in scheme.attribute_ids if wages or a.code not in CONFIDENTIAL_ATTRIBUTES]
 
     def _rows(self, rated=None):
         """(key, badge, name, appraisal) of the cycle's appraisals the user may read, and of those
@@ -301,10 +304,13 @@ class PerfImportWizard(models.TransientModel):
         cycle = self.cycle_id
         self.env["perf.attribute"].check_access("write")
         definitions = {a.code: a for a in cycle.scheme_id.attribute_ids}
+        wages = self.env.user.has_group(CONTRACT_READERS)
         for index, key in enumerate(keys[3:], 3):
             if key and key not in definitions:
                 self._problem(problems, 2, index, key, key, self.env._("not an attribute of scheme %s",
                                                                      cycle.scheme_id.name))
+            elif key in CONFIDENTIAL_ATTRIBUTES and not wages:
+                self._problem(problems, 2, index, key, key, self.env._("a wage: it comes from the contract"))
         subjects = {cycle._subject_key(s): s for s in cycle._subjects()}
         changes = []
         for number, row in rows:
