@@ -13,6 +13,7 @@ from . import test_input_kinds
 from . import test_import_export
 from . import test_import_edges
 from . import test_numbers_at_edge
+from . import test_search_oracles
 from . import test_tours
 from . import test_labels
 from . import test_guided_workflow
