@@ -166,6 +166,29 @@ class TestMonthTours(PerfFixture, HttpCase):
                         login="perf_director")
         self.assertEqual(cycle.appraisal_ids.filtered("approved"), ward3)
 
+    def test_hr_prints_the_notices_of_a_selection(self):
+        """HR selects May's seven published appraisals and prints 考核结果通知书: one request renders
+        the seven notices (the batch of issue 24 failed from two on)."""
+        from unittest.mock import patch
+
+        cycle = self.publish(self.nursing_cycle())
+        self.officer.lang = "zh_CN"
+        Report = type(self.env["ir.actions.report"])
+        printed = []
+        render = Report._render_qweb_pdf
+
+        def recording(report, report_ref, res_ids=None, data=None):
+            result = render(report, report_ref, res_ids=res_ids, data=data)
+            printed.append((report_ref, sorted(res_ids or []), len(result[0] or b"")))
+            return result
+
+        with patch.object(Report, "_render_qweb_pdf", recording):
+            self.start_tour("/web#action=perf_appraisal.perf_appraisal_action", "perf_batch_print_zh_tour",
+                            login="perf_officer")
+        notices = [p for p in printed if "report_appraisal_notice" in str(p[0])]
+        self.assertEqual([ids for _ref, ids, _size in notices], [sorted(cycle.appraisal_ids.ids)])
+        self.assertGreater(notices[0][2], 0)
+
     def test_the_appeal_answer_reaches_the_nurse(self):
         """赵六 appealed May; HR rejected it with an answer. She has no e-mail address (as most nurses):
         she opens Discuss and the answer is in her inbox."""

@@ -116,3 +116,30 @@ registry.category("web_tour.tours").add("perf_owner_sheet_upload_zh_tour", {
         { trigger: ".modal .o_field_widget[name='result']:contains('已导入 7 个值')" },
     ],
 });
+
+// HR prints the month's notices at once: the list's selection ▸ 打印 ▸ 考核结果通知书. The download
+// is an XMLHttpRequest the web client makes: the tour waits for its answer (200, one file).
+registry.category("web_tour.tours").add("perf_batch_print_zh_tour", {
+    url: "/web#action=perf_appraisal.perf_appraisal_action",
+    steps: () => [
+        {
+            trigger: ".o_list_view .o_data_row:contains('张三')",
+            run() {
+                const open = XMLHttpRequest.prototype.open;
+                XMLHttpRequest.prototype.open = function (method, url, ...rest) {
+                    if (String(url).includes("/report/download")) {
+                        this.addEventListener("loadend", () => {
+                            document.body.dataset.perfPrinted = `${this.status} ${this.getResponseHeader("Content-Disposition") || ""}`;
+                        });
+                    }
+                    return open.call(this, method, url, ...rest);
+                };
+            },
+        },
+        { trigger: ".o_list_view thead .o_list_record_selector input", run: "click" },
+        { trigger: ".o_control_panel button:has(.fa-print)", run: "click" },
+        { trigger: ".o-dropdown-item:contains('考核结果通知书')", run: "click" },
+        { trigger: "body[data-perf-printed^='200 ']" },
+        { trigger: "body:not(:has(.o_error_dialog))" },
+    ],
+});
