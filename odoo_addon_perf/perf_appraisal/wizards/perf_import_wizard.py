@@ -391,9 +391,10 @@ def _xlsx_rows(env, raw):
     except Exception:  # noqa: BLE001 - a malformed dimension: read the cells within the limits
         columns = rows = 0
     if columns > MAX_COLUMNS or columns * rows > MAX_CELLS:
+        most = f"{MAX_CELLS:,}"
         raise UserError(env._("The sheet declares %(rows)s rows × %(columns)s columns; a sheet has at most "
                               "%(max)s columns and %(cells)s cells.", rows=rows, columns=columns, max=MAX_COLUMNS,
-                              cells=f"{MAX_CELLS:,}"))
+                              cells=most))
     try:
         for number, row in enumerate(sheet.iter_rows(max_col=columns or MAX_COLUMNS + 1, values_only=True), 1):
             yield number, list(row)
