@@ -31,7 +31,7 @@ class TestNumbersAtTheEdge(PerfFixture, HttpCase):
         super().setUpClass()
         cls.publish(cls.nursing_cycle())
         cls.admin_user = new_test_user(cls.env, "edge_admin", groups="base.group_user,base.group_system,"
-                                       "perf_appraisal.group_perf_admin,hr.group_hr_manager")
+                                       "perf_appraisal.group_perf_admin,hr.group_hr_user")
         cls.fields = sorted(
             (model._name, name) for model in (cls.env[m] for m in cls.env.registry) if not model._abstract
             and not model._transient for name, field in model._fields.items()
