@@ -1,5 +1,8 @@
+import datetime
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import config
 
 from odoo.addons.perf_appraisal.models.perf_cycle import PerfCycle as BaseCycle
 from odoo.addons.perf_appraisal.models.perf_workflow_mixin import OFFICER, workflow
@@ -9,6 +12,18 @@ THRESHOLD_PARAMETER = "perf_appraisal_queue.threshold"
 CHUNK_SIZE_PARAMETER = "perf_appraisal_queue.chunk_size"
 DEFAULT_THRESHOLD = 2000
 CHUNK_JOB = "_perf_chunk_job"
+STALE_PARAMETER = "perf_appraisal_queue.stale_after"
+
+
+def stale_after(env):
+    """Seconds after which a started part has lost its worker: Odoo stops any request (a job is
+    one) at limit_time_real, so a part "started" for longer was killed — kill -9, a crash, a
+    restart — and queue_job will not requeue it (its collector requeues enqueued jobs only)."""
+    value = env["ir.config_parameter"].sudo().get_param(STALE_PARAMETER)
+    if value and str(value).isdigit() and int(value) > 0:
+        return int(value)
+    limit = config.get("limit_time_real") or 0
+    return (int(limit) if int(limit) > 0 else 3600) + 60
 
 
 class PerfCycle(models.Model):
@@ -38,6 +53,10 @@ class PerfCycle(models.Model):
             for job in Job.search(domain + [("state", "=", "failed")], order="id"):
                 failures.setdefault(job.graph_uuid, []).append(
                     ": ".join(filter(None, (job.exc_name, job.exc_message))) or job.result or "?")
+            for job in self._perf_stale(Job.search(domain + [("state", "=", "started")], order="id")):
+                failures.setdefault(job.graph_uuid, []).append(self.env._(
+                    "its worker stopped (started %(started)s, no answer for more than %(limit)s s)",
+                    started=fields.Datetime.to_string(job.date_started), limit=stale_after(self.env)))
         for cycle in self:
             states = counts.get(cycle.step_graph_uuid, {}) if cycle in running else {}
             total, done = sum(states.values()), states.get("done", 0)
@@ -102,6 +121,11 @@ class PerfCycle(models.Model):
         return self.env["queue.job"].sudo().search([("graph_uuid", "=", self.sudo().step_graph_uuid)]) \
             if self.sudo().step_graph_uuid else self.env["queue.job"].sudo()
 
+    def _perf_stale(self, jobs):
+        """The started ``jobs`` whose worker is gone (see :func:`stale_after`): failed parts to HR."""
+        limit = fields.Datetime.now() - datetime.timedelta(seconds=stale_after(self.env))
+        return jobs.filtered(lambda job: job.state == "started" and job.date_started and job.date_started < limit)
+
     def _perf_check_step_action(self, action):
         self._perf_one()
         self._check_may_run(action)
@@ -111,10 +135,11 @@ class PerfCycle(models.Model):
     def action_retry_step(self):
         """Run the failed parts of the background step again (after HR fixed their cause)."""
         self._perf_check_step_action(self.env._("retry a background step"))
-        failed = self._perf_step_jobs().filtered(lambda job: job.state == "failed")
+        jobs = self._perf_step_jobs()
+        failed = jobs.filtered(lambda job: job.state == "failed") | self._perf_stale(jobs)
         if not failed:
             raise UserError(self.env._("No part of the step has failed."))
-        failed.requeue()
+        failed.requeue()  # a part run again skips what it already did (one result, one notice a person)
         self.message_post(body=self.env._("%(step)s: %(n)s failed parts queued again.",
                                           step=self._step_label(self.step_running), n=len(failed)))
         return True
@@ -125,7 +150,7 @@ class PerfCycle(models.Model):
         self._perf_check_step_action(self.env._("cancel a background step"))
         step = self.step_running
         jobs = self._perf_step_jobs()
-        if any(job.state == "started" for job in jobs):
+        if any(job.state == "started" for job in jobs - self._perf_stale(jobs)):
             raise UserError(self.env._("A part of %s is running now; cancel once it has finished.",
                                        self._step_label(step)))
         jobs.filtered(lambda job: job.state != "done").button_cancelled()

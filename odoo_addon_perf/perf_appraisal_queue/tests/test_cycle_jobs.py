@@ -1,3 +1,6 @@
+import datetime
+
+from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import TransactionCase, tagged
 
@@ -176,6 +179,54 @@ class TestStoredJobs(JobsFixture, TransactionCase):
         self.run_stored(jobs - parts)
         self.assertEqual((cycle.state, cycle.step_running, len(cycle.appraisal_ids)), ("running", False, 7))
         self.assertIn("Cycle started: 7 appraisals", cycle.message_ids[0].body)
+
+    def test_a_part_whose_worker_was_killed_is_retried_from_the_cycle(self):
+        """kill -9 of the worker running a part leaves its job "started" for good (queue_job requeues
+        enqueued jobs only). While it could still be running, HR is told to wait; once it is older
+        than the request time limit, the cycle shows it as failed, Retry runs it again and the step
+        ends with exactly one appraisal a nurse; or Cancel frees the cycle."""
+        cycle = self.new_cycle("2024-05")
+        cycle.action_start()
+        jobs = self.env["queue.job"].search([("graph_uuid", "=", cycle.step_graph_uuid)], order="id")
+        parts = jobs.filtered(lambda j: j.method_name == "_perf_chunk_job")
+        self.run_stored(parts[0])
+        killed = Job.load(self.env, parts[1].uuid)
+        killed.set_started()  # …and its worker is killed: nothing more is written
+        killed.store()
+        cycle.invalidate_recordset()
+        self.assertFalse(cycle.step_failure)
+        with self.assertRaisesRegex(UserError, "No part of the step has failed"):
+            cycle.action_retry_step()
+        with self.assertRaisesRegex(UserError, "running now"):
+            cycle.action_cancel_step()
+        self.params.set_param("perf_appraisal_queue.stale_after", "600")
+        parts[1].sudo().write({"date_started": fields.Datetime.now() - datetime.timedelta(seconds=601)})
+        cycle.invalidate_recordset()
+        self.assertIn("1 of 2 parts failed: its worker stopped", cycle.step_failure)
+        cycle.action_retry_step()
+        self.assertEqual(parts[1].state, "pending")
+        self.run_stored(parts[1])
+        self.run_stored(jobs - parts)
+        self.assertEqual((cycle.state, cycle.step_running, len(cycle.appraisal_ids)), ("running", False, 7))
+        self.assertEqual(len(set(cycle.appraisal_ids.mapped("employee_id"))), 7)
+
+    def test_a_killed_part_can_be_cancelled(self):
+        """The same killed part, cancelled instead: the cycle is free, a new start finishes the rest."""
+        cycle = self.new_cycle("2024-05")
+        cycle.action_start()
+        parts = self.env["queue.job"].search([("graph_uuid", "=", cycle.step_graph_uuid),
+                                              ("method_name", "=", "_perf_chunk_job")], order="id")
+        killed = Job.load(self.env, parts[0].uuid)
+        killed.set_started()
+        killed.store()
+        parts[0].sudo().write({"date_started": fields.Datetime.now() - datetime.timedelta(hours=3)})
+        cycle.action_cancel_step()
+        self.assertFalse(cycle.step_running)
+        self.assertEqual(parts[0].state, "cancelled")
+        with trap_jobs() as trap:
+            cycle.action_start()
+            trap.perform_enqueued_jobs()
+        self.assertEqual((cycle.state, len(cycle.appraisal_ids)), ("running", 7))
 
     def test_cancel_frees_the_cycle_and_a_rerun_finishes(self):
         """Cancel stops the parts not run; starting again appraises only those left."""
