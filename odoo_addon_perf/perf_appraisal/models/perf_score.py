@@ -306,6 +306,18 @@ class PerfScore(models.Model):
         (self | created).appraisal_id.score_ids._settle()
         return created
 
+    def _indicator_of_opened_item(self):
+        """The indicator line whose checklist (opened on demand) holds this item line, if any."""
+        self.ensure_one()
+        line = self.sudo()
+        scheme = line.appraisal_id.scheme_id._perfcore_scheme()
+        for parent in line.appraisal_id.score_ids.filtered(
+                lambda s: s.id != line.id and s.rater_role == line.rater_role and s.subperiod == line.subperiod):
+            indicator = scheme.indicator(parent.code)
+            if indicator is not None and line.code in on_demand_items(scheme, indicator):
+                return parent.with_env(self.env)
+        return self.browse()
+
     def _opened_items(self):
         """The checklist lines opened on demand for these indicator lines (same rater role and sub-period)."""
         found = self.browse()
@@ -466,10 +478,17 @@ class PerfScore(models.Model):
             if not self.env.su and self.sudo().appraisal_id.user_id & self.env.user:
                 raise AccessError(self.env._("Nobody chooses who rates their own appraisal."))
             self._check_rater(vals["rater_user_id"])
+            for line in self:
+                indicator = line._indicator_of_opened_item()
+                if indicator and indicator not in self:
+                    raise UserError(self.env._(
+                        "%(item)s is an item of %(indicator)s's checklist: its rater is the indicator's. "
+                        "Reassign %(indicator)s.", item=line.name or line.code, indicator=indicator.name or indicator.code))
             # an opened checklist goes with its indicator: one rater either way
             items = self._opened_items()
             if items:
-                items.write({"rater_user_id": vals["rater_user_id"]})
+                with workflow():  # checked above, on the indicator
+                    items.write({"rater_user_id": vals["rater_user_id"]})
             self.env["perf.score.log"].sudo().create([
                 {"score_id": line.id, "user_id": self.env.uid, "old_rater_id": line.rater_user_id.id,
                  "new_rater_id": vals["rater_user_id"] or False, "old_value": False, "new_value": False}

@@ -104,6 +104,9 @@ class TestGuidedWorkflow(PerfCase):
         line.with_user(self.officer).rater_user_id = self.director_user
         items = self.by_name["李四"].score_ids.filtered(lambda s: s.code.startswith("hn_"))
         self.assertEqual(set(items.rater_user_id), {self.director_user}, "the checklist goes with its indicator")
+        with self.assertRaisesRegex(UserError, "its rater is the indicator's"):  # and never one item alone
+            items[:1].with_user(self.officer).rater_user_id = head
+        self.assertEqual(set(items.rater_user_id), {self.director_user})
         wang = self.by_name["王五"].score_ids.filtered(lambda s: s.code == "head_nurse")
         with self.assertRaises(AccessError) as info:
             wang.with_user(self.nurse_users["张三"]).action_rate_by_items()
