@@ -163,3 +163,21 @@ class TestSecurity(PerfCase):
             wizard.action_import()
         snapshot = cycle._subject_attributes(general._perfcore_scheme(), zhang)[f"E{zhang.id}"]
         self.assertEqual(float(snapshot["post_salary_monthly"]), 5300)
+
+    def test_every_wizard_of_the_addons_is_its_creators(self):
+        """Each transient model the perf addons define has a global rule keeping its records to their
+        creator (a new wizard without one fails here), and a colleague reads none of them."""
+        wizards = sorted(name for name in self.env.registry if self.env[name]._transient
+                         and any(m.startswith("perf_appraisal") for m in self.env["ir.model"]._get(name).modules.split(", "))
+                         and self.env[name]._original_module.startswith("perf_appraisal"))
+        self.assertIn("perf.import.wizard", wizards)
+        for name in wizards:
+            with self.subTest(wizard=name):
+                rules = self.env["ir.rule"].sudo().search([("model_id.model", "=", name), ("global", "=", True)])
+                creator = ("[('create_uid','=',user.id)]", "[('wizard_id.create_uid','=',user.id)]")  # (a wizard's row)
+                self.assertTrue([r for r in rules if r.domain_force.replace(" ", "") in creator],
+                                f"{name} has no creator rule")
+        mine = self.env["perf.import.wizard"].with_user(self.officer).create({"cycle_id": self.cycle.id})
+        with self.assertRaises(AccessError):
+            mine.with_user(self.head_users["ward-3"]).read(["data"])
+        self.assertFalse(self.env["perf.import.wizard"].with_user(self.head_users["ward-3"]).search([("id", "=", mine.id)]))
