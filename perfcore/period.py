@@ -187,8 +187,26 @@ def parse_period_input(source: Document | Mapping[str, Any] | PeriodInput) -> tu
         for error in exc.errors(include_url=False):
             loc = tuple(part for part in error["loc"] if not (isinstance(part, str) and "[" in part))
             message = pydantic_message({**error, "loc": loc}, value_error_prefix=False)
+            code = _event_code(document.data, loc)
+            if code is not None:  # the line and path say where; the code says which event
+                message = _("event {code}: {message}", code=repr(code), message=message)
             problems.append(document.problem(loc, message, error.get("input")))
         raise InputError(problems) from None
+
+
+def _event_code(data: Any, loc: tuple[Any, ...]) -> str | None:
+    """The code of the ledger entry a problem's location lies in (…, "events", 3, "count"), if any."""
+    for index in range(len(loc) - 1):
+        if loc[index] == "events" and isinstance(loc[index + 1], int):
+            node = data
+            try:
+                for part in loc[:index + 2]:
+                    node = node[part]
+            except (KeyError, IndexError, TypeError):
+                return None
+            code = node.get("code") if isinstance(node, dict) else None
+            return code if isinstance(code, str) else None
+    return None
 
 
 def load_period_input(path: str | Path) -> tuple[PeriodInput, Document]:
