@@ -65,6 +65,21 @@ def _range(minimum: Decimal | None, maximum: Decimal | None, dots: str = "..") -
     return f"{fmt(minimum) if minimum is not None else '-∞'}{dots}{fmt(maximum) if maximum is not None else '∞'}"
 
 
+def _outside(minimum: Decimal | None, maximum: Decimal | None, code: Any = None) -> Message:
+    """Why a number is refused, one-sided bounds as people say them: "at least 0", not "0..∞"."""
+    if code is None:
+        if maximum is None:
+            return _("must be at least {minimum}", minimum=fmt(minimum))
+        if minimum is None:
+            return _("must be at most {maximum}", maximum=fmt(maximum))
+        return _("must lie within {range}", range=_range(minimum, maximum))
+    if maximum is None:
+        return _("input {code} must be at least {minimum}", code=code, minimum=fmt(minimum))
+    if minimum is None:
+        return _("input {code} must be at most {maximum}", code=code, maximum=fmt(maximum))
+    return _("input {code} must lie in {range}", code=code, range=_range(minimum, maximum))
+
+
 class Binder:
     def __init__(self, plan: Plan, document: Document, problems: list[Problem]):
         self.c = plan
@@ -167,7 +182,7 @@ class Binder:
         if kind == "number":
             number = self.number(value, path)
             if number is not None and ((minimum is not None and number < minimum) or (maximum is not None and number > maximum)):
-                self.problem(path, _("must lie within {range}", range=_range(minimum, maximum)), value)
+                self.problem(path, _outside(minimum, maximum), value)
             return number
         if kind == "list":
             items = value if isinstance(value, list) else [value]
@@ -253,8 +268,7 @@ class Binder:
                 for number in numbers:
                     assert number is not None
                     if (spec.min is not None and number < spec.min) or (spec.max is not None and number > spec.max):
-                        self.problem(here, _("input {code} must lie in {range}", code=named(repr(code), spec.name),
-                                             range=_range(spec.min, spec.max)), value)
+                        self.problem(here, _outside(spec.min, spec.max, named(repr(code), spec.name)), value)
                 out_inputs[code] = numbers if spec.list else numbers[0]
             else:
                 known = sorted(indicator_codes | input_codes)

@@ -115,11 +115,11 @@ def test_problems_name_inputs_and_indicators_as_the_scheme_does():
             {"id": "N1", "attributes": {"title": "nurse", "post": "ward_day", "bonus_base": 1000},
              "scores": {"nd_failing_cases": -1, "patient": [90, 91]}}]})
     shown = [p.render("zh_CN") for p in caught.value.problems]
-    assert shown == ["<输入>: subjects[0].scores.nd_failing_cases: 录入项 护理部专项检查不合格例数 应在 0..∞ 之间（得到 -1）",
+    assert shown == ["<输入>: subjects[0].scores.nd_failing_cases: 录入项 护理部专项检查不合格例数 应不小于 0（得到 -1）",
                      "<输入>: subjects[0].scores.patient: 指标 患者满意度：多个分数需注明评分人，例如 {peer: [80, 84]}"
                      "（得到 [90, 91]）"], shown
     # English keeps the codes, the reference text
-    assert any("input 'nd_failing_cases' must lie in" in str(p) for p in caught.value.problems)
+    assert any("input 'nd_failing_cases' must be at least 0" in str(p) for p in caught.value.problems)
 
 
 def test_exclusions_read_as_the_scheme_labels_them():

@@ -187,8 +187,9 @@ class _Binder:
         if kind == "number":
             number = self.number(value, path)
             if number is not None and ((minimum is not None and number < minimum) or (maximum is not None and number > maximum)):
-                self.problem(path, f"must lie within {fmt(minimum) if minimum is not None else '-∞'}.."
-                             f"{fmt(maximum) if maximum is not None else '∞'}", value)
+                self.problem(path, f"must be at least {fmt(minimum)}" if maximum is None else
+                             f"must be at most {fmt(maximum)}" if minimum is None else
+                             f"must lie within {fmt(minimum)}..{fmt(maximum)}", value)
             return number
         if kind == "list":
             items = value if isinstance(value, list) else [value]
@@ -244,9 +245,9 @@ class _Binder:
                     continue
                 for number in numbers:
                     if (spec.min is not None and number < spec.min) or (spec.max is not None and number > spec.max):
-                        self.problem(here, f"input {code!r} must lie in "
-                                     f"{fmt(spec.min) if spec.min is not None else '-∞'}..{fmt(spec.max) if spec.max is not None else '∞'}",
-                                     value)
+                        self.problem(here, f"input {code!r} must be at least {fmt(spec.min)}" if spec.max is None else
+                                     f"input {code!r} must be at most {fmt(spec.max)}" if spec.min is None else
+                                     f"input {code!r} must lie in {fmt(spec.min)}..{fmt(spec.max)}", value)
                 out_inputs[code] = numbers if spec.list else numbers[0]
             else:
                 known = sorted(indicator_codes | {c for c, s in self.c.inputs.items()
