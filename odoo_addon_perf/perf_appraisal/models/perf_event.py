@@ -43,7 +43,7 @@ class PerfEvent(models.Model):
     explicit_points = fields.Boolean(related="event_type_id.explicit_points")
     count = fields.Integer(default=1)
     points = fields.Float(digits=(16, 4), help="Explicit points, for ranged or free events.")
-    total_points = fields.Char(string="Points", compute="_compute_total_points",
+    total_points = fields.Char(string="Points in Total", compute="_compute_total_points",
                                help="What the entry adds to or takes from the score: count × points each.")
     note = fields.Text(help="The reason; some schemes require it.")
     attachment_ids = fields.Many2many("ir.attachment", string="Evidence")

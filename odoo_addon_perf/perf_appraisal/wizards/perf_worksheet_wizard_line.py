@@ -15,7 +15,7 @@ class PerfWorksheetWizardLine(models.TransientModel):
     wizard_id = fields.Many2one("perf.worksheet.wizard", required=True, ondelete="cascade")
     kind = fields.Selection([("item", "Planned Item"), ("extra", "Beyond the Plan")], required=True, readonly=True)
     sequence = fields.Integer(readonly=True)
-    section = fields.Char(required=True, readonly=True)
+    section = fields.Char(string="Section Code", required=True, readonly=True)
     section_name = fields.Char(string="Section", readonly=True)
     number = fields.Integer(string="No.", readonly=True)
     points = fields.Float(digits=(16, 2), readonly=True)
