@@ -178,8 +178,10 @@ class PerfImportWizard(models.TransientModel):
             if len(row) > MAX_COLUMNS:
                 raise UserError(self.env._("Row %(row)s has %(count)s columns; a sheet has at most %(max)s columns.",
                                            row=number, count=len(row), max=MAX_COLUMNS))
-            while row and row[-1] in (None, ""):
-                row = row[:-1]
+            end = len(row)
+            while end and row[end - 1] in (None, ""):  # trailing empty cells (an XLSX pads to its width)
+                end -= 1
+            row = row[:end]
             if row or number == 2:
                 rows.append((number, row))
             if len(rows) > MAX_ROWS + 2:
@@ -398,7 +400,5 @@ def _xlsx_rows(env, raw):
     try:
         for number, row in enumerate(sheet.iter_rows(max_col=columns or MAX_COLUMNS + 1, values_only=True), 1):
             yield number, list(row)
-    except UserError:
-        raise
     except Exception as exc:  # noqa: BLE001 - a damaged sheet inside a valid archive
         raise UserError(env._("The file is not an Excel (XLSX) workbook: %s", exc)) from None
