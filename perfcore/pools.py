@@ -241,8 +241,10 @@ def _allocation(allocations: Any, pool: str, part: str, amount: Decimal, eligibl
     where = f"facts.allocations.{pool}.{part}"
     allowed = {p.result.id for p in eligible}
     out: dict[str, Decimal] = {}
+    total = ZERO  # of every amount given (those to nobody or to the ineligible too: they are problems)
     for subject_id, value in given.items():
         key = str(subject_id)
+        receives = key in by_id and key in allowed
         if key not in by_id:
             problems.append((f"{where}.{key}", _("no such subject")))
         elif key not in allowed:
@@ -255,8 +257,9 @@ def _allocation(allocations: Any, pool: str, part: str, amount: Decimal, eligibl
             continue
         if money < 0 or money != round_money(money):
             problems.append((f"{where}.{key}", _("an amount in whole cents, not negative (got {money})", money=str(money))))
-        out[key] = money
-    total = sum(out.values(), ZERO)
+        total += money
+        if receives:
+            out[key] = money
     if total != amount:
         problems.append((where, _("allocations sum to {total}, but the part is {amount}", total=fmt(total, 2),
                                   amount=fmt(amount, 2))))

@@ -326,3 +326,19 @@ def test_arithmetic_out_of_range_while_scoring_names_subject_and_indicator():
     assert "indicator 'a'" in s1.excluded_reason and "number too large" in s1.excluded_reason
     # S2: a = 0 × 10^28 = 0; total = 0 × 50% + 70 × 50% = 35
     assert (s2.status, str(s2.total)) == ("scored", "35.00")
+
+
+def test_an_allocation_to_nobody_is_a_problem_not_a_crash():
+    """The year-end pools' explicit allocation naming a subject the period does not have (FN9), or
+    one not eligible for that part (the gm), is reported by path — it used to raise KeyError."""
+    from perfcore import InputError, evaluate, load_period_input, load_preset
+    from perfcore.presets import example_path
+
+    _parsed, document = load_period_input(example_path("acquisition-bonus-year"))
+    facts = dict(document.data["facts"])
+    facts["allocations"] = {"commission": {"others_discretionary": {"FN9": 10000, "GM1": 5750}}}
+    with pytest.raises(InputError) as info:
+        evaluate(load_preset("acquisition-bonus"), {**document.data, "facts": facts})
+    paths = {p.path: p.message for p in info.value.problems}
+    assert paths["facts.allocations.commission.others_discretionary.FN9"] == "no such subject"
+    assert "may not receive" in paths["facts.allocations.commission.others_discretionary.GM1"]
