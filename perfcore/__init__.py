@@ -6,8 +6,8 @@
 
 from .decimals import D, round_money, round_score
 from .distribution import hamilton_counts
-from .engine import check_attribute, check_event, check_score, evaluate, screen
-from .errors import FileError, InputError, PerfcoreError, Problem, SchemeError, UnknownSchemeError
+from .engine import check_attribute, check_event, check_score, evaluate, refusal_reason, screen
+from .errors import FileError, InputError, Location, PerfcoreError, Problem, SchemeError, UnknownSchemeError
 from .formula import Formula, FormulaError, compile_formula
 from .i18n import Message, current_locale, normalize_locale, render, use_locale
 from .period import PeriodInput, load_period_input, parse_period, parse_period_input
@@ -23,6 +23,7 @@ __all__ = [
     "Formula",
     "FormulaError",
     "InputError",
+    "Location",
     "Message",
     "Pay",
     "PerfcoreError",
@@ -47,6 +48,7 @@ __all__ = [
     "parse_period_input",
     "parse_scheme",
     "preset_ids",
+    "refusal_reason",
     "render",
     "resolve_scheme",
     "round_money",

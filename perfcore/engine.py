@@ -34,17 +34,93 @@ from .scheme import Scheme
 from .score import base_names, eligibility, history_eligibility, score_subject
 from .yamlio import Document
 
-__all__ = ["check_attribute", "check_event", "check_score", "collector_paused", "evaluate", "screen"]
+__all__ = ["check_attribute", "check_event", "check_score", "collector_paused", "evaluate", "refusal_reason",
+           "screen"]
 
 
 def evaluate(scheme: Scheme, period_input: PeriodInput | Document | Mapping[str, Any], *,
-             trace: bool = False) -> Evaluation:
+             trace: bool = False, exclude_invalid: bool = False) -> Evaluation:
     """Score, grade, distribute and rank every subject of a period input, and pay them.
 
     Raises :class:`InputError` listing every problem when the input does not fit the scheme;
-    nothing is computed in that case.  With ``trace``, every result carries its breakdown at once;
-    without, the breakdown is traced when first read (the same evaluation, run again).
+    nothing is computed in that case.  With ``exclude_invalid``, a subject whose own input has
+    problems is left out instead and the others are evaluated (one person's data never stops the
+    others): ``Evaluation.refused`` holds its problems, located in the input as given; problems of
+    the period itself (its facts, its period) still raise.  With ``trace``, every result carries
+    its breakdown at once; without, the breakdown is traced when first read (the same evaluation,
+    run again).
     """
+    if not exclude_invalid:
+        return _evaluate(scheme, period_input, trace)
+    refused: dict[str, list[Problem]] = {}
+    source, kept = period_input, None
+    while True:  # at most once per subject: each pass leaves out at least one
+        try:
+            evaluation = _evaluate(scheme, source, trace)
+        except InputError as exc:
+            subjects = _subjects_of(source)
+            kept = kept if kept is not None else list(range(len(subjects)))
+            problems = [_relocated(p, kept) for p in exc.problems]
+            if any(p.subject_index is None for p in problems):
+                raise InputError(problems) from None
+            drop = {kept.index(p.subject_index) for p in problems}
+            for index in sorted(drop):
+                refused.setdefault(_subject_id(subjects[index], kept[index]), []).extend(
+                    p for p in problems if p.subject_index == kept[index])
+            source = _without_subjects(source, drop)
+            kept = [original for index, original in enumerate(kept) if index not in drop]
+            continue
+        evaluation.refused = refused
+        return evaluation
+
+
+def refusal_reason(problems: list[Problem]) -> Message:
+    """The problems of one subject as the reason it is not evaluated: each field and message."""
+    return _reasons(problems)
+
+
+def _subjects_of(source: Any) -> list[Any]:
+    if isinstance(source, PeriodInput):
+        return list(source.subjects)
+    data = source.data if isinstance(source, Document) else source
+    return list(data.get("subjects") or []) if isinstance(data, Mapping) else []
+
+
+def _subject_id(subject: Any, index: int) -> str:
+    """A refused subject's id as given (its index where the input gave none)."""
+    given = subject.get("id") if isinstance(subject, Mapping) else getattr(subject, "id", None)
+    return str(given) if given is not None else f"subjects[{index}]"
+
+
+def _relocated(problem: Problem, kept: list[int]) -> Problem:
+    """``problem`` of the input without the subjects left out, located in the input as given."""
+    index = problem.subject_index
+    if index is None or index >= len(kept):
+        return problem
+    moved = Problem(("subjects", kept[index], *problem.location[2:]), problem.msg, file=problem.file,
+                    line=problem.line)
+    moved.value = problem.value
+    return moved
+
+
+def _without_subjects(source: Any, drop: set[int]) -> Any:
+    if isinstance(source, PeriodInput):
+        return source.model_copy(update={"subjects": [s for i, s in enumerate(source.subjects) if i not in drop]})
+    document = source if isinstance(source, Document) else Document(source, None)
+    data = dict(document.data)
+    data["subjects"] = [s for i, s in enumerate(data["subjects"]) if i not in drop]
+    renumbered = {old: new for new, old in enumerate(i for i in range(len(document.data["subjects"])) if i not in drop)}
+    lines = {}
+    for path, line in document.lines.items():
+        if len(path) > 1 and path[0] == "subjects" and isinstance(path[1], int):
+            if path[1] in drop:
+                continue
+            path = ("subjects", renumbered[path[1]], *path[2:])
+        lines[path] = line
+    return Document(data, document.file, lines)
+
+
+def _evaluate(scheme: Scheme, period_input: PeriodInput | Document | Mapping[str, Any], trace: bool) -> Evaluation:
     explain = _Explain()
     with collector_paused():
         data, document = read_period_input(period_input)
@@ -360,7 +436,7 @@ def _reasons(problems: list[Problem]) -> Message:
     """Problems as the reason a subject is not appraised: each field (after the subject) and message."""
     parts = []
     for problem in problems:
-        field = problem.path.split("].", 1)[1] if "]." in problem.path else ""
+        field = problem.field_path if problem.subject_index is not None else ""
         if field == "attributes":  # "lacks required attribute 职称" names its field itself
             field = ""
         value = f" ({problem.value})" if problem.has_value and problem.value is not None else ""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
@@ -10,6 +11,9 @@ from .i18n import Message, N_, _, render
 
 __all__ = [
     "FileError",
+    "Location",
+    "format_path",
+    "parse_path",
     "pydantic_message",
     "InputError",
     "PerfcoreError",
@@ -20,6 +24,27 @@ __all__ = [
 
 _NO_VALUE: Any = object()
 
+#: Where a problem stands in its document: keys and list indexes, ``("subjects", 3, "scores", "head")``.
+Location = tuple[str | int, ...]
+
+_PATH_PART = re.compile(r"\[(\d+)\]|([^.\[\]]+)")
+
+
+def format_path(location: Location) -> str:
+    """``("subjects", 3, "scores")`` → ``"subjects[3].scores"`` (how a problem is shown)."""
+    out = ""
+    for part in location:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def parse_path(text: str) -> Location:
+    """``"subjects[3].scores"`` → ``("subjects", 3, "scores")``: for a problem made from a shown path."""
+    return tuple(int(index) if index else name for index, name in _PATH_PART.findall(text or ""))
+
 
 class Problem:
     """One problem in a scheme or period file.
@@ -28,11 +53,16 @@ class Problem:
     message itself, to render in another (``render(locale)`` renders the whole line).
     """
 
-    __slots__ = ("path", "msg", "value", "file", "line")
+    __slots__ = ("path", "location", "msg", "value", "file", "line")
 
-    def __init__(self, path: str, message: Message | str, value: Any = _NO_VALUE, file: str | None = None,
-                 line: int | None = None):
-        self.path = path
+    def __init__(self, path: str | Location, message: Message | str, value: Any = _NO_VALUE,
+                 file: str | None = None, line: int | None = None):
+        if isinstance(path, tuple):
+            self.location: Location = path
+            self.path = format_path(path)
+        else:
+            self.location = parse_path(path)
+            self.path = path
         self.msg = message
         self.value = value
         self.file = file
@@ -62,14 +92,29 @@ class Problem:
         where = self.file or _("<input>").render(locale)
         if self.line is not None:
             where += f":{self.line}"
-        text = f"{where}: {self.path or _('(top)').render(locale)}: {render(self.msg, locale)}"
-        if self.value is not _NO_VALUE:
-            text += _(" (got {value})", value=_show(self.value)).render(locale)
-        return text
+        return f"{where}: {self.path or _('(top)').render(locale)}: {self.detail(locale)}"
 
     @property
     def has_value(self) -> bool:
         return self.value is not _NO_VALUE
+
+    @property
+    def subject_index(self) -> int | None:
+        """The index of the subject (``subjects[i]``) this problem is about, or None (the period's)."""
+        where = self.location
+        return where[1] if len(where) > 1 and where[0] == "subjects" and isinstance(where[1], int) else None
+
+    @property
+    def field_path(self) -> str:
+        """Where in its subject (``scores.head``), or in the document when it is no subject's."""
+        return format_path(self.location[2:] if self.subject_index is not None else self.location)
+
+    def detail(self, locale: str | None = None) -> str:
+        """The message and the value, without the file and the path: "must be 0..100 (got 250)"."""
+        text = render(self.msg, locale)
+        if self.value is not _NO_VALUE:
+            text += _(" (got {value})", value=_show(self.value)).render(locale)
+        return text
 
 
 def _show(value: Any) -> str:

@@ -1,4 +1,4 @@
-"""Evaluation results: every number with its reason, and the JSON contract of SCHEMES.md.
+"""Evaluation results: every number with its reason, and their JSON form (``to_dict``).
 
 The numbers (totals, grades, ranks, flags, pay) are computed by :func:`perfcore.evaluate`; the
 breakdown — every step with its reason — is a list of compact records (kind, code, value,
@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from .decimals import fmt
+from .errors import Problem
 from .i18n import Message, render
 
 __all__ = ["BreakdownLine", "Evaluation", "Pay", "SubjectResult", "SubperiodResult"]
@@ -215,7 +216,7 @@ class SubjectResult:
             self._breakdown.append(BreakdownLine("flag", flag, None, reason))
 
     def to_dict(self, locale: str | None = None, messages: bool = False, reasons: bool = True) -> dict[str, Any]:
-        """The JSON contract of SCHEMES.md; reasons in ``locale`` (and as data with ``messages``; with
+        """The result as JSON (what the CLI prints and the addon stores); reasons in ``locale`` (and as data with ``messages``; with
         ``reasons=False`` as data only, where a message can render them)."""
         out = {
             "id": self.id,
@@ -251,6 +252,9 @@ class Evaluation:
     unallocated: dict[str, Decimal] = field(default_factory=dict)
     forfeited: dict[str, Decimal] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    #: ``evaluate(…, exclude_invalid=True)``: subject id → the problems of its own input that kept
+    #: it out (the others were evaluated); see :func:`perfcore.refusal_reason` for the words.
+    refused: dict[str, list[Problem]] = field(default_factory=dict)
 
     def result(self, subject_id: str) -> SubjectResult:
         for result in self.results:

@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from .errors import FileError, Problem
+from .errors import FileError, Problem, format_path
 from .i18n import _
 
 __all__ = [
@@ -127,18 +127,8 @@ class Document:
 
     def problem(self, path: PathKey, message: str, value: Any = ..., **kw: Any) -> Problem:
         if value is ...:
-            return Problem(format_path(path), message, file=self.file, line=self.line_of(path), **kw)
-        return Problem(format_path(path), message, value, file=self.file, line=self.line_of(path))
-
-
-def format_path(path: PathKey) -> str:
-    out = ""
-    for part in path:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += ("." if out else "") + str(part)
-    return out
+            return Problem(tuple(path), message, file=self.file, line=self.line_of(path), **kw)
+        return Problem(tuple(path), message, value, file=self.file, line=self.line_of(path))
 
 
 def _too_large(size: int, max_bytes: int, file: str | None) -> FileError:

@@ -109,7 +109,7 @@ CASES = [
     ("not-a-mapping", "nursing", "p.yaml", "- just\n- a list\n", [], ["a period file must be a mapping"]),
     ("unknown-parameter-override", "nursing", "p.yaml", period(NURSE), ["--param", "colour=blue"],
      ["no parameter named 'colour'"]),
-    # -- hostile or absurd input: refused with a clean message, never a traceback (issue 10) --
+    # -- hostile or absurd input: refused with a clean message, never a traceback --
     ("nan-score", "nursing", "p.yaml", period(NURSE.replace("patient: 90", "patient: .nan")), [],
      ["p.yaml:3: subjects[0].scores.patient", "infinite or NaN"]),
     ("nan-in-json", "nursing", "p.json",
@@ -326,6 +326,67 @@ def test_arithmetic_out_of_range_while_scoring_names_subject_and_indicator():
     assert "indicator 'a'" in s1.excluded_reason and "number too large" in s1.excluded_reason
     # S2: a = 0 × 10^28 = 0; total = 0 × 50% + 70 × 50% = 35
     assert (s2.status, str(s2.total)) == ("scored", "35.00")
+
+
+def _nurse(subject_id: str, scores: dict) -> dict:
+    return {"id": subject_id, "attributes": NURSE_PAY, "scores": scores}
+
+
+def test_a_problem_is_located_as_data():
+    """Where a problem stands is a tuple (subject index, field path), not a string to parse."""
+    from perfcore import InputError, evaluate, load_preset
+
+    with pytest.raises(InputError) as info:
+        evaluate(load_preset("nursing"), {"period": "2024-05", "subjects": [
+            _nurse("A", {"head_nurse": 90, "nursing_dept": 80, "patient": 70}),
+            _nurse("B", {"head_nurse": 90, "nursing_dept": 80, "patient": "250", "charm": "5"})]})
+    found = sorted((p.location, p.subject_index, p.field_path) for p in info.value.problems)
+    assert found == [(("subjects", 1, "scores", "charm"), 1, "scores.charm"),
+                     (("subjects", 1, "scores", "patient"), 1, "scores.patient")]
+    patient = next(p for p in info.value.problems if p.location[-1] == "patient")
+    assert patient.path == "subjects[1].scores.patient"  # as shown
+    assert "250" in patient.detail("en") and "subjects" not in patient.detail("en")
+
+
+def test_excluding_invalid_subjects_evaluates_the_others_and_returns_the_refused():
+    """B's patient score is off the scale, D has an unknown score: both kept out, named by id with
+    their problems where they stand in the input as given; A and C evaluated and ranked alone:
+    A = 90×30% + 80×30% + 70×40% = 27 + 24 + 28 = 79, C = 90×30% + 90×30% + 90×40% = 90."""
+    from decimal import Decimal
+
+    from perfcore import InputError, evaluate, load_preset, refusal_reason, render
+
+    scheme = load_preset("nursing")
+    data = {"period": "2024-05", "subjects": [
+        _nurse("A", {"head_nurse": 90, "nursing_dept": 80, "patient": 70}),
+        _nurse("B", {"head_nurse": 90, "nursing_dept": 80, "patient": "250"}),
+        _nurse("C", {"head_nurse": 90, "nursing_dept": 90, "patient": 90}),
+        _nurse("D", {"head_nurse": 90, "nursing_dept": 90, "patient": 90, "charm": "5"})]}
+    evaluation = evaluate(scheme, data, exclude_invalid=True)
+    assert [(r.id, r.total, r.rank) for r in evaluation.results] == [("A", Decimal("79.00"), 2),
+                                                                       ("C", Decimal("90.00"), 1)]
+    assert {key: [p.location for p in problems] for key, problems in evaluation.refused.items()} == {
+        "B": [("subjects", 1, "scores", "patient")], "D": [("subjects", 3, "scores", "charm")]}
+    reason = render(refusal_reason(evaluation.refused["B"]), "en")
+    assert reason.startswith("scores.patient: ") and "250" in reason
+    assert evaluate(scheme, data | {"subjects": data["subjects"][:1]}, exclude_invalid=True).refused == {}
+    # the period's own problem is nobody's: it still stops the evaluation, with every problem
+    with pytest.raises(InputError) as info:
+        evaluate(scheme, data | {"period": "2024-13"}, exclude_invalid=True)
+    assert ("period",) in [p.location for p in info.value.problems]
+
+
+def test_refused_subjects_of_a_file_keep_their_lines(tmp_path):
+    """From a period file, a refused subject's problem still names its line in the file."""
+    from perfcore import evaluate, load_period_input, load_preset
+
+    path = tmp_path / "p.yaml"
+    path.write_text(period(NURSE.replace("N1", "N0") + NURSE.replace("patient: 90", "patient: 105")), encoding="utf-8")
+    _parsed, document = load_period_input(path)
+    evaluation = evaluate(load_preset("nursing"), document, exclude_invalid=True)
+    assert [r.id for r in evaluation.results] == ["N0"]
+    [problem] = evaluation.refused["N1"]
+    assert (problem.location, problem.line, problem.file) == (("subjects", 1, "scores", "patient"), 4, str(path))
 
 
 def test_an_allocation_to_nobody_is_a_problem_not_a_crash():
