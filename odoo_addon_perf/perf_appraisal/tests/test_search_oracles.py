@@ -3,6 +3,8 @@ chatter, to-dos and followers learns nothing of HR's notes, the raters' to-dos o
 
 from odoo.tests import TransactionCase, tagged
 
+from odoo.addons.perf_appraisal.models.perf_workflow_mixin import workflow
+
 from .trust import TrustFixture
 
 TOKEN = "不续签合同"
@@ -74,3 +76,41 @@ class TestSearchOracles(TrustFixture, TransactionCase):
         zhang = self.may_by_name["张三"]
         self.assertEqual(self.env["perf.appraisal"].with_user(self.officer).search_count(
             [("id", "=", zhang.id), ("message_ids.body", "ilike", "不续签")]), 1)
+
+    def test_a_head_nurse_cannot_tell_her_own_peers(self):
+        """A head nurse appraised in her own ward: HR makes 王五 her anonymous peer and 张三's peer
+        李四. Were the ward's peer lines hers to read, the member rating none she sees (王五) would
+        be hers. Every count she can take of the ward's lines and appraisals, by rater, is the same
+        before and after HR assigns the peers; she still reads the ward's other lines."""
+        head = self.head_users["ward-3"]
+        members = self.june.appraisal_ids.user_id - head
+        wang, li = self.nurse_users["王五"], self.nurse_users["李四"]
+        zhang = self.june_by_name.get("张三") or (self.june.appraisal_ids - self.head_appraisal)[0]
+        self.assertIn(wang, members)
+
+        def counts():
+            Score, Appraisal = self.env["perf.score"].with_user(head), self.env["perf.appraisal"].with_user(head)
+            return {(model, domain_name, user.login): model_env.search_count(domain)
+                    for user in members
+                    for model, model_env, domain_name, domain in (
+                        ("score", Score, "rater", [("rater_user_id", "=", user.id)]),
+                        ("score", Score, "peer rater", [("rater_role", "=", "peer"), ("rater_user_id", "=", user.id)]),
+                        ("appraisal", Appraisal, "rated by", [("score_ids.rater_user_id", "=", user.id)]),
+                        ("appraisal", Appraisal, "peer of", [("score_ids", "any", [
+                            ("rater_role", "=", "peer"), ("rater_user_id", "=", user.id)])]))}
+
+        before = counts()
+        with workflow():  # as a start makes them
+            self.env["perf.score"].create([
+                {"appraisal_id": self.head_appraisal.id, "code": "patient", "rater_role": "peer", "rater_user_id": wang.id},
+                {"appraisal_id": zhang.id, "code": "patient", "rater_role": "peer", "rater_user_id": li.id}])
+        self.env.flush_all()
+        self.assertEqual(counts(), before)
+        Score = self.env["perf.score"].with_user(head)
+        self.assertFalse(Score.search([("rater_role", "=", "peer")]))
+        self.assertTrue(Score.search([("appraisal_id", "=", zhang.id), ("rater_role", "!=", "peer")]))
+        # HR reads both peers, each peer her own line
+        self.assertEqual(self.env["perf.score"].with_user(self.officer).search_count(
+            [("cycle_id", "=", self.june.id), ("rater_role", "=", "peer")]), 2)
+        self.assertEqual(self.env["perf.score"].with_user(wang).search(
+            [("rater_role", "=", "peer")]).appraisal_id, self.head_appraisal)
