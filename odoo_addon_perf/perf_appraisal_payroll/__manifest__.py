@@ -14,6 +14,7 @@
         "views/hr_payslip_views.xml",
         "views/perf_pay_views.xml",
     ],
+    "demo": ["demo/perf_payroll_demo.xml"],
     "post_init_hook": "post_init_hook",
     "auto_install": True,
 }

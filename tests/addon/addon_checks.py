@@ -64,6 +64,7 @@ EXTERNAL_XML_IDS: set[str] = {
     "base.group_multi_company",
     "base.user_root",
     "base.user_admin",
+    "base.default_user",
     "base.CNY",
     "hr.group_hr_user",
     "hr_contract.group_hr_contract_employee_manager",

@@ -48,4 +48,5 @@ from . import mail_thread
 from . import ir_attachment
 from . import ir_http
 from . import ir_actions_report
+from . import res_users
 from . import perf_cycle_demo

@@ -28,3 +28,4 @@ from . import test_click_everywhere
 from . import test_events
 from . import test_attributes
 from . import test_chinese_screens
+from . import test_template_rights
