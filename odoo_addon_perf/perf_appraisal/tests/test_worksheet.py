@@ -52,6 +52,22 @@ class TestWorksheet(PerfCase):
         self.assertEqual(labels, {"completed": "Completed", "in_progress": "In Progress", "not_started": "Not Started"})
         self.assertEqual((wizard.subject_name, wizard.total), ("职员甲", 0))
 
+    def test_a_count_at_the_edge_is_refused_by_name(self):
+        """The sheet's numbers (a wizard's) are guarded as every perf number: NaN, ±Infinity, 1e300,
+        2**31, 2**63 or text as the count of 其他工作 — a ValidationError naming the field, the
+        count unchanged; 2 items count 2 × 8 = 16."""
+        wizard = self.open_sheet(self.staff_user, self.june_self)
+        other = wizard.extra_ids[0].with_user(self.staff_user)
+        for value in (float("nan"), float("inf"), float("-inf"), 1e300, 2**31, 2**63, "abc", True):
+            with self.subTest(value=value), self.assertRaisesRegex(ValidationError, "Items"):
+                other.write({"count": value})
+        for field in ("sequence", "number"):
+            with self.subTest(field=field), self.assertRaises(ValidationError):
+                wizard.item_ids[0].with_user(self.staff_user).write({field: 2**31})
+        self.assertEqual(other.count, 0)
+        other.write({"count": 2})
+        self.assertEqual(wizard.total, 16)
+
     def test_a_sheet_over_90_is_flagged_as_the_self_rule_says(self):
         # all ten items done: 5 × 8 + 5 × 10 = 90 (valid); one other work item more: 98 > 90
         wizard = self.open_sheet(self.staff_user, self.june_self)
