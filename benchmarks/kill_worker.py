@@ -10,8 +10,10 @@ the job runner (``--workers 2 --load web,queue_job``, channel ``root:2``), and, 
 over JSON-RPC, presses Start: the step runs as parts of ``--chunk`` nurses. When a part is
 *started* it kills its worker (SIGKILL), waits until the cycle shows the part as failed ("its
 worker stopped", after ``perf_appraisal_queue.stale_after`` seconds), presses Retry, and waits for
-the step to end. The same for Publish. It prints what it saw and checks: one appraisal, one
-publication notice and one payable amount a nurse. Not a test (it needs real processes): a drill.
+the step to end. The same for Compute, for Compute again with the kill in the step's finishing
+job (ranks and the cycle's state), and for Publish. It prints what it saw and checks: one
+appraisal with a result, one publication notice and one payable amount a nurse. Not a test (it
+needs real processes): a drill.
 """
 
 from __future__ import annotations
@@ -57,7 +59,10 @@ def main() -> None:
         rpc.wait_up()
         rpc.login("kill_officer", "kill_officer")
         drill(odoo, db, rpc, cycle_id, "action_start", "start", args)
-        enter_and_approve(odoo, db, cycle_id)
+        enter_scores(odoo, db, cycle_id)
+        drill(odoo, db, rpc, cycle_id, "action_compute", "compute", args)
+        drill(odoo, db, rpc, cycle_id, "action_compute", "compute again", args, job=FINISH_JOB)
+        approve(odoo, db, cycle_id)
         drill(odoo, db, rpc, cycle_id, "action_publish", "publish", args)
         check(odoo, db, cycle_id, args.size)
     finally:
@@ -93,18 +98,23 @@ def prepare(odoo, db, args) -> int:
         return cycle.id
 
 
-def drill(odoo, db, rpc, cycle_id, action, step, args) -> None:
+PART_JOB, FINISH_JOB = "_perf_chunk_job", "_perf_done_job"
+
+
+def drill(odoo, db, rpc, cycle_id, action, step, args, job=PART_JOB) -> None:
+    """Press ``action``, SIGKILL the worker once a ``job`` of it is started, Retry from the cycle."""
     t0 = time.monotonic()
+    since = query(odoo, db, "SELECT coalesce(max(id), 0) FROM queue_job")[0][0]
     rpc.call("perf.cycle", action, [[cycle_id]])
     print(f"{step}: pressed, answered in {time.monotonic() - t0:.2f} s", flush=True)
     pid = None
     while pid is None and time.monotonic() - t0 < 300:
-        row = query(odoo, db, "SELECT worker_pid FROM queue_job WHERE state = 'started' AND method_name = "
-                    "'_perf_chunk_job' AND worker_pid IS NOT NULL ORDER BY id LIMIT 1")
+        row = query(odoo, db, "SELECT worker_pid FROM queue_job WHERE id > %s AND state = 'started' AND "
+                    "method_name = %s AND worker_pid IS NOT NULL ORDER BY id LIMIT 1", (since, job))
         pid = row[0][0] if row else None
-        time.sleep(0.05)
+        time.sleep(0.02)
     if pid is None:
-        raise SystemExit(f"{step}: no part was seen running")
+        raise SystemExit(f"{step}: no {job} was seen running")
     os.kill(pid, signal.SIGKILL)
     print(f"{step}: killed worker {pid} at {time.monotonic() - t0:.1f} s", flush=True)
     while True:
@@ -121,21 +131,29 @@ def drill(odoo, db, rpc, cycle_id, action, step, args) -> None:
     print(f"{step}: finished after Retry at {time.monotonic() - t0:.1f} s", flush=True)
 
 
-def enter_and_approve(odoo, db, cycle_id) -> None:
-    """Scores, compute, calibration and approvals in this process (synchronously: not the drill)."""
+def enter_scores(odoo, db, cycle_id) -> None:
+    """Every line scored, in this process (not the drill)."""
     from odoo import SUPERUSER_ID, api
     from odoo.addons.perf_appraisal.models.perf_workflow_mixin import workflow
 
     registry = odoo.modules.registry.Registry(db)
     with registry.cursor() as cr:
-        env = api.Environment(cr, SUPERUSER_ID, {"queue_job__no_delay": True})
-        cycle = env["perf.cycle"].browse(cycle_id)
+        env = api.Environment(cr, SUPERUSER_ID, {})
         lines = env["perf.score"].search([("cycle_id", "=", cycle_id)])
         with workflow():
             for code, value in {"head_nurse": 90, "nursing_dept": 88, "patient": 92}.items():
                 lines.filtered(lambda s, c=code: s.code == c).write({"value": value, "rated": True})
             lines.write({"settled": True})
-        cycle.action_compute()
+
+
+def approve(odoo, db, cycle_id) -> None:
+    """Calibration and approvals in this process (synchronously: not the drill)."""
+    from odoo import SUPERUSER_ID, api
+
+    registry = odoo.modules.registry.Registry(db)
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {"queue_job__no_delay": True})
+        cycle = env["perf.cycle"].browse(cycle_id)
         cycle.action_calibrate()
         cycle.action_to_approval()
         cycle.appraisal_ids.action_confirm()
@@ -145,6 +163,8 @@ def enter_and_approve(odoo, db, cycle_id) -> None:
 def check(odoo, db, cycle_id, size) -> None:
     appraisals = query(odoo, db, "SELECT count(*), count(DISTINCT employee_id) FROM perf_appraisal WHERE cycle_id = %s",
                        (cycle_id,))[0]
+    scored = query(odoo, db, "SELECT count(*) FROM perf_appraisal WHERE cycle_id = %s AND total_exact IS NOT NULL "
+                   "AND rank > 0", (cycle_id,))[0][0]
     published = query(odoo, db, "SELECT count(*) FROM perf_appraisal WHERE cycle_id = %s AND state = 'published'",
                       (cycle_id,))[0][0]
     notices = query(odoo, db, "SELECT res_id, count(*) FROM mail_message WHERE model = 'perf.appraisal' AND "
@@ -152,10 +172,10 @@ def check(odoo, db, cycle_id, size) -> None:
                     "GROUP BY res_id", (cycle_id,))
     pays = query(odoo, db, "SELECT appraisal_id, count(*) FROM perf_pay WHERE appraisal_id IN (SELECT id FROM "
                  "perf_appraisal WHERE cycle_id = %s) AND state != 'cancelled' GROUP BY appraisal_id", (cycle_id,))
-    seen = {"appraisals": appraisals, "published": published, "notified": len(notices),
+    seen = {"appraisals": appraisals, "with a result and a rank": scored, "published": published, "notified": len(notices),
             "notices a person": sorted({n for _id, n in notices}), "pay a person": sorted({n for _id, n in pays})}
     print(json.dumps(seen))
-    expected = {"appraisals": [size, size], "published": size, "notified": size, "notices a person": [1],
+    expected = {"appraisals": [size, size], "with a result and a rank": size, "published": size, "notified": size, "notices a person": [1],
                 "pay a person": [1]}
     print("OK" if json.loads(json.dumps(seen)) == expected else f"NOT OK: expected {expected}")
 
