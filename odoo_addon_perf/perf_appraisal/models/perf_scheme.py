@@ -4,7 +4,6 @@ import difflib
 import hashlib
 import html
 import json
-import re
 from collections import OrderedDict
 
 import perfcore
@@ -16,10 +15,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools.translate import LazyTranslate
 
-from .wages import CONFIDENTIAL_ATTRIBUTES
-from .perf_scheme_design_mixin import design_batch, in_design_batch
-from .perf_workflow_mixin import ADMIN, in_workflow, workflow
-from .scheme_document import (
+from ..lib.scheme_document import (
     ADVANCED_KEYS,
     ADVANCED_PAY_KEYS,
     ATTRIBUTE,
@@ -39,7 +35,10 @@ from .scheme_document import (
     export_document,
     to_text,
 )
-from .scheme_summary import period_kinds_label, summary_html
+from ..lib.scheme_summary import period_kinds_label, summary_html
+from .perf_scheme_design_mixin import design_batch, in_design_batch
+from .perf_workflow_mixin import ADMIN, in_workflow, workflow
+from .wages import CONFIDENTIAL_ATTRIBUTES
 
 _lt = LazyTranslate(__name__)
 
@@ -55,12 +54,6 @@ _PLACE_MODELS = {
     "grades": "perf.scheme.grade", "attributes": "perf.scheme.attribute", "inputs": "perf.scheme.input",
     "parameters": "perf.scheme.parameter", "pay": "perf.scheme.pay.component", "cross_period": "perf.scheme.rule",
 }
-_PATH_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
-
-
-def _parsed_path(text):
-    """'indicators[0].weight' → ('indicators', 0, 'weight')."""
-    return tuple(int(index) if index else name for name, index in _PATH_PART.findall(text or ""))
 
 
 def _design_depends():
@@ -399,8 +392,7 @@ class PerfScheme(models.Model):
                 perfcore.parse_scheme(document, self._parameter_overrides())
             except perfcore.PerfcoreError as exc:
                 for problem in exc.problems:
-                    where = self._design_place(places, _parsed_path(problem.path))
-                    texts.append(where + problem.render().split(": ", 2)[-1])
+                    texts.append(self._design_place(places, problem.location) + problem.detail())
         return document, texts
 
     def _design_place(self, places, path):

@@ -6,7 +6,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Command
 from odoo.tests import tagged
 
-from odoo.addons.perf_appraisal.models.scheme_document import export_document
+from odoo.addons.perf_appraisal.lib.scheme_document import export_document
 
 from .common import NURSES, NURSING_RESULTS, D, PerfCase, _rater
 

@@ -10,7 +10,6 @@ annual roll-up, year-end pools …) travel unchanged in the scheme's ``advanced_
 import re
 from decimal import Decimal, InvalidOperation
 
-from perfcore.decimals import fmt
 from perfcore.yamlio import dump_text, parse_text
 
 __all__ = ["ADVANCED_KEYS", "ADVANCED_PAY_KEYS", "DOCUMENT_FIELDS", "document_values", "export_document",
