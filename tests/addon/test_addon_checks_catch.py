@@ -80,7 +80,7 @@ BREAKAGES = [
     Breakage("duplicate-id", f"{APP}/views/perf_pay_views.xml", r'id="perf_pay_view_search"',
              'id="perf_pay_view_list"', "xml-ids", "'perf_pay_view_list' is defined twice"),
     Breakage("xml-syntax", VIEWS, r"</sheet>", "</sheeet>", "xml-ids", "not well-formed XML"),
-    Breakage("python-env-ref", f"{APP}/models/perf_cycle.py", r'"mail\.mail_activity_data_todo"',
+    Breakage("python-env-ref", f"{APP}/models/perf_cycle_score_grid.py", r'"mail\.mail_activity_data_todo"',
              '"mail.mail_activity_todo"', "python-refs", "'mail.mail_activity_todo' is not defined"),
     Breakage("python-field-groups", f"{APP}/models/perf_appraisal.py", r'groups="perf_appraisal\.group_perf_manager"',
              'groups="perf_appraisal.group_perf_managr"', "python-refs", "'perf_appraisal.group_perf_managr'"),

@@ -22,6 +22,12 @@ from . import perf_event_subject_mixin
 from . import hr_department
 from . import hr_employee
 from . import hr_employee_public
+from . import perf_cycle_start  # the cycle's steps, before the cycle that inherits them
+from . import perf_cycle_compute
+from . import perf_cycle_progress
+from . import perf_cycle_dashboard
+from . import perf_cycle_score_grid
+from . import perf_cycle_calibration
 from . import perf_cycle
 from . import perf_cycle_distribution
 from . import perf_cycle_exclusion

@@ -11,11 +11,10 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 from .perf_appeal import APPEAL_DAYS
-from .perf_cycle import CYCLE_STATES
+from .cycle_terms import CYCLE_STATES, DONE_STATES
 from .mail_message import inbox_when_no_email
 from .perf_workflow_mixin import batch_defaults, in_workflow, workflow
 
-DONE_STATES = ("published", "closed")
 
 # What may be edited outside the workflow, and by whom (see readme/CONFIGURE.md, "Trust model").
 OFFICER_FIELDS = frozenset({"grade_override_id", "override_reason", "group_name", "superior_user_id", "skip_user_id"})

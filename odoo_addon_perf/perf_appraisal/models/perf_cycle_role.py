@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from .perf_cycle import ROLE_RATERS
+from .cycle_terms import ROLE_RATERS
 from .perf_workflow_mixin import workflow
 
 

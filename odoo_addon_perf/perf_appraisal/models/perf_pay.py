@@ -4,9 +4,16 @@ import json
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from .cycle_terms import DONE_STATES
 from .perf_workflow_mixin import in_workflow, workflow
 
 REPLACEABLE = ("draft", "to_pay", "withheld")
+
+
+def _payable_state(scheme, interview_done):
+    """What publication makes of a result: payable, or withheld until the interview when the
+    scheme says so (不面谈不发奖金)."""
+    return "withheld" if scheme.interview_required_for_pay and not interview_done else "to_pay"
 
 
 class PerfPay(models.Model):
@@ -119,10 +126,7 @@ class PerfPay(models.Model):
                 components["forfeited"] = str(result.pay.forfeited or 0)
             subject = subjects[appraisal_id]
             # what publication makes of a fresh (draft) result (see _release_after_publication)
-            if subject["state"] in ("published", "closed"):
-                state = "withheld" if scheme.interview_required_for_pay and not subject["interview_done"] else "to_pay"
-            else:
-                state = "draft"
+            state = _payable_state(scheme, subject["interview_done"]) if subject["state"] in DONE_STATES else "draft"
             values = {
                 "name": f"{subject['subject_name'] or ''} {cycle.period or ''}".strip(),
                 "period": cycle.period, "date_from": cycle.date_from, "date_to": cycle.date_to,
@@ -157,7 +161,7 @@ class PerfPay(models.Model):
     def _release_after_publication(self):
         """Draft results become payable at publication, or withheld until the interview (不面谈不发奖金)."""
         drafts = self.filtered(lambda p: p.state == "draft")
-        withheld = drafts.filtered(lambda p: p.scheme_id.interview_required_for_pay and not p.appraisal_id.interview_done)
+        withheld = drafts.filtered(lambda p: _payable_state(p.scheme_id, p.appraisal_id.interview_done) == "withheld")
         with workflow():  # two writes, however many results
             withheld.write({"state": "withheld"})
             (drafts - withheld).write({"state": "to_pay"})

@@ -11,7 +11,7 @@ from odoo.tools import float_repr
 from .perf_workflow_mixin import OFFICER, in_workflow, workflow
 
 #: Rater roles several people hold on one appraisal, anonymously (its peers): the appraisee
-#: never learns who gave them (SCHEMES.md).
+#: never learns who gave them, and only HR and the peer herself read a peer line.
 ANONYMOUS_ROLES = frozenset({"peer"})
 # States in which scores are entered; calibration may still correct them (the results then
 # have to be computed again before they are sent for approval).
