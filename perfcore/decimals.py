@@ -25,7 +25,7 @@ __all__ = [
 ]
 
 #: Intermediate results (means, shares) carry 40 significant digits; rounding
-#: happens only where SCHEMES.md says: totals and each money component.
+#: happens only at the totals and at each money component (once each).
 ENGINE_CONTEXT = Context(prec=40, rounding=ROUND_HALF_EVEN)
 CENT = Decimal("0.01")
 #: Every number perfcore reads or computes stays below ±10^15 (a quadrillion yuan or points):
@@ -80,7 +80,7 @@ def _short(value: Any) -> str:
 
 
 def round_score(value: Decimal) -> Decimal:
-    """Round a total to 2 decimals, ROUND_HALF_UP (SCHEMES.md, shared semantics)."""
+    """Round a total to 2 decimals, ROUND_HALF_UP (as every total is rounded)."""
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 

@@ -1,5 +1,5 @@
-"""Golden cases: one or more per preset, the expected numbers derived by hand from
-SCHEMES.md / the seed in the comment above each assertion."""
+"""Golden cases: one or more per preset, the expected numbers derived by hand from the
+scheme and its seed document in the comment above each assertion."""
 
 from __future__ import annotations
 

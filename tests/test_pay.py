@@ -1,4 +1,4 @@
-"""Pay rules: a golden case per rule, the arithmetic from SCHEMES.md / the seed in comments."""
+"""Pay rules: a golden case per rule, the arithmetic from the scheme and its seed in comments."""
 
 from __future__ import annotations
 

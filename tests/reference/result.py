@@ -1,4 +1,4 @@
-"""Evaluation results: every number with its reason, and the JSON contract of SCHEMES.md."""
+"""Evaluation results: every number with its reason, and their JSON form."""
 
 from __future__ import annotations
 

@@ -168,7 +168,7 @@ class TestMonthTours(PerfFixture, HttpCase):
 
     def test_hr_prints_the_notices_of_a_selection(self):
         """HR selects May's seven published appraisals and prints 考核结果通知书: one request renders
-        the seven notices (the batch of issue 24 failed from two on)."""
+        the seven notices (a batch once failed from two notices on)."""
         from unittest.mock import patch
 
         cycle = self.publish(self.nursing_cycle())

@@ -1,4 +1,4 @@
-"""The trust model under attack: the findings of issue 10 as a table of calls, each made as a real
+"""The trust model under attack: the first review's findings as a table of calls, each made as a real
 user of a group — once through the ORM (``with_user``), once over JSON-RPC with a real session.
 
 Each attack names the finding it reproduces, the user, the call (model, method, arguments), the
