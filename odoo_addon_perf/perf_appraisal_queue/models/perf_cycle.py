@@ -47,24 +47,35 @@ class PerfCycle(models.Model):
         running = self.filtered(lambda c: c.step_running and c.step_graph_uuid)
         counts, failures = {}, {}
         if running:
-            domain = [("graph_uuid", "in", running.mapped("step_graph_uuid")), ("method_name", "=", CHUNK_JOB)]
+            graphs = [("graph_uuid", "in", running.mapped("step_graph_uuid"))]
+            domain = graphs + [("method_name", "=", CHUNK_JOB)]
             for graph, state, count in Job._read_group(domain, ["graph_uuid", "state"], ["__count"]):
                 counts.setdefault(graph, {})[state] = count
-            for job in Job.search(domain + [("state", "=", "failed")], order="id"):
-                failures.setdefault(job.graph_uuid, []).append(
-                    ": ".join(filter(None, (job.exc_name, job.exc_message))) or job.result or "?")
-            for job in self._perf_stale(Job.search(domain + [("state", "=", "started")], order="id")):
-                failures.setdefault(job.graph_uuid, []).append(self.env._(
+            # the parts and the step's finishing job: a killed finish would leave the cycle waiting
+            # with nothing to say
+            failed = Job.search(graphs + [("state", "=", "failed")], order="id")
+            stale = self._perf_stale(Job.search(graphs + [("state", "=", "started")], order="id"))
+            for job in failed | stale:
+                error = self.env._(
                     "its worker stopped (started %(started)s, no answer for more than %(limit)s s)",
-                    started=fields.Datetime.to_string(job.date_started), limit=stale_after(self.env)))
+                    started=fields.Datetime.to_string(job.date_started), limit=stale_after(self.env)) \
+                    if job in stale else ": ".join(filter(None, (job.exc_name, job.exc_message))) or job.result or "?"
+                failures.setdefault(job.graph_uuid, []).append((job.method_name == CHUNK_JOB, error))
         for cycle in self:
             states = counts.get(cycle.step_graph_uuid, {}) if cycle in running else {}
             total, done = sum(states.values()), states.get("done", 0)
             cycle.step_part_count, cycle.step_part_done = total, done
             cycle.step_progress = 100.0 * done / total if total else 0.0
             errors = failures.get(cycle.step_graph_uuid, []) if cycle in running else []
-            cycle.step_failure = self.env._("%(n)s of %(total)s parts failed: %(error)s", n=len(errors), total=total,
-                                            error=errors[0]) if errors else False
+            parts = [error for is_part, error in errors if is_part]
+            finish = [error for is_part, error in errors if not is_part]
+            if parts:
+                cycle.step_failure = self.env._("%(n)s of %(total)s parts failed: %(error)s", n=len(parts),
+                                                total=total, error=parts[0])
+            elif finish:
+                cycle.step_failure = self.env._("Every part is done; the step's finishing job failed: %s", finish[0])
+            else:
+                cycle.step_failure = False
 
     # -- running a step as jobs ------------------------------------------------------------------------
     def _chunk_size(self):

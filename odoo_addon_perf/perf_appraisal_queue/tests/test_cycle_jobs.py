@@ -210,6 +210,33 @@ class TestStoredJobs(JobsFixture, TransactionCase):
         self.assertEqual((cycle.state, cycle.step_running, len(cycle.appraisal_ids)), ("running", False, 7))
         self.assertEqual(len(set(cycle.appraisal_ids.mapped("employee_id"))), 7)
 
+    def test_a_killed_finish_is_shown_and_retried_from_the_cycle(self):
+        """kill -9 during the step's finishing job (the cycle's state, its message): the kill drill
+        waited for ever, the cycle naming no failure. Once stale, the cycle says the finish failed,
+        Retry runs it again and the step ends once: one appraisal a nurse, one start message."""
+        cycle = self.new_cycle("2024-05")
+        cycle.action_start()
+        jobs = self.env["queue.job"].search([("graph_uuid", "=", cycle.step_graph_uuid)], order="id")
+        parts = jobs.filtered(lambda j: j.method_name == "_perf_chunk_job")
+        finish = jobs - parts
+        for part in parts:
+            self.run_stored(part)
+        killed = Job.load(self.env, finish.uuid)
+        killed.set_started()
+        killed.store()
+        self.params.set_param("perf_appraisal_queue.stale_after", "600")
+        finish.sudo().write({"date_started": fields.Datetime.now() - datetime.timedelta(seconds=601)})
+        cycle.invalidate_recordset()
+        self.assertEqual(cycle.step_running, "start")
+        self.assertIn("finishing job failed: its worker stopped", cycle.step_failure)
+        cycle.action_retry_step()
+        self.assertEqual(finish.state, "pending")
+        self.run_stored(finish)
+        self.assertEqual((cycle.state, cycle.step_running, len(cycle.appraisal_ids)), ("running", False, 7))
+        self.assertEqual(len(cycle.message_ids.filtered(lambda m: "Cycle started" in (m.body or ""))), 1)
+        cycle.invalidate_recordset()
+        self.assertFalse(cycle.step_failure)
+
     def test_a_killed_part_can_be_cancelled(self):
         """The same killed part, cancelled instead: the cycle is free, a new start finishes the rest."""
         cycle = self.new_cycle("2024-05")
