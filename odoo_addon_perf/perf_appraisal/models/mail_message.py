@@ -3,7 +3,7 @@ from collections import defaultdict
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
-from .perf_workflow_mixin import memoized_defaults
+from .batch_defaults import memoized_defaults
 
 # Records whose chatter the subject reads: HR's discussion there is not for them.
 PRIVATE_CHATTER_MODELS = ("perf.appraisal", "perf.appeal", "perf.event", "perf.improvement.plan")

@@ -1,6 +1,6 @@
 from odoo import api, models
 
-from .perf_workflow_mixin import memoized_defaults
+from .batch_defaults import memoized_defaults
 
 
 class MailNotification(models.Model):

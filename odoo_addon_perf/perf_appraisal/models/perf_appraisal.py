@@ -10,10 +10,11 @@ from perfcore.decimals import fmt, show
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
-from .perf_appeal import APPEAL_DAYS
+from .batch_defaults import batch_defaults
 from .cycle_terms import CYCLE_STATES, DONE_STATES
 from .mail_message import inbox_when_no_email
-from .perf_workflow_mixin import batch_defaults, in_workflow, workflow
+from .perf_appeal import APPEAL_DAYS
+from .perf_workflow_mixin import in_workflow, workflow
 
 
 # What may be edited outside the workflow, and by whom (see readme/CONFIGURE.md, "Trust model").

@@ -4,6 +4,8 @@ from contextlib import contextmanager
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from .batch_defaults import memoized_defaults
+
 OFFICER = "perf_appraisal.group_perf_officer"
 MANAGER = "perf_appraisal.group_perf_manager"
 ADMIN = "perf_appraisal.group_perf_admin"
@@ -32,31 +34,6 @@ def workflow():
 
 def in_workflow():
     return _WORKFLOW.get()
-
-
-_BATCH_DEFAULTS = contextvars.ContextVar("perf_batch_defaults", default=None)
-
-
-def batch_defaults():
-    """Inside this block (and the workflow), a model's defaults for the same missing fields are
-    looked up once: creating 300,000 score lines asks ``default_get`` a few times, not 300,000.
-    Only for records whose defaults are constants (states, flags, the time), as the workflow's and
-    the publication notices' are."""
-    return context_flag(_BATCH_DEFAULTS, {})
-
-
-def memoized_defaults(records, values, complete):
-    """``complete(values)`` (a model's ``_add_missing_default_values``), looked up once per model,
-    user and set of given fields inside ``batch_defaults()``; else as usual."""
-    memo = _BATCH_DEFAULTS.get()
-    if memo is None:
-        return complete(values)
-    key = (records._name, records.env.uid, records.env.su, frozenset(values),
-           repr(sorted((k, v) for k, v in records.env.context.items() if k.startswith("default_"))))
-    added = memo.get(key)
-    if added is None:
-        added = memo[key] = {name: value for name, value in complete(values).items() if name not in values}
-    return {**added, **values}
 
 
 def real_user_is_hr(env):
