@@ -109,14 +109,6 @@ def _number(value):
     return float(Decimal(str(value)))
 
 
-def _attribute_text(value):
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list):
-        return ",".join(str(v) for v in value)
-    return str(value)
-
-
 def _rows_of_example(scheme, document):
     """The rows the ORM would hold for an example period input (one appraisal a subject)."""
     data = document.data
@@ -157,7 +149,7 @@ def _rows_of_example(scheme, document):
                 subperiods.append((text, perfcore.parse_period(text)))
             add_scores(appraisal_id, sub.get("scores"), text)
             add_events(subject_id, sub.get("events"), perfcore.parse_period(text))
-        attributes += [{"appraisal_id": appraisal_id, "code": code, "value": _attribute_text(value)}
+        attributes += [{"appraisal_id": appraisal_id, "code": code, "value": period_rows.attribute_text(value)}
                        for code, value in (subject.get("attributes") or {}).items()]
         kpis += [{"appraisal_id": appraisal_id, "code": k["code"], "name": k.get("name") or False,
                   "dimension": k["dimension"], "target": _number(k["target"]), "actual": _number(k["actual"]),

@@ -13,7 +13,7 @@ from typing import Any
 
 from .subject_key import SubjectKey
 
-__all__ = ["PeriodRows", "number_text", "period_input", "typed_attributes"]
+__all__ = ["PeriodRows", "attribute_text", "number_text", "period_input", "typed_attributes"]
 
 _LIST_SEPARATORS = re.compile(r"[\s,，;；]+")
 _ATTRIBUTE_LIST_SEPARATORS = re.compile(r"[,，;；]")
@@ -42,6 +42,15 @@ class PeriodRows:
 def number_text(value: float) -> str:
     """A stored number (Float with 4 digits) as the text perfcore reads exactly: 90.0 → "90.0000"."""
     return "%.4f" % value
+
+
+def attribute_text(value):
+    """A typed attribute value as the text a snapshot keeps (false stays "false", not empty)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return ",".join(str(v) for v in value)
+    return str(value)
 
 
 def typed_attributes(scheme, raw: Mapping[str, Any]) -> dict[str, Any]:

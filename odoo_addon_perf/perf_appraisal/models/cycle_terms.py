@@ -100,12 +100,3 @@ def _notify(env, message, kind="success", sticky=False):
     return {"type": "ir.actions.client", "tag": "display_notification",
             "params": {"message": message, "type": kind, "sticky": sticky,
                        "next": {"type": "ir.actions.act_window_close"}}}
-
-
-def _attribute_text(value):
-    """A typed attribute value as the text a snapshot keeps (false stays "false", not empty)."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list):
-        return ",".join(str(v) for v in value)
-    return str(value)

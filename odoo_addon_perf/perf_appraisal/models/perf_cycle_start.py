@@ -12,11 +12,12 @@ from perfcore.i18n import render
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..lib.period_rows import typed_attributes
+from ..lib.period_rows import attribute_text, typed_attributes
 from ..lib.subject_key import SubjectKey
-from .cycle_terms import GIVEN_SOURCES, HR_ATTRIBUTES, ROLE_RATERS, _attribute_text, _notify, period_text, superior_of
+from .batch_defaults import batch_defaults
+from .cycle_terms import GIVEN_SOURCES, HR_ATTRIBUTES, ROLE_RATERS, _notify, period_text, superior_of
 from .perf_score import ANONYMOUS_ROLES, on_demand_items
-from .perf_workflow_mixin import batch_defaults, workflow
+from .perf_workflow_mixin import workflow
 from .wages import CONFIDENTIAL_ATTRIBUTES
 
 
@@ -225,7 +226,7 @@ class PerfCycleStart(models.AbstractModel):
                 superior_user_id=(superior - own).id or False,
                 skip_user_id=(skip - own).id or False,
                 attribute_ids=[fields.Command.create({
-                    "code": c, "value": _attribute_text(v), "confidential": c in CONFIDENTIAL_ATTRIBUTES,
+                    "code": c, "value": attribute_text(v), "confidential": c in CONFIDENTIAL_ATTRIBUTES,
                     "company_id": owned["company_id"]}) for c, v in attributes[key].items()],
                 score_ids=[fields.Command.create(dict(line, **owned)) for line in self._score_lines(
                     scheme, subject, unit, owners, own, peers.get(subject.id, self.env["res.users"]))],
