@@ -12,6 +12,20 @@ OWN_RESULTS = frozenset({"total", "total_exact", "pay_amount", "result_json"})
 
 DONE_STATES = ("published", "closed")
 
+#: The cycle's steps, as hr_holidays keeps its transitions: step → (the states it starts from, the
+#: state it leaves the cycle in, or None where it stays). The steps' checks and the form's buttons
+#: (the ``can_<step>`` flags of perf.cycle) read this table only.
+TRANSITIONS = {
+    "start": (("draft",), "running"),
+    "reset_draft": (("running",), "draft"),
+    "open_rating": (("running",), "rating"),
+    "compute": (("running", "rating", "calibration", "approval", "published"), None),
+    "calibrate": (("running", "rating"), "calibration"),
+    "to_approval": (("calibration",), "approval"),
+    "publish": (("approval",), "published"),
+    "close": (("published",), "closed"),
+}
+
 CYCLE_STATES = [
     ("draft", "Draft"),
     ("running", "Running"),

@@ -7,7 +7,15 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_repr
 
-from .cycle_terms import CYCLE_STATES, DRAFT_ONLY_FIELDS, SCALAR_FACTS, _notify, period_end, period_text
+from .cycle_terms import (
+    CYCLE_STATES,
+    DRAFT_ONLY_FIELDS,
+    SCALAR_FACTS,
+    TRANSITIONS,
+    _notify,
+    period_end,
+    period_text,
+)
 from .perf_workflow_mixin import workflow
 
 
@@ -42,6 +50,15 @@ class PerfCycle(models.Model):
     pay_date = fields.Date(help="Performance pay is paid in the payslip whose period contains this date; "
                                 "defaults to the end of the cycle.")
     state = fields.Selection(CYCLE_STATES, default="draft", required=True, tracking=True, copy=False)
+    # may the step be pressed now (its state in TRANSITIONS, no step running): the form's buttons
+    can_start = fields.Boolean(string="May Start", compute="_compute_can_steps")
+    can_reset_draft = fields.Boolean(string="May Go Back to Draft", compute="_compute_can_steps")
+    can_open_rating = fields.Boolean(string="May Open Rating", compute="_compute_can_steps")
+    can_compute = fields.Boolean(string="May Compute", compute="_compute_can_steps")
+    can_calibrate = fields.Boolean(string="May Calibrate", compute="_compute_can_steps")
+    can_to_approval = fields.Boolean(string="May Send for Approval", compute="_compute_can_steps")
+    can_publish = fields.Boolean(string="May Publish", compute="_compute_can_steps")
+    can_close = fields.Boolean(string="May Close", compute="_compute_can_steps")
     employee_ids = fields.Many2many("hr.employee", string="Participants", check_company=True,
                                     groups="perf_appraisal.group_perf_officer",
                                     help="Leave empty to appraise every employee of the company.")
@@ -225,6 +242,25 @@ class PerfCycle(models.Model):
         self.check_access("write")
 
     # -- workflow ----------------------------------------------------------------------------------
+    @api.depends("state", "step_running")
+    def _compute_can_steps(self):
+        for cycle in self:
+            for step, (sources, _target) in TRANSITIONS.items():
+                cycle[f"can_{step}"] = cycle.state in sources and not cycle.step_running
+
+    def _check_transition(self, step, message=None):
+        """Refuse ``step`` on a cycle whose state is not one it starts from (``message``, or the table's)."""
+        sources = TRANSITIONS[step][0]
+        for cycle in self:
+            if cycle.state not in sources:
+                raise UserError(message or self.env._(
+                    "Cycle %(name)s is %(state)s; this step needs %(allowed)s.", name=cycle.name,
+                    state=cycle.state, allowed=", ".join(sources)))
+
+    def _transition(self, step):
+        """The cycle (and its appraisals) moved by ``step`` to the state the table names."""
+        self._set_state(TRANSITIONS[step][1], TRANSITIONS[step][0])
+
     def _set_state(self, state, allowed):
         for cycle in self:
             if cycle.state not in allowed:
@@ -256,7 +292,7 @@ class PerfCycle(models.Model):
         """Open rating: every rater gets one to-do per cycle for the lines still to fill."""
         self._check_may_run(self.env._("open rating"))
         self._check_not_running()
-        self._set_state("rating", ["running"])
+        self._transition("open_rating")
         self._schedule_rater_activities()
         return True
 
@@ -264,9 +300,7 @@ class PerfCycle(models.Model):
         """Apply the quotas (perfcore distributes per group) and open calibration."""
         self._check_may_run(self.env._("calibrate a cycle"))
         self._check_not_running()
-        for cycle in self:
-            if cycle.state not in ("running", "rating"):
-                raise UserError(self.env._("Only a running cycle is calibrated."))
+        self._check_transition("calibrate", self.env._("Only a running cycle is calibrated."))
         finished = all([cycle._run_step("calibrate", *cycle._appraisal_groups()) for cycle in self])
         if not finished:
             return _notify(self.env, self.env._("Calibrating in the background; the cycle shows when it is done."),
@@ -281,14 +315,14 @@ class PerfCycle(models.Model):
             self.write({"computed_at": fields.Datetime.now(), "step_running": False, "step_error": False})
         self._write_distribution()
         self._check_results_ready()
-        self._set_state("calibration", ["running", "rating"])
+        self._transition("calibrate")
         self.message_post(body=self._results_summary(self.env._("Calibration opened")))
 
     def action_to_approval(self):
         self._check_may_run(self.env._("send a cycle for approval"))
         self._check_not_running()
         self._check_results_ready()
-        self._set_state("approval", ["calibration"])
+        self._transition("to_approval")
         for cycle in self:
             overridden = cycle.appraisal_ids.sudo().filtered("grade_override_id")
             cycle.message_post(body=self.env._("Sent for approval after calibration (%s grades changed by HR).",
@@ -300,10 +334,8 @@ class PerfCycle(models.Model):
         self._check_may_run(self.env._("publish a cycle"))
         self._check_not_running()
         self._check_results_ready()
+        self._check_transition("publish")
         for cycle in self:
-            if cycle.state != "approval":
-                raise UserError(self.env._("Cycle %(name)s is %(state)s; this step needs %(allowed)s.",
-                                           name=cycle.name, state=cycle.state, allowed="approval"))
             waiting = cycle.appraisal_ids.sudo().filtered(lambda a: a.status == "scored" and not a.approved)
             if waiting:
                 raise UserError(self.env._("Not yet approved: %s", ", ".join(waiting[:20].mapped("subject_name"))))
@@ -329,7 +361,7 @@ class PerfCycle(models.Model):
 
     def _publish_done(self):
         with workflow():
-            self.write({"state": "published", "step_running": False, "step_error": False})
+            self.write({"state": TRANSITIONS["publish"][1], "step_running": False, "step_error": False})
         told = self.env["perf.appraisal"].sudo().search_count([("cycle_id", "=", self.id), ("status", "=", "scored"),
                                                                 ("employee_id", "!=", False)])
         self.message_post(body=self._results_summary(self.env._("Published")) + " · "
@@ -338,7 +370,7 @@ class PerfCycle(models.Model):
     def action_close(self):
         self._check_may_run(self.env._("close a cycle"))
         self._check_not_running()
-        self._set_state("closed", ["published"])
+        self._transition("close")
         for cycle in self:
             cycle.message_post(body=self.env._("Cycle closed: its results and pay are final."))
         return True
@@ -346,15 +378,14 @@ class PerfCycle(models.Model):
     def action_reset_draft(self):
         self._check_may_run(self.env._("reset a cycle to draft"))
         self._check_not_running()
+        self._check_transition("reset_draft", self.env._("Only a started cycle without ratings can go back to draft."))
         for cycle in self:
-            if cycle.state != "running":
-                raise UserError(self.env._("Only a started cycle without ratings can go back to draft."))
             if cycle.appraisal_ids.sudo().score_ids.filtered("rated"):
                 raise UserError(self.env._("Ratings were entered; the cycle cannot go back to draft."))
             cycle.appraisal_ids.sudo().unlink()
             cycle.sudo().exclusion_ids.unlink()
             with workflow():
-                cycle.state = "draft"
+                cycle.state = TRANSITIONS["reset_draft"][1]
         return True
 
     def set_facts(self, facts):

@@ -26,9 +26,7 @@ class PerfCycleCompute(models.AbstractModel):
         """Score every appraisal with perfcore and write the results back."""
         self._check_may_run(self.env._("compute a cycle"))
         self._check_not_running()
-        for cycle in self:
-            if cycle.state in ("draft", "closed"):
-                raise UserError(self.env._("Start the cycle first; a closed cycle is not recomputed."))
+        self._check_transition("compute", self.env._("Start the cycle first; a closed cycle is not recomputed."))
         finished = all([cycle._run_step("compute", *cycle._appraisal_groups()) for cycle in self])
         if not finished:
             return _notify(self.env, self.env._("Computing in the background; the cycle shows when it is done."), "info")

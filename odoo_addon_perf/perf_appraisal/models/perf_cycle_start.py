@@ -15,7 +15,7 @@ from odoo.exceptions import UserError
 from ..lib.period_rows import attribute_text, typed_attributes
 from ..lib.subject_key import SubjectKey
 from .batch_defaults import batch_defaults
-from .cycle_terms import GIVEN_SOURCES, HR_ATTRIBUTES, ROLE_RATERS, _notify, period_text, superior_of
+from .cycle_terms import GIVEN_SOURCES, HR_ATTRIBUTES, ROLE_RATERS, TRANSITIONS, _notify, period_text, superior_of
 from .perf_score import ANONYMOUS_ROLES, on_demand_items
 from .perf_workflow_mixin import workflow
 from .wages import CONFIDENTIAL_ATTRIBUTES
@@ -99,9 +99,7 @@ class PerfCycleStart(models.AbstractModel):
         """Create the appraisals and their score lines; people perfcore cannot appraise are listed."""
         self._check_may_run(self.env._("start a cycle"))
         self._check_not_running()
-        for cycle in self:
-            if cycle.state != "draft":
-                raise UserError(self.env._("Only a draft cycle can be started."))
+        self._check_transition("start", self.env._("Only a draft cycle can be started."))
         finished = all([cycle._start() for cycle in self])
         if not finished:
             return _notify(self.env, self.env._("Starting in the background; the cycle shows when it is done."), "info")
@@ -144,7 +142,7 @@ class PerfCycleStart(models.AbstractModel):
 
     def _start_done(self):
         with workflow():
-            self.write({"state": "running", "step_running": False, "step_error": False})
+            self.write({"state": TRANSITIONS["start"][1], "step_running": False, "step_error": False})
         counts = self.env["perf.appraisal"].sudo().search_count([("cycle_id", "=", self.id)])
         excluded = self.env["perf.cycle.exclusion"].sudo().search_count([("cycle_id", "=", self.id)])
         self.message_post(body=self.env._("Cycle started: %(n)s appraisals, %(x)s not appraised.",

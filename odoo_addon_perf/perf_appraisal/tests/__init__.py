@@ -29,3 +29,4 @@ from . import test_events
 from . import test_attributes
 from . import test_chinese_screens
 from . import test_template_rights
+from . import test_cycle_transitions
